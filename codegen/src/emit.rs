@@ -1,0 +1,904 @@
+//! Emit: the model → Rust tokens. The code is thin: it declares types, setters and checks, and
+//! calls the client runtime (`rt`, the crate's `__private` module) for everything that behaves.
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
+
+use crate::model::*;
+use crate::schema::{ConstValue, Format, Method, RuleKind};
+
+/// Where the generated code finds the runtime.
+const RUNTIME: &str = "::personaclick::__private";
+
+/// The whole generated module.
+pub fn module(model: &Model) -> TokenStream {
+    let client = client(model);
+    let types = model.types.iter().map(type_def);
+    let endpoints = model.endpoints.iter().map(endpoint);
+    quote! {
+        use ::personaclick::__private as rt;
+        use std::collections::BTreeMap;
+        use std::fmt;
+
+        #client
+        #(#types)*
+        #(#endpoints)*
+    }
+}
+
+fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// The name without `r#`, for messages and Debug output.
+fn plain(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+/// Rustdoc attributes: the description, then the reviewer's note, one paragraph each.
+fn docs(description: &str, note: Option<&str>) -> TokenStream {
+    let mut text = paragraphs(description);
+    if let Some(note) = note {
+        text.push_str("\n\n**Note on PersonaClick's docs:** ");
+        text.push_str(&paragraphs(note));
+    }
+    doc_lines(&text)
+}
+
+fn doc_lines(text: &str) -> TokenStream {
+    let lines = text.lines().map(|l| {
+        let l = format!(" {}", l.trim_end());
+        quote!(#[doc = #l])
+    });
+    quote!(#(#lines)*)
+}
+
+/// YAML folds a blank line into one newline; rustdoc needs two for a new paragraph.
+fn paragraphs(text: &str) -> String {
+    text.trim().split('\n').collect::<Vec<_>>().join("\n\n")
+}
+
+fn deprecated(reason: Option<&str>) -> TokenStream {
+    match reason {
+        Some(r) => quote!(#[deprecated(note = #r)]),
+        None => quote!(),
+    }
+}
+
+/// The Rust type of a value.
+fn rust_ty(ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::String => quote!(String),
+        Ty::Integer => quote!(i64),
+        Ty::Number => quote!(f64),
+        Ty::Boolean => quote!(bool),
+        Ty::Json => quote!(rt::Json),
+        Ty::List(inner) => {
+            let inner = rust_ty(inner);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = rust_ty(inner);
+            quote!(BTreeMap<String, #inner>)
+        }
+        Ty::Named(n) => {
+            let n = ident(n);
+            quote!(#n)
+        }
+    }
+}
+
+/// How a parameter's value is stored: client secrets in `rt::Secret`.
+fn stored_ty(f: &FieldModel) -> TokenStream {
+    if f.client && f.sensitive {
+        quote!(rt::Secret)
+    } else {
+        rust_ty(&f.ty)
+    }
+}
+
+/// `rt::Rule { .. }` for a field's checks.
+fn rule(f: &FieldModel) -> TokenStream {
+    if !f.has_rules() {
+        return quote!(rt::Rule::NONE);
+    }
+    let required = f.required;
+    let opt_f64 = |v: Option<f64>| match v {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    };
+    let (min, max) = (opt_f64(f.min), opt_f64(f.max));
+    let max_length = match f.max_length {
+        Some(n) => {
+            let n = Literal::usize_unsuffixed(n as usize);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    };
+    let format = match f.format {
+        Some(Format::Date) => quote!(Some(rt::Format::Date)),
+        Some(Format::DateTime) => quote!(Some(rt::Format::DateTime)),
+        Some(Format::Timestamp) => quote!(Some(rt::Format::Timestamp)),
+        None => quote!(None),
+    };
+    quote!(rt::Rule { required: #required, min: #min, max: #max, max_length: #max_length, format: #format })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client: parameters set once, and the API's constants.
+
+fn client(model: &Model) -> TokenStream {
+    let api = &model.api;
+    let base_url = &api.base_url;
+    let status_field = &api.errors.status_field;
+    let error_value = &api.errors.error_value;
+    let message_fields = &api.errors.message_fields;
+    let mut about = format!("{}\n\n{}", api.name, paragraphs(&api.description));
+    about.push_str(&format!("\n\nPersonaClick's documentation: <{}>", api.docs));
+    let about = doc_lines(&about);
+    let fields = model.client_params.iter().map(|f| {
+        let name = ident(&f.rust);
+        let ty = stored_ty(f);
+        quote!(#name: Option<#ty>)
+    });
+    let checks = model.client_params.iter().filter(|f| f.required).map(|f| {
+        let name = ident(&f.rust);
+        let wire = &f.wire;
+        let rule = rule(f);
+        quote!(rt::check(check, &rt::Path::Root.field(#wire), &self.#name, &#rule);)
+    });
+    let debug = debug_fields(&model.client_params, |f| {
+        let name = ident(&f.rust);
+        quote!(self.#name)
+    });
+    let setters = model.client_params.iter().map(|f| {
+        let name = ident(&f.rust);
+        let doc = docs(&f.description, f.note.as_deref());
+        let value = if f.sensitive {
+            quote!(rt::Secret::new(value.into()))
+        } else {
+            quote!(value.into())
+        };
+        quote! {
+            #doc
+            pub fn #name(mut self, value: impl Into<String>) -> Self {
+                self.params_mut().#name = Some(#value);
+                self
+            }
+        }
+    });
+    quote! {
+        rt::client! {
+            #about
+            params: ClientParams
+        }
+
+        /// The parameters set once on a [`Client`]: the same for every call.
+        #[derive(Clone, Default)]
+        #[doc(hidden)]
+        pub struct ClientParams {
+            #(#fields,)*
+        }
+
+        impl rt::Api for ClientParams {
+            const BASE_URL: &'static str = #base_url;
+            const ERRORS: rt::ErrorShape = rt::ErrorShape {
+                status_field: #status_field,
+                error_value: #error_value,
+                message_fields: &[#(#message_fields),*],
+            };
+
+            fn check(&self, check: &mut rt::Check) {
+                #(#checks)*
+                let _ = check;
+            }
+        }
+
+        impl fmt::Debug for ClientParams {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut d = f.debug_struct("ClientParams");
+                #debug
+                d.finish()
+            }
+        }
+
+        impl ClientBuilder {
+            #(#setters)*
+        }
+    }
+}
+
+/// Debug entries for the set fields, with sensitive values redacted.
+fn debug_fields(fields: &[FieldModel], access: impl Fn(&FieldModel) -> TokenStream) -> TokenStream {
+    let entries = fields.iter().map(|f| {
+        let wire = plain(&f.rust);
+        let value = access(f);
+        if f.constant.is_some() && f.required && !f.client {
+            return quote!(if #value { d.field(#wire, &true); });
+        }
+        if f.constant.is_some() {
+            return quote!();
+        }
+        if f.sensitive {
+            quote!(if #value.is_some() { d.field(#wire, &rt::Redacted); })
+        } else {
+            quote!(if let Some(v) = &#value { d.field(#wire, v); })
+        }
+    });
+    quote!(#(#entries)*)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Named types.
+
+fn type_def(t: &TypeModel) -> TokenStream {
+    match &t.kind {
+        KindModel::Object { fields, additional } => object(t, fields, additional.as_ref()),
+        KindModel::Enum { values } => enumeration(t, values),
+        KindModel::Union { variants } => union(t, variants),
+    }
+}
+
+fn serde_derives(t: &TypeModel) -> TokenStream {
+    let ser = t.request.then(|| quote!(rt::serde::Serialize,));
+    let de = t.response.then(|| quote!(rt::serde::Deserialize,));
+    if t.request || t.response {
+        quote! {
+            #[derive(#ser #de)]
+            #[serde(crate = "::personaclick::__private::serde")]
+        }
+    } else {
+        quote!()
+    }
+}
+
+fn object(
+    t: &TypeModel,
+    fields: &[FieldModel],
+    additional: Option<&AdditionalModel>,
+) -> TokenStream {
+    let name = ident(&t.name);
+    let doc = docs(&t.description, t.note.as_deref());
+    let dep = deprecated(t.deprecated.as_deref());
+    let derives = serde_derives(t);
+    let struct_fields = fields.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let ty = rust_ty(&f.ty);
+        let doc = docs(&f.description, f.note.as_deref());
+        let dep = deprecated(f.deprecated.as_deref());
+        let wire = &f.wire;
+        let aliases = f.aliases.iter().map(|a| quote!(alias = #a,));
+        let lenient = (f.lenient && t.response).then(|| {
+            let helper = match &f.ty {
+                Ty::List(_) => "strings",
+                Ty::Integer => "integer",
+                Ty::Number => "number",
+                _ => "string",
+            };
+            let path = format!("{RUNTIME}::lenient::{helper}");
+            quote!(deserialize_with = #path,)
+        });
+        let serde = (t.request || t.response).then(|| {
+            quote!(#[serde(rename = #wire, default, skip_serializing_if = "Option::is_none", #(#aliases)* #lenient)])
+        });
+        quote! {
+            #doc
+            #dep
+            #serde
+            pub #fname: Option<#ty>,
+        }
+    });
+    let extra = additional.map(|a| {
+        let fname = ident(&a.name);
+        let ty = rust_ty(&a.ty);
+        let doc = docs(&a.description, None);
+        quote! {
+            #doc
+            #[serde(flatten, default, skip_serializing_if = "BTreeMap::is_empty")]
+            pub #fname: BTreeMap<String, #ty>,
+        }
+    });
+    let debug = debug_fields(fields, |f| {
+        let n = ident(&f.rust);
+        quote!(self.#n)
+    });
+    let debug_extra = additional.map(|a| {
+        let n = ident(&a.name);
+        let label = &a.name;
+        quote!(if !self.#n.is_empty() { d.field(#label, &rt::Keys(&self.#n)); })
+    });
+    let type_name = &t.name;
+    let request_side = t.request.then(|| {
+        let setters = fields.iter().map(|f| {
+            let fname = ident(&f.rust);
+            let doc = docs(&format!("Sets `{}`: {}", f.wire, f.description), None);
+            let (arg, value) = setter_arg(&f.ty);
+            quote! {
+                #doc
+                #[must_use]
+                pub fn #fname(mut self, value: #arg) -> Self {
+                    self.#fname = Some(#value);
+                    self
+                }
+            }
+        });
+        let checks = fields.iter().map(|f| {
+            let fname = ident(&f.rust);
+            let wire = &f.wire;
+            let rule = rule(f);
+            quote!(rt::check(check, &at.field(#wire), &self.#fname, &#rule);)
+        });
+        let extra_check = additional.map(|a| {
+            let n = ident(&a.name);
+            let label = &a.name;
+            quote!(rt::Checkable::check_value(&self.#n, &at.field(#label), &rt::Rule::NONE, check);)
+        });
+        let new_doc = format!(" An empty [`{type_name}`]; add values with the setters.");
+        quote! {
+            impl #name {
+                #[doc = #new_doc]
+                pub fn new() -> Self {
+                    Self::default()
+                }
+                #(#setters)*
+            }
+
+            impl rt::Checkable for #name {
+                fn check_value(&self, at: &rt::Path<'_>, _: &rt::Rule, check: &mut rt::Check) {
+                    #(#checks)*
+                    #extra_check
+                    let _ = (at, check);
+                }
+            }
+        }
+    });
+    quote! {
+        #doc
+        #dep
+        #[derive(Clone, Default, PartialEq)]
+        #derives
+        #[non_exhaustive]
+        pub struct #name {
+            #(#struct_fields)*
+            #extra
+        }
+
+        impl fmt::Debug for #name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut d = f.debug_struct(#type_name);
+                #debug
+                #debug_extra
+                d.finish()
+            }
+        }
+
+        #request_side
+    }
+}
+
+/// A setter's argument type and how it becomes the stored value.
+fn setter_arg(ty: &Ty) -> (TokenStream, TokenStream) {
+    match ty {
+        Ty::String => (quote!(impl Into<String>), quote!(value.into())),
+        Ty::Json => (quote!(impl Into<rt::Json>), quote!(value.into())),
+        Ty::List(inner) => {
+            let item = rust_ty(inner);
+            if **inner == Ty::String {
+                (
+                    quote!(impl IntoIterator<Item = impl Into<String>>),
+                    quote!(value.into_iter().map(Into::into).collect()),
+                )
+            } else {
+                (
+                    quote!(impl IntoIterator<Item = #item>),
+                    quote!(value.into_iter().collect()),
+                )
+            }
+        }
+        Ty::Map(inner) => {
+            let item = rust_ty(inner);
+            (
+                quote!(impl IntoIterator<Item = (impl Into<String>, #item)>),
+                quote!(value.into_iter().map(|(k, v)| (k.into(), v)).collect()),
+            )
+        }
+        other => (rust_ty(other), quote!(value)),
+    }
+}
+
+fn enumeration(t: &TypeModel, values: &[ValueModel]) -> TokenStream {
+    let name = ident(&t.name);
+    let doc = docs(&t.description, t.note.as_deref());
+    let dep = deprecated(t.deprecated.as_deref());
+    let variants = values.iter().map(|v| {
+        let var = ident(&v.rust);
+        let doc = docs(
+            &format!("`{}`: {}", v.wire, v.description),
+            v.note.as_deref(),
+        );
+        let dep = deprecated(v.deprecated.as_deref());
+        quote!(#doc #dep #var,)
+    });
+    let open = t.response;
+    let unknown = open.then(|| {
+        quote! {
+            /// A value this version of the crate does not know; [`as_str`](Self::as_str) gives it.
+            Unknown(rt::UnknownValue),
+        }
+    });
+    let as_str_arms = values.iter().map(|v| {
+        let var = ident(&v.rust);
+        let wire = &v.wire;
+        quote!(Self::#var => #wire,)
+    });
+    let unknown_arm = open.then(|| quote!(Self::Unknown(v) => v.as_str(),));
+    let known_arms = values.iter().map(|v| {
+        let var = ident(&v.rust);
+        let wire = &v.wire;
+        quote!(#wire => Some(Self::#var),)
+    });
+    let ser = t.request.then(|| {
+        quote! {
+            impl rt::serde::Serialize for #name {
+                fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    s.serialize_str(self.as_str())
+                }
+            }
+            impl rt::Checkable for #name {}
+        }
+    });
+    let de = open.then(|| {
+        quote! {
+            impl<'de> rt::serde::Deserialize<'de> for #name {
+                fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    rt::deserialize_enum(d, Self::known, Self::Unknown)
+                }
+            }
+        }
+    });
+    let allow_deprecated = values
+        .iter()
+        .any(|v| v.deprecated.is_some())
+        .then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #doc
+        #dep
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            #unknown
+        }
+
+        #allow_deprecated
+        impl #name {
+            /// The value as PersonaClick writes it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str_arms)*
+                    #unknown_arm
+                }
+            }
+
+            /// The known value written as `s`, if any.
+            pub fn known(s: &str) -> Option<Self> {
+                match s {
+                    #(#known_arms)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl fmt::Display for #name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        #ser
+        #de
+    }
+}
+
+fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
+    let name = ident(&t.name);
+    let doc = docs(&t.description, t.note.as_deref());
+    let dep = deprecated(t.deprecated.as_deref());
+    let derives = serde_derives(t);
+    let vars = variants.iter().map(|v| {
+        let var = ident(&v.rust);
+        let ty = rust_ty(&v.ty);
+        let doc = docs(&v.description, v.note.as_deref());
+        quote!(#doc #var(#ty),)
+    });
+    // `From` for the first variant of each Rust type that has no format to check, so that
+    // `custom_property("age", 31)` and `custom_property("name", "John")` just work.
+    let mut seen: Vec<Ty> = Vec::new();
+    let froms = variants.iter().filter_map(|v| {
+        if v.format.is_some() || seen.contains(&v.ty) {
+            return None;
+        }
+        seen.push(v.ty.clone());
+        let var = ident(&v.rust);
+        let ty = rust_ty(&v.ty);
+        let mut sources = vec![(ty.clone(), quote!(value))];
+        match &v.ty {
+            Ty::Integer => {
+                for small in [
+                    quote!(i32),
+                    quote!(u32),
+                    quote!(i16),
+                    quote!(u16),
+                    quote!(i8),
+                    quote!(u8),
+                ] {
+                    sources.push((small, quote!(i64::from(value))));
+                }
+            }
+            Ty::Number => sources.push((quote!(f32), quote!(f64::from(value)))),
+            Ty::String => sources.push((quote!(&str), quote!(value.to_string()))),
+            _ => {}
+        }
+        let impls = sources.into_iter().map(|(src, conv)| {
+            let doc = format!(" A [`{}::{}`].", t.name, v.rust);
+            quote! {
+                impl From<#src> for #name {
+                    #[doc = #doc]
+                    fn from(value: #src) -> Self {
+                        Self::#var(#conv)
+                    }
+                }
+            }
+        });
+        Some(quote!(#(#impls)*))
+    });
+    let check = t.request.then(|| {
+        let arms = variants.iter().map(|v| {
+            let var = ident(&v.rust);
+            let rule = rule(v);
+            quote!(Self::#var(v) => rt::Checkable::check_value(v, at, &#rule, check),)
+        });
+        quote! {
+            impl rt::Checkable for #name {
+                fn check_value(&self, at: &rt::Path<'_>, _: &rt::Rule, check: &mut rt::Check) {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        #doc
+        #dep
+        #[derive(Clone, Debug, PartialEq)]
+        #derives
+        #[serde(untagged)]
+        pub enum #name {
+            #(#vars)*
+        }
+
+        #(#froms)*
+        #check
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endpoints: a method on `Client`, a request builder, and `send`.
+
+fn endpoint(e: &EndpointModel) -> TokenStream {
+    let method_name = ident(&e.id);
+    let builder = ident(&e.builder);
+    let id = &e.id;
+    let path = &e.path;
+    let http = match e.method {
+        Method::Get => quote!(rt::Method::Get),
+        Method::Post => quote!(rt::Method::Post),
+    };
+    let verb = match e.method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+    };
+    let idempotent = e.idempotent;
+    let response = rust_ty(&e.response);
+    let mut text = format!(
+        "{}\n\n{}\n\n`{verb} {}`",
+        e.summary,
+        paragraphs(&e.description),
+        e.path
+    );
+    text.push_str("\n\nDocumented responses:");
+    for (code, what) in &e.statuses {
+        text.push_str(&format!("\n- {code}: {what}"));
+    }
+    if !e.idempotent {
+        text.push_str("\n\nNot idempotent: never retried once it may have reached the server.");
+    }
+    let method_doc = docs(&text, e.note.as_deref());
+    let dep = deprecated(e.deprecated.as_deref());
+    let own: Vec<&FieldModel> = e.params.iter().filter(|p| !p.client).collect();
+    let settable: Vec<&FieldModel> = own
+        .iter()
+        .copied()
+        .filter(|p| p.constant.is_none() || p.required)
+        .collect();
+    let fields = settable.iter().map(|p| {
+        let n = ident(&p.rust);
+        if p.constant.is_some() {
+            quote!(#n: bool,)
+        } else {
+            let ty = rust_ty(&p.ty);
+            quote!(#n: Option<#ty>,)
+        }
+    });
+    let inits = settable.iter().map(|p| {
+        let n = ident(&p.rust);
+        if p.constant.is_some() {
+            quote!(#n: false,)
+        } else {
+            quote!(#n: None,)
+        }
+    });
+    let extra_field = e.additional.as_ref().map(|a| {
+        let n = ident(&a.name);
+        let ty = rust_ty(&a.ty);
+        quote!(#n: BTreeMap<String, #ty>,)
+    });
+    let extra_init = e.additional.as_ref().map(|a| {
+        let n = ident(&a.name);
+        quote!(#n: BTreeMap::new(),)
+    });
+    let setters = settable.iter().map(|p| setter(p));
+    let extra_setters = e.additional.as_ref().map(|a| {
+        let n = ident(&a.name);
+        let ty = rust_ty(&a.ty);
+        let one = ident(a.item_name.as_deref().unwrap_or("additional"));
+        let doc = docs(&a.description, None);
+        quote! {
+            #doc
+            pub fn #one(mut self, name: impl Into<String>, value: impl Into<#ty>) -> Self {
+                self.#n.insert(name.into(), value.into());
+                self
+            }
+
+            #doc
+            pub fn #n(mut self, values: impl IntoIterator<Item = (impl Into<String>, impl Into<#ty>)>) -> Self {
+                self.#n.extend(values.into_iter().map(|(k, v)| (k.into(), v.into())));
+                self
+            }
+        }
+    });
+    let access = |p: &FieldModel| {
+        let n = ident(&p.rust);
+        if p.client {
+            quote!(client.#n)
+        } else {
+            quote!(self.#n)
+        }
+    };
+    let uses_client = e.params.iter().any(|p| p.client);
+    let client_binding = uses_client.then(|| quote!(let client = self.client.__core().params();));
+    let checks = e.params.iter().filter(|p| p.constant.is_none()).map(|p| {
+        let value = access(p);
+        let wire = &p.wire;
+        let rule = rule(p);
+        quote!(rt::check(&mut check, &rt::Path::Root.field(#wire), &#value, &#rule);)
+    });
+    let acks = own
+        .iter()
+        .filter(|p| p.constant.is_some() && p.required)
+        .map(|p| {
+            let n = ident(&p.rust);
+            let wire = &p.wire;
+            quote!(check.acknowledged(#wire, self.#n);)
+        });
+    let is_set = |wire: &String| {
+        let p = e.params.iter().find(|p| &p.wire == wire);
+        match p {
+            Some(p) if p.constant.is_some() && p.required && !p.client => {
+                let n = ident(&p.rust);
+                quote!((#wire, self.#n))
+            }
+            Some(p) => {
+                let v = access(p);
+                quote!((#wire, #v.is_some()))
+            }
+            None => quote!((#wire, false)),
+        }
+    };
+    let rules = e.requirements.iter().map(|r| {
+        let kind = match r.kind {
+            RuleKind::AllOf => quote!(rt::RuleKind::AllOf),
+            RuleKind::AnyOf => quote!(rt::RuleKind::AnyOf),
+        };
+        let names = r.names.iter().map(is_set);
+        let when = r.when.iter().map(is_set);
+        let why = paragraphs(&r.description).replace("\n\n", " ");
+        quote!(check.rule(#kind, &[#(#names),*], &[#(#when),*], #why);)
+    });
+    let extra_check = e.additional.as_ref().map(|a| {
+        let n = ident(&a.name);
+        let label = &a.name;
+        let reserved = e
+            .params
+            .iter()
+            .flat_map(|p| std::iter::once(&p.wire).chain(&p.aliases));
+        quote!(check.additional(&rt::Path::Root.field(#label), &self.#n, &[#(#reserved),*]);)
+    });
+    let pushes = e.params.iter().flat_map(|p| {
+        std::iter::once(&p.wire).chain(&p.aliases).map(move |wire| {
+            let value = access(p);
+            match &p.constant {
+                Some(c) => {
+                    let c = match c {
+                        ConstValue::Bool(b) => quote!(#b),
+                        ConstValue::Integer(i) => quote!(#i),
+                        ConstValue::String(s) => quote!(#s),
+                    };
+                    quote!(params.push(#wire, Some(&#c));)
+                }
+                None if p.client && p.sensitive => {
+                    quote!(params.push_secret(#wire, #value.as_ref());)
+                }
+                None if p.comma => quote!(params.push_comma(#wire, #value.as_deref());),
+                None => quote!(params.push(#wire, #value.as_ref());),
+            }
+        })
+    });
+    let extra_push = e.additional.as_ref().map(|a| {
+        let n = ident(&a.name);
+        quote!(params.push_additional(&self.#n);)
+    });
+    let debug_params: Vec<FieldModel> = settable.iter().map(|p| (*p).clone()).collect();
+    let debug = debug_fields(&debug_params, |f| {
+        let n = ident(&f.rust);
+        quote!(self.#n)
+    });
+    let debug_extra = e.additional.as_ref().map(|a| {
+        let n = ident(&a.name);
+        let label = &a.name;
+        quote!(if !self.#n.is_empty() { d.field(#label, &rt::Keys(&self.#n)); })
+    });
+    let builder_doc = format!(
+        " A [`Client::{id}`] call being built: set its parameters, then [`send`](Self::send) it."
+    );
+    let send_doc = format!(
+        " Checks the parameters and sends the request: `{verb} {path}`.\n\n # Errors\n\n [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error)."
+    );
+    let builder_name = &e.builder;
+    quote! {
+        impl Client {
+            #method_doc
+            #dep
+            pub fn #method_name(&self) -> #builder {
+                #builder {
+                    client: self.clone(),
+                    #(#inits)*
+                    #extra_init
+                }
+            }
+        }
+
+        #[doc = #builder_doc]
+        #[derive(Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder {
+            client: Client,
+            #(#fields)*
+            #extra_field
+        }
+
+        impl fmt::Debug for #builder {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut d = f.debug_struct(#builder_name);
+                #debug
+                #debug_extra
+                d.finish()
+            }
+        }
+
+        impl #builder {
+            const ENDPOINT: rt::Endpoint = rt::Endpoint {
+                id: #id,
+                method: #http,
+                path: #path,
+                idempotent: #idempotent,
+            };
+
+            #(#setters)*
+            #extra_setters
+
+            #[doc = #send_doc]
+            pub async fn send(self) -> Result<#response, ::personaclick::Error> {
+                #client_binding
+                let mut check = rt::Check::new(Self::ENDPOINT.id);
+                #(#checks)*
+                #(#acks)*
+                #(#rules)*
+                #extra_check
+                check.finish()?;
+                let mut params = rt::Params::new();
+                #(#pushes)*
+                #extra_push
+                self.client.__core().execute(&Self::ENDPOINT, params).await
+            }
+        }
+    }
+}
+
+fn setter(p: &FieldModel) -> TokenStream {
+    let n = ident(&p.rust);
+    let dep = deprecated(p.deprecated.as_deref());
+    if p.constant.is_some() {
+        let doc = docs(
+            &format!(
+                "{}\n\nCalling this acknowledges it; the request sends `{}` with the fixed value.",
+                p.description, p.wire
+            ),
+            p.note.as_deref(),
+        );
+        return quote! {
+            #doc
+            #dep
+            pub fn #n(mut self) -> Self {
+                self.#n = true;
+                self
+            }
+        };
+    }
+    let mut text = p.description.clone();
+    let mut facts = Vec::new();
+    if p.required {
+        facts.push("Required.".to_string());
+    }
+    if let Some(f) = p.format {
+        facts.push(
+            match f {
+                Format::Date => "Format: `YYYY-MM-DD`.",
+                Format::DateTime => "Format: `YYYY-MM-DD hh:mm:ss`.",
+                Format::Timestamp => "Format: `YYYY-MM-DDThh:mm:ss.sssZ`.",
+            }
+            .to_string(),
+        );
+    }
+    match (p.min, p.max) {
+        (Some(a), Some(b)) => facts.push(format!("From {a} to {b}.")),
+        (Some(a), None) => facts.push(format!("At least {a}.")),
+        (None, Some(b)) => facts.push(format!("At most {b}.")),
+        _ => {}
+    }
+    if let Some(n) = p.max_length {
+        facts.push(format!("At most {n} characters."));
+    }
+    if p.comma {
+        facts.push("Sent as one comma-separated value.".into());
+    }
+    if !p.aliases.is_empty() {
+        facts.push(format!(
+            "Sent as `{}` and also as {}.",
+            p.wire,
+            p.aliases
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if !facts.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(&facts.join(" "));
+    }
+    let doc = docs(&text, p.note.as_deref());
+    let (arg, value) = setter_arg(&p.ty);
+    quote! {
+        #doc
+        #dep
+        pub fn #n(mut self, value: #arg) -> Self {
+            self.#n = Some(#value);
+            self
+        }
+    }
+}

@@ -1,0 +1,569 @@
+//! Validate: every name resolves, every rule makes sense, every Rust name is possible and
+//! unique. All problems are reported; the model stage runs only on a schema that passed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diag::{suggest, Diagnostics};
+use crate::names;
+use crate::schema::*;
+
+/// Names reserved for what the generator itself emits.
+pub const RESERVED_TYPES: &[&str] = &[
+    "Client",
+    "ClientBuilder",
+    "ClientParams",
+    "Error",
+    "Result",
+    "Option",
+    "String",
+    "Vec",
+    "Box",
+    "BTreeMap",
+];
+
+/// What an `include` can name.
+#[derive(Clone, Copy)]
+pub enum Source<'s> {
+    /// A parameter set.
+    Set(&'s ParamSet),
+    /// An object type.
+    Object(&'s TypeDef),
+}
+
+/// The schema's names, looked up by later stages too.
+pub struct Index<'s> {
+    /// Types by name.
+    pub types: BTreeMap<&'s str, &'s TypeDef>,
+    /// Parameter sets by name.
+    pub sets: BTreeMap<&'s str, &'s ParamSet>,
+}
+
+impl<'s> Index<'s> {
+    /// Indexes a schema, reporting names defined twice.
+    pub fn new(schema: &'s Schema, diags: &mut Diagnostics) -> Self {
+        let mut types = BTreeMap::new();
+        let mut sets = BTreeMap::new();
+        for t in &schema.types {
+            if let Some(prev) = types.insert(t.name.text.as_str(), t) {
+                twice(diags, &t.name, &prev.name);
+            }
+        }
+        for s in &schema.parameter_sets {
+            if let Some(prev) = sets.insert(s.name.text.as_str(), s) {
+                twice(diags, &s.name, &prev.name);
+            } else if let Some(t) = types.get(s.name.text.as_str()) {
+                twice(diags, &s.name, &t.name);
+            }
+        }
+        Index { types, sets }
+    }
+
+    /// What `include: [name]` refers to.
+    pub fn source(&self, name: &str) -> Option<Source<'s>> {
+        if let Some(s) = self.sets.get(name) {
+            return Some(Source::Set(s));
+        }
+        match self.types.get(name) {
+            Some(t) if matches!(t.kind, TypeKind::Object { .. }) => Some(Source::Object(t)),
+            _ => None,
+        }
+    }
+
+    /// The fields of a parameter set, an object or an endpoint, includes first, with
+    /// overrides applied. Conflicts and unknown includes are reported.
+    pub fn flatten(
+        &self,
+        include: &'s [Name],
+        own: &'s [Field],
+        objects_only: bool,
+        diags: &mut Diagnostics,
+    ) -> Vec<&'s Field> {
+        let mut out = Vec::new();
+        self.flatten_into(include, own, objects_only, diags, &mut Vec::new(), &mut out);
+        out
+    }
+
+    fn flatten_into(
+        &self,
+        include: &'s [Name],
+        own: &'s [Field],
+        objects_only: bool,
+        diags: &mut Diagnostics,
+        seen: &mut Vec<&'s str>,
+        out: &mut Vec<&'s Field>,
+    ) {
+        for name in include {
+            if seen.contains(&name.text.as_str()) {
+                report(
+                    diags,
+                    &name.loc,
+                    format!("\"{}\" includes itself", name.text),
+                );
+                continue;
+            }
+            let source = self
+                .source(&name.text)
+                .filter(|s| !objects_only || matches!(s, Source::Object(_)));
+            let Some(source) = source else {
+                let known: Vec<&str> = if objects_only {
+                    self.objects().collect()
+                } else {
+                    self.objects().chain(self.sets.keys().copied()).collect()
+                };
+                let what = if objects_only {
+                    "object type"
+                } else {
+                    "parameter set or object type"
+                };
+                let hint = suggest(&name.text, known.iter().copied());
+                report(
+                    diags,
+                    &name.loc,
+                    format!("no {what} named \"{}\"{hint}", name.text),
+                );
+                continue;
+            };
+            seen.push(&name.text);
+            match source {
+                Source::Set(s) => self.flatten_into(&s.include, &s.params, false, diags, seen, out),
+                Source::Object(t) => {
+                    if let TypeKind::Object {
+                        include, fields, ..
+                    } = &t.kind
+                    {
+                        self.flatten_into(include, fields, true, diags, seen, out)
+                    }
+                }
+            }
+            seen.pop();
+        }
+        for field in own {
+            match out.iter().position(|f| f.name.text == field.name.text) {
+                Some(i) if field.replaces => out[i] = field,
+                Some(i) => {
+                    let prev = &out[i].name;
+                    let at = prev
+                        .loc
+                        .pos
+                        .map(|p| format!(":{}", p.line))
+                        .unwrap_or_default();
+                    report(
+                        diags,
+                        &field.name.loc,
+                        format!(
+                            "\"{}\" is already included from {}{at}; add `override: true` to replace it",
+                            field.name.text, prev.loc.file
+                        ),
+                    );
+                }
+                None if field.replaces => report(
+                    diags,
+                    &field.name.loc,
+                    format!(
+                        "`override: true`, but no included field is named \"{}\"",
+                        field.name.text
+                    ),
+                ),
+                None => out.push(field),
+            }
+        }
+    }
+
+    /// The requirement rules of an endpoint or set: those of included sets, then its own.
+    pub fn rules(&self, include: &'s [Name], own: &'s [Requirement]) -> Vec<&'s Requirement> {
+        let mut out = Vec::new();
+        let mut stack: Vec<&'s [Name]> = vec![include];
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        while let Some(names) = stack.pop() {
+            for n in names {
+                if let Some(s) = self.sets.get(n.text.as_str()) {
+                    if seen.insert(&n.text) {
+                        out.extend(&s.requirements);
+                        stack.push(&s.include);
+                    }
+                }
+            }
+        }
+        out.extend(own);
+        out
+    }
+
+    fn objects(&self) -> impl Iterator<Item = &'s str> + '_ {
+        self.types
+            .values()
+            .filter(|t| matches!(t.kind, TypeKind::Object { .. }))
+            .map(|t| t.name.text.as_str())
+    }
+}
+
+fn report(diags: &mut Diagnostics, loc: &Loc, message: String) {
+    diags.push(&loc.file, loc.pos, &loc.path, message);
+}
+
+fn twice(diags: &mut Diagnostics, name: &Name, first: &Name) {
+    let line = first
+        .loc
+        .pos
+        .map(|p| format!(":{}", p.line))
+        .unwrap_or_default();
+    report(
+        diags,
+        &name.loc,
+        format!(
+            "\"{}\" is already defined at {}{line}",
+            name.text, first.loc.file
+        ),
+    );
+}
+
+/// Checks the whole schema.
+pub fn validate(schema: &Schema, diags: &mut Diagnostics) {
+    let index = Index::new(schema, diags);
+    let v = &mut Validator {
+        index: &index,
+        diags,
+    };
+    match &schema.api {
+        Some(api) => v.api(api),
+        None => v
+            .diags
+            .push("schema", None, "api", "no file defines \"api\"".into()),
+    }
+    for t in &schema.types {
+        v.type_def(t);
+    }
+    let mut client_params: BTreeMap<&str, &Field> = BTreeMap::new();
+    for s in &schema.parameter_sets {
+        let fields = index.flatten(&s.include, &s.params, false, v.diags);
+        v.fields(&fields, Place::Params(None));
+        v.requirements(&s.requirements, &fields);
+    }
+    let mut methods: BTreeMap<String, &Name> = BTreeMap::new();
+    for e in &schema.endpoints {
+        let fields = index.flatten(&e.include, &e.params, false, v.diags);
+        v.endpoint(e, &fields);
+        for f in fields.iter().filter(|f| f.client_scope) {
+            match client_params.get(f.name.text.as_str()) {
+                Some(prev) if !std::ptr::eq(*prev, *f) => report(
+                    v.diags,
+                    &f.name.loc,
+                    format!("client parameter \"{}\" is defined twice; define it once in a parameter set", f.name.text),
+                ),
+                _ => {
+                    client_params.insert(&f.name.text, f);
+                }
+            }
+        }
+        if let Ok(method) = names::explicit_field(&e.name.text) {
+            let builder = format!("{}Request", names::to_camel(&e.name.text));
+            if let Some(t) = index.types.get(builder.as_str()) {
+                report(v.diags, &t.name.loc, format!("\"{builder}\" is the name of the builder of endpoint \"{}\"; rename the type", e.name.text));
+            }
+            if let Some(prev) = methods.insert(method.clone(), &e.name) {
+                twice(v.diags, &e.name, prev);
+            }
+        } else {
+            report(
+                v.diags,
+                &e.name.loc,
+                format!(
+                    "endpoint id \"{}\" must be a snake_case Rust name",
+                    e.name.text
+                ),
+            );
+        }
+    }
+    for (name, f) in &client_params {
+        if f.ty != TypeExpr::String {
+            report(
+                v.diags,
+                &f.ty_loc(),
+                format!("client parameter \"{name}\" must be a string"),
+            );
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Place {
+    /// Parameters; `Some(method)` when the endpoint is known.
+    Params(Option<Method>),
+    /// Fields of an object type.
+    Object,
+    /// Variants of a union.
+    Union,
+}
+
+struct Validator<'a, 's> {
+    index: &'a Index<'s>,
+    diags: &'a mut Diagnostics,
+}
+
+impl Field {
+    fn ty_loc(&self) -> Loc {
+        let mut loc = self.name.loc.clone();
+        loc.path.push_str(".type");
+        loc
+    }
+}
+
+impl Validator<'_, '_> {
+    fn error(&mut self, loc: &Loc, message: String) {
+        report(self.diags, loc, message);
+    }
+
+    fn api(&mut self, api: &Api) {
+        if !(api.base_url.starts_with("https://") || api.base_url.starts_with("http://")) {
+            self.error(
+                &api.loc,
+                format!("base_url \"{}\" is not an http(s) URL", api.base_url),
+            );
+        }
+        if api.errors.message_fields.is_empty() {
+            self.error(&api.loc, "errors.message_fields lists no field".into());
+        }
+    }
+
+    /// Resolves named types in a type expression.
+    fn type_expr(&mut self, ty: &TypeExpr) {
+        match ty {
+            TypeExpr::List(inner) | TypeExpr::Map(inner) => self.type_expr(inner),
+            TypeExpr::Named(name) if !self.index.types.contains_key(name.text.as_str()) => {
+                let known = ["string", "integer", "number", "boolean", "json"]
+                    .into_iter()
+                    .chain(self.index.types.keys().copied());
+                let hint = suggest(&name.text, known);
+                self.error(&name.loc, format!("unknown type \"{}\"{hint}", name.text));
+            }
+            _ => {}
+        }
+    }
+
+    fn type_def(&mut self, t: &TypeDef) {
+        if let Err(why) = names::explicit_camel(&t.name.text) {
+            self.error(&t.name.loc, format!("type name {why}"));
+        } else if RESERVED_TYPES.contains(&t.name.text.as_str()) {
+            self.error(
+                &t.name.loc,
+                format!(
+                    "\"{}\" is reserved for generated code; rename the type",
+                    t.name.text
+                ),
+            );
+        }
+        match &t.kind {
+            TypeKind::Object {
+                include,
+                fields,
+                additional,
+            } => {
+                let all = self.index.flatten(include, fields, true, self.diags);
+                self.fields(&all, Place::Object);
+                if let Some(a) = additional {
+                    self.additional(a, &all, false);
+                }
+            }
+            TypeKind::Enum { values } => {
+                if values.is_empty() {
+                    self.error(&t.name.loc, "an enum needs at least one value".into());
+                }
+                let mut seen: BTreeMap<String, &Name> = BTreeMap::new();
+                for v in values {
+                    let rust = match &v.rust_name {
+                        Some(n) => names::explicit_camel(&n.text).map_err(|why| (n, why)),
+                        None => names::camel(&v.name.text).map_err(|why| (&v.name, why)),
+                    };
+                    match rust {
+                        Ok(rust) if rust == "Unknown" => self.error(&v.name.loc, "\"Unknown\" is reserved for values this crate does not know; give it another rust_name".into()),
+                        Ok(rust) => {
+                            if let Some(prev) = seen.insert(rust.clone(), &v.name) {
+                                self.error(&v.name.loc, format!("\"{}\" and \"{}\" both become the variant {rust}; give one a rust_name", prev.text, v.name.text));
+                            }
+                        }
+                        Err((n, why)) => self.error(&n.loc, why),
+                    }
+                }
+            }
+            TypeKind::Union { variants } => {
+                if variants.is_empty() {
+                    self.error(&t.name.loc, "a union needs at least one variant".into());
+                }
+                let refs: Vec<&Field> = variants.iter().collect();
+                self.fields(&refs, Place::Union);
+            }
+        }
+    }
+
+    fn fields(&mut self, fields: &[&Field], place: Place) {
+        let mut rust_names: BTreeMap<String, &Name> = BTreeMap::new();
+        for f in fields {
+            self.type_expr(&f.ty);
+            let rust = match (&f.rust_name, place) {
+                (_, Place::Union) => names::explicit_camel(&f.name.text)
+                    .map_err(|why| (&f.name, format!("variant name {why}"))),
+                (Some(n), _) => names::explicit_field(&n.text).map_err(|why| (n, why)),
+                (None, _) => names::field(&f.name.text).map_err(|why| (&f.name, why)),
+            };
+            match rust {
+                Ok(rust) => {
+                    if matches!(place, Place::Params(_))
+                        && ["client", "send"].contains(&rust.as_str())
+                    {
+                        self.error(&f.name.loc, format!("\"{rust}\" is used by the request builder itself; give the parameter a rust_name"));
+                    }
+                    if let Some(prev) = rust_names.insert(rust.clone(), &f.name) {
+                        self.error(&f.name.loc, format!("\"{}\" and \"{}\" both become `{rust}` in Rust; give one a rust_name", prev.text, f.name.text));
+                    }
+                }
+                Err((n, why)) => self.error(&n.loc, why),
+            }
+            self.constraints(f, place);
+        }
+    }
+
+    fn constraints(&mut self, f: &Field, place: Place) {
+        let loc = &f.name.loc;
+        let base = match &f.ty {
+            TypeExpr::List(inner) => inner.as_ref(),
+            other => other,
+        };
+        let numeric = matches!(base, TypeExpr::Integer | TypeExpr::Number);
+        if (f.min.is_some() || f.max.is_some()) && !numeric {
+            self.error(
+                loc,
+                "min and max apply to integer and number values only".into(),
+            );
+        }
+        if let (Some(min), Some(max)) = (f.min, f.max) {
+            if min > max {
+                self.error(loc, format!("min ({min}) is greater than max ({max})"));
+            }
+        }
+        if (f.max_length.is_some() || f.format.is_some()) && *base != TypeExpr::String {
+            self.error(
+                loc,
+                "max_length and format apply to string values only".into(),
+            );
+        }
+        if f.lenient
+            && !matches!(
+                base,
+                TypeExpr::String | TypeExpr::Integer | TypeExpr::Number
+            )
+        {
+            self.error(
+                loc,
+                "lenient applies to string, integer and number values only".into(),
+            );
+        }
+        if f.comma && !matches!(f.ty, TypeExpr::List(_)) {
+            self.error(loc, "style: comma applies to lists only".into());
+        }
+        if f.client_scope && !matches!(place, Place::Params(_)) {
+            self.error(loc, "scope: client applies to parameters only".into());
+        }
+        if f.replaces && place == Place::Union {
+            self.error(loc, "override applies to included fields only".into());
+        }
+        if let Some(c) = &f.constant {
+            let fits = matches!(
+                (c, &f.ty),
+                (ConstValue::Bool(_), TypeExpr::Boolean)
+                    | (ConstValue::Integer(_), TypeExpr::Integer)
+                    | (ConstValue::String(_), TypeExpr::String)
+            );
+            if !fits {
+                self.error(loc, "const does not match the type".into());
+            }
+            if !matches!(place, Place::Params(_)) {
+                self.error(loc, "const applies to parameters only".into());
+            }
+        }
+        if place == Place::Params(Some(Method::Get)) {
+            let scalar = |t: &TypeExpr| match t {
+                TypeExpr::String | TypeExpr::Integer | TypeExpr::Number | TypeExpr::Boolean => true,
+                TypeExpr::Named(n) => matches!(
+                    self.index.types.get(n.text.as_str()).map(|t| &t.kind),
+                    Some(TypeKind::Enum { .. }) | None
+                ),
+                _ => false,
+            };
+            let ok = match &f.ty {
+                TypeExpr::List(inner) => f.comma && scalar(inner),
+                other => scalar(other),
+            };
+            if !ok {
+                self.error(loc, "a GET parameter is sent in the query string: it must be a string, number, boolean or enum, or a list of those with `style: comma`".into());
+            }
+        }
+    }
+
+    fn requirements(&mut self, rules: &[Requirement], fields: &[&Field]) {
+        let known: Vec<&str> = fields.iter().map(|f| f.name.text.as_str()).collect();
+        for rule in rules {
+            if rule.names.is_empty() {
+                self.error(&rule.loc, "the rule names no parameter".into());
+            }
+            for name in rule.names.iter().chain(&rule.when) {
+                if !known.contains(&name.text.as_str()) {
+                    let hint = suggest(&name.text, known.iter().copied());
+                    self.error(
+                        &name.loc,
+                        format!("no parameter named \"{}\" here{hint}", name.text),
+                    );
+                }
+            }
+        }
+    }
+
+    fn additional(&mut self, a: &Additional, fields: &[&Field], setter: bool) {
+        self.type_expr(&a.ty);
+        for n in std::iter::once(&a.name).chain(&a.item_name) {
+            if let Err(why) = names::explicit_field(&n.text) {
+                self.error(&n.loc, why);
+            }
+        }
+        if setter && a.item_name.is_none() {
+            self.error(
+                &a.loc,
+                "\"item_name\" is missing: the request builder's setter for one entry".into(),
+            );
+        }
+        let rust_names: BTreeSet<String> = fields
+            .iter()
+            .filter_map(|f| match &f.rust_name {
+                Some(n) => Some(n.text.clone()),
+                None => names::field(&f.name.text).ok(),
+            })
+            .collect();
+        for n in std::iter::once(&a.name).chain(&a.item_name) {
+            if rust_names.contains(&n.text) {
+                self.error(
+                    &n.loc,
+                    format!("\"{}\" is also the name of a field", n.text),
+                );
+            }
+        }
+    }
+
+    fn endpoint(&mut self, e: &Endpoint, fields: &[&Field]) {
+        if !e.path.starts_with('/') {
+            self.error(
+                &e.name.loc,
+                format!("path \"{}\" must start with /", e.path),
+            );
+        }
+        self.fields(fields, Place::Params(Some(e.method)));
+        self.requirements(&e.requirements, fields);
+        if let Some(a) = &e.additional {
+            if e.method == Method::Get {
+                self.error(
+                    &a.loc,
+                    "additional parameters need a JSON body (POST)".into(),
+                );
+            }
+            self.additional(a, fields, true);
+        }
+        self.type_expr(&e.response);
+    }
+}

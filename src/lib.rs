@@ -1,0 +1,65 @@
+//! A typed async client for [PersonaClick](https://personaclick.com)'s User Profile REST API.
+//!
+//! The types and methods are generated at build time from the YAML schema in `schema/` (a
+//! readable copy is committed in `generated/personaclick.rs`); this crate's hand-written part is
+//! the small runtime they call: the client, checks, transport and errors.
+//!
+//! ```no_run
+//! use personaclick::{Client, Gender, Kid};
+//!
+//! # async fn run() -> Result<(), personaclick::Error> {
+//! let client = Client::builder()
+//!     .shop_id("0d42fd8b713d0752776ca589cc0056")
+//!     .shop_secret("0123456789abcdef0123456789abcdef")
+//!     .build()?;
+//!
+//! client
+//!     .set_profile()
+//!     .email("john.doe@examplemail.com")
+//!     .first_name("John")
+//!     .birthday("1990-03-11")
+//!     .kids([Kid::new().gender(Gender::Male).birthday("2001-04-12")])
+//!     .custom_property("custom_integer_property", 100500)
+//!     .send()
+//!     .await?;
+//!
+//! let profile = client.get_profile().email("john.doe@examplemail.com").send().await?;
+//! println!("{:?}", profile.first_name);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Every call checks its parameters before sending: a missing required parameter, a broken
+//! requirement rule (`shop_secret` or `did`), a value out of range or a malformed date fails
+//! with [`Error::InvalidRequest`] naming each problem, and nothing is sent.
+
+#![deny(missing_docs)]
+
+// Lets the generated code name this crate the way it would from outside.
+extern crate self as personaclick;
+
+mod check;
+mod client;
+mod error;
+mod transport;
+mod wire;
+
+pub use error::{ApiError, DecodeError, Error, Invalid, TransportError};
+
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/personaclick.rs"));
+}
+
+pub use generated::*;
+
+/// What the generated code calls. Not a stable API: use the generated types.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::__client as client;
+    pub use crate::check::{check, Check, Checkable, Format, Path, Rule, RuleKind};
+    pub use crate::client::{Api, Core, CoreBuilder, Endpoint, ErrorShape, Method};
+    pub use crate::wire::{
+        deserialize_enum, lenient, Json, Keys, Params, Redacted, Secret, UnknownValue,
+    };
+    pub use serde;
+}

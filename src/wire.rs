@@ -1,0 +1,387 @@
+//! Values on the wire: parameters as they are sent, secrets, and the tolerant decoding of
+//! what PersonaClick sends back.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::Serialize;
+
+/// Any JSON value.
+pub type Json = serde_json::Value;
+
+/// A secret (the shop secret): never shown by `Debug` or `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Box<str>);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: String) -> Self {
+        Secret(value.into_boxed_str())
+    }
+
+    /// The secret itself, for sending.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Shown in place of a sensitive value by `Debug`.
+pub struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Shows a map's keys only: the values may be personal data.
+pub struct Keys<'a, T>(pub &'a BTreeMap<String, T>);
+
+impl<T> fmt::Debug for Keys<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.0.keys()).finish()
+    }
+}
+
+/// An enum value that this version of the crate does not know, kept as PersonaClick sent it.
+/// Only responses make these: a request cannot send a value the schema does not list.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct UnknownValue(String);
+
+impl UnknownValue {
+    /// The value as PersonaClick sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Decodes a string enum: a known value, or the unknown one kept as it came.
+pub fn deserialize_enum<'de, D, T>(
+    d: D,
+    known: fn(&str) -> Option<T>,
+    unknown: fn(UnknownValue) -> T,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let s: Cow<'de, str> = serde::Deserialize::deserialize(d)?;
+    Ok(known(&s).unwrap_or_else(|| unknown(UnknownValue(s.into_owned()))))
+}
+
+/// Parameters of one request, in order, as JSON values.
+#[derive(Default)]
+pub struct Params {
+    entries: Vec<(Cow<'static, str>, Json)>,
+    secrets: Vec<Secret>,
+    failure: Option<String>,
+}
+
+impl Params {
+    /// No parameters yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a parameter if it is set.
+    pub fn push<T: Serialize + ?Sized>(&mut self, name: &'static str, value: Option<&T>) {
+        if let Some(v) = value {
+            match serde_json::to_value(v) {
+                Ok(json) => self.entries.push((Cow::Borrowed(name), json)),
+                Err(e) => self.fail(name, &e),
+            }
+        }
+    }
+
+    /// Adds a secret parameter if it is set; its value is scrubbed from error messages.
+    pub fn push_secret(&mut self, name: &'static str, value: Option<&Secret>) {
+        if let Some(s) = value {
+            self.entries
+                .push((Cow::Borrowed(name), Json::String(s.expose().to_string())));
+            self.secrets.push(s.clone());
+        }
+    }
+
+    /// Adds a list as one comma-joined value (`type=bulk,chain`).
+    pub fn push_comma<T: Serialize>(&mut self, name: &'static str, values: Option<&[T]>) {
+        let Some(values) = values else { return };
+        let mut joined = String::new();
+        for (i, v) in values.iter().enumerate() {
+            match serde_json::to_value(v) {
+                Ok(json) => {
+                    if i > 0 {
+                        joined.push(',');
+                    }
+                    joined.push_str(&scalar_text(&json));
+                }
+                Err(e) => return self.fail(name, &e),
+            }
+        }
+        self.entries
+            .push((Cow::Borrowed(name), Json::String(joined)));
+    }
+
+    /// Adds free-form entries (custom properties) as parameters of their own.
+    pub fn push_additional<T: Serialize>(&mut self, map: &BTreeMap<String, T>) {
+        for (name, value) in map {
+            match serde_json::to_value(value) {
+                Ok(json) => self.entries.push((Cow::Owned(name.clone()), json)),
+                Err(e) => self.fail(name, &e),
+            }
+        }
+    }
+
+    fn fail(&mut self, name: &str, e: &serde_json::Error) {
+        self.failure
+            .get_or_insert_with(|| format!("`{name}` cannot be written as JSON: {e}"));
+    }
+
+    /// A problem met while adding parameters.
+    pub(crate) fn failure(&self) -> Option<&str> {
+        self.failure.as_deref()
+    }
+
+    /// The secrets sent, to scrub from anything shown.
+    pub(crate) fn secrets(&self) -> &[Secret] {
+        &self.secrets
+    }
+
+    /// The parameters as a query string: `a=1&b=x,y`.
+    pub(crate) fn query(&self) -> String {
+        let mut out = String::new();
+        for (name, value) in &self.entries {
+            if !out.is_empty() {
+                out.push('&');
+            }
+            encode_into(&mut out, name);
+            out.push('=');
+            encode_into(&mut out, &scalar_text(value));
+        }
+        out
+    }
+
+    /// The parameters as a JSON object body.
+    pub(crate) fn json(&self) -> Vec<u8> {
+        let object: serde_json::Map<String, Json> = self
+            .entries
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        // A map of JSON values always serializes.
+        serde_json::to_vec(&object).unwrap_or_default()
+    }
+}
+
+/// A JSON scalar as query text (strings without quotes).
+fn scalar_text(v: &Json) -> Cow<'_, str> {
+    match v {
+        Json::String(s) => Cow::Borrowed(s),
+        other => Cow::Owned(other.to_string()),
+    }
+}
+
+/// Percent-encodes a query component, keeping the characters that need no escaping in a
+/// query value (so `email=john.doe@examplemail.com&type=bulk,chain` reads as written).
+fn encode_into(out: &mut String, s: &str) {
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b','
+            | b'@'
+            | b':'
+            | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+}
+
+/// Decoders that accept a number where a string is documented and the reverse.
+pub mod lenient {
+    use super::*;
+
+    struct Lenient<T>(std::marker::PhantomData<T>);
+
+    /// A string, or a number taken as its decimal text.
+    pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        d.deserialize_any(Lenient::<String>(Default::default()))
+    }
+
+    /// A list of strings whose items may be numbers.
+    pub fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Item(#[serde(deserialize_with = "item")] String);
+        fn item<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+            string(d)?.ok_or_else(|| de::Error::custom("null in a list of strings"))
+        }
+        let items: Option<Vec<Item>> = serde::Deserialize::deserialize(d)?;
+        Ok(items.map(|v| v.into_iter().map(|i| i.0).collect()))
+    }
+
+    /// An integer, or a string holding one.
+    pub fn integer<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        d.deserialize_any(Lenient::<i64>(Default::default()))
+    }
+
+    /// A number, or a string holding one.
+    pub fn number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        d.deserialize_any(Lenient::<f64>(Default::default()))
+    }
+
+    /// How each target type takes each JSON scalar.
+    trait Target: Sized {
+        const EXPECTED: &'static str;
+        fn from_str(s: &str) -> Option<Self>;
+        fn from_i64(n: i64) -> Option<Self>;
+        fn from_u64(n: u64) -> Option<Self>;
+        fn from_f64(n: f64) -> Option<Self>;
+    }
+
+    impl Target for String {
+        const EXPECTED: &'static str = "a string or a number";
+        fn from_str(s: &str) -> Option<Self> {
+            Some(s.to_string())
+        }
+        fn from_i64(n: i64) -> Option<Self> {
+            Some(n.to_string())
+        }
+        fn from_u64(n: u64) -> Option<Self> {
+            Some(n.to_string())
+        }
+        fn from_f64(n: f64) -> Option<Self> {
+            Some(n.to_string())
+        }
+    }
+
+    impl Target for i64 {
+        const EXPECTED: &'static str = "an integer, or a string holding one";
+        fn from_str(s: &str) -> Option<Self> {
+            s.trim().parse().ok()
+        }
+        fn from_i64(n: i64) -> Option<Self> {
+            Some(n)
+        }
+        fn from_u64(n: u64) -> Option<Self> {
+            i64::try_from(n).ok()
+        }
+        fn from_f64(n: f64) -> Option<Self> {
+            (n.fract() == 0.0 && n.abs() < 9.0e15).then_some(n as i64)
+        }
+    }
+
+    impl Target for f64 {
+        const EXPECTED: &'static str = "a number, or a string holding one";
+        fn from_str(s: &str) -> Option<Self> {
+            s.trim().parse().ok().filter(|n: &f64| n.is_finite())
+        }
+        fn from_i64(n: i64) -> Option<Self> {
+            Some(n as f64)
+        }
+        fn from_u64(n: u64) -> Option<Self> {
+            Some(n as f64)
+        }
+        fn from_f64(n: f64) -> Option<Self> {
+            Some(n)
+        }
+    }
+
+    impl<'de, T: Target> Visitor<'de> for Lenient<T> {
+        type Value = Option<T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(T::EXPECTED)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            T::from_str(s)
+                .map(Some)
+                .ok_or_else(|| E::custom(format_args!("expected {}", T::EXPECTED)))
+        }
+
+        fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
+            T::from_i64(n)
+                .map(Some)
+                .ok_or_else(|| E::custom(format_args!("expected {}", T::EXPECTED)))
+        }
+
+        fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
+            T::from_u64(n)
+                .map(Some)
+                .ok_or_else(|| E::custom(format_args!("expected {}", T::EXPECTED)))
+        }
+
+        fn visit_f64<E: de::Error>(self, n: f64) -> Result<Self::Value, E> {
+            T::from_f64(n)
+                .map(Some)
+                .ok_or_else(|| E::custom(format_args!("expected {}", T::EXPECTED)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_keeps_readable_characters_and_escapes_the_rest() {
+        let mut p = Params::new();
+        p.push("email", Some("john.doe@examplemail.com"));
+        p.push_comma("type", Some(&["bulk", "trigger"][..]));
+        p.push("q", Some("a&b=c d+é"));
+        p.push("limit", Some(&20));
+        assert_eq!(
+            p.query(),
+            "email=john.doe@examplemail.com&type=bulk,trigger&q=a%26b%3Dc%20d%2B%C3%A9&limit=20"
+        );
+    }
+
+    #[test]
+    fn secrets_are_never_shown() {
+        let s = Secret::new("hunter2".into());
+        assert_eq!(format!("{s:?}"), "<redacted>");
+    }
+
+    #[test]
+    fn lenient_accepts_both_shapes() {
+        #[derive(serde::Deserialize)]
+        struct T {
+            #[serde(default, deserialize_with = "lenient::string")]
+            s: Option<String>,
+            #[serde(default, deserialize_with = "lenient::integer")]
+            i: Option<i64>,
+            #[serde(default, deserialize_with = "lenient::strings")]
+            l: Option<Vec<String>>,
+        }
+        let t: T = serde_json::from_str(r#"{"s": 100500, "i": "42", "l": [1, "x"]}"#).unwrap();
+        assert_eq!(t.s.as_deref(), Some("100500"));
+        assert_eq!(t.i, Some(42));
+        assert_eq!(t.l.unwrap(), ["1", "x"]);
+        let t: T = serde_json::from_str(r#"{"s": null, "i": null}"#).unwrap();
+        assert_eq!((t.s, t.i), (None, None));
+        assert!(serde_json::from_str::<T>(r#"{"i": "x"}"#).is_err());
+    }
+}
