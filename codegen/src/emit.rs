@@ -17,8 +17,7 @@ pub fn module(model: &Model) -> TokenStream {
     let endpoints = model.endpoints.iter().map(endpoint);
     quote! {
         use ::personaclick::__private as rt;
-        use std::collections::BTreeMap;
-        use std::fmt;
+        use ::std::fmt;
 
         #client
         #(#types)*
@@ -82,7 +81,7 @@ fn rust_ty(ty: &Ty) -> TokenStream {
         }
         Ty::Map(inner) => {
             let inner = rust_ty(inner);
-            quote!(BTreeMap<String, #inner>)
+            quote!(::std::collections::BTreeMap<String, #inner>)
         }
         Ty::Named(n) => {
             let n = ident(n);
@@ -297,8 +296,8 @@ fn object(
         let doc = docs(&a.description, None);
         quote! {
             #doc
-            #[serde(flatten, default, skip_serializing_if = "BTreeMap::is_empty")]
-            pub #fname: BTreeMap<String, #ty>,
+            #[serde(flatten, default, skip_serializing_if = "::std::collections::BTreeMap::is_empty")]
+            pub #fname: ::std::collections::BTreeMap<String, #ty>,
         }
     });
     let debug = debug_fields(fields, |f| {
@@ -590,7 +589,7 @@ fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
 // Endpoints: a method on `Client`, a request builder, and `send`.
 
 fn endpoint(e: &EndpointModel) -> TokenStream {
-    let method_name = ident(&e.id);
+    let method_name = ident(&e.method_name);
     let builder = ident(&e.builder);
     let id = &e.id;
     let path = &e.path;
@@ -645,11 +644,11 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
     let extra_field = e.additional.as_ref().map(|a| {
         let n = ident(&a.name);
         let ty = rust_ty(&a.ty);
-        quote!(#n: BTreeMap<String, #ty>,)
+        quote!(#n: ::std::collections::BTreeMap<String, #ty>,)
     });
     let extra_init = e.additional.as_ref().map(|a| {
         let n = ident(&a.name);
-        quote!(#n: BTreeMap::new(),)
+        quote!(#n: ::std::collections::BTreeMap::new(),)
     });
     let setters = settable.iter().map(|p| setter(p));
     let extra_setters = e.additional.as_ref().map(|a| {

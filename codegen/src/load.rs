@@ -27,6 +27,7 @@ pub fn load(files: &[SourceFile], diags: &mut Diagnostics) -> Schema {
                     "",
                     format!("YAML syntax: {}", e.message),
                 );
+                schema.unreadable_files = true;
                 continue;
             }
         };
@@ -47,7 +48,8 @@ struct Reader<'d> {
 
 /// A mapping whose keys have been checked against the keys its place allows.
 struct Map<'n> {
-    entries: Vec<(&'n str, &'n Node)>,
+    /// Key, key position, value.
+    entries: Vec<(&'n str, yaml::Pos, &'n Node)>,
     loc: Loc,
 }
 
@@ -55,8 +57,8 @@ impl<'n> Map<'n> {
     fn get(&self, key: &str) -> Option<(&'n Node, Loc)> {
         self.entries
             .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| (*v, self.loc.child(key, v.pos)))
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, _, v)| (*v, self.loc.child(key, v.pos)))
     }
 }
 
@@ -77,14 +79,14 @@ impl Reader<'_> {
             self.error(loc, format!("expected a mapping, found {}", node.kind()));
             return None;
         };
-        let mut out: Vec<(&str, &Node)> = Vec::new();
+        let mut out: Vec<(&str, yaml::Pos, &Node)> = Vec::new();
         for (k, v) in entries {
             let key = k.as_str().unwrap_or_default();
             let key_loc = loc.child(key, k.pos);
-            if out.iter().any(|(seen, _)| *seen == key) {
+            if out.iter().any(|(seen, _, _)| *seen == key) {
                 self.error(&key_loc, format!("\"{key}\" is given twice"));
             } else if allowed.is_empty() || allowed.contains(&key) {
-                out.push((key, v));
+                out.push((key, k.pos, v));
             } else {
                 let hint = suggest(key, allowed.iter().copied());
                 self.error(
@@ -109,13 +111,12 @@ impl Reader<'_> {
         };
         map.entries
             .iter()
-            .map(|(k, v)| {
-                let l = loc.child(k, v.pos);
+            .map(|(k, key_pos, v)| {
                 let name = Name {
                     text: k.to_string(),
-                    loc: l.clone(),
+                    loc: loc.child(k, *key_pos),
                 };
-                (name, *v, l)
+                (name, *v, loc.child(k, v.pos))
             })
             .collect()
     }
@@ -621,33 +622,32 @@ impl Reader<'_> {
         )?;
         let method = match map.get("method") {
             Some((node, l)) => match self.string(node, &l).as_deref() {
-                Some("GET") => Method::Get,
-                Some("POST") => Method::Post,
+                Some("GET") => Some(Method::Get),
+                Some("POST") => Some(Method::Post),
                 Some(other) => {
                     self.error(
                         &l,
                         format!("unsupported method \"{other}\" (allowed: GET, POST)"),
                     );
-                    return None;
+                    None
                 }
-                None => return None,
+                None => None,
             },
             None => {
                 self.error(loc, "\"method\" is missing".into());
-                return None;
+                None
             }
         };
-        let (response, response_description) = match map.get("response") {
-            Some((node, l)) => {
-                let inner = self.map(node, &l, &["type", "description"])?;
-                (
-                    self.type_field(&inner)?,
-                    self.req_string(&inner, "description"),
-                )
-            }
+        let response = match map.get("response") {
+            Some((node, l)) => self
+                .map(node, &l, &["type", "description"])
+                .and_then(|inner| {
+                    let description = self.req_string(&inner, "description");
+                    Some((self.type_field(&inner)?, description))
+                }),
             None => {
                 self.error(loc, "\"response\" is missing".into());
-                return None;
+                None
             }
         };
         let mut statuses = Vec::new();
@@ -673,22 +673,32 @@ impl Reader<'_> {
                 false
             }
         };
+        let summary = self.req_string(&map, "summary");
+        let description = self.req_string(&map, "description");
+        let path = self.req_string(&map, "path");
+        let include = self.names(&map, "include");
+        let params = self.fields(&map, "params");
+        let additional = self.additional(&map);
+        let requirements = self.requirements(&map);
+        let note = self.opt_string(&map, "note");
+        let deprecated = self.opt_string(&map, "deprecated");
+        let (method, (response, response_description)) = (method?, response?);
         Some(Endpoint {
             name,
-            summary: self.req_string(&map, "summary"),
-            description: self.req_string(&map, "description"),
+            summary,
+            description,
             method,
-            path: self.req_string(&map, "path"),
+            path,
             idempotent,
-            include: self.names(&map, "include"),
-            params: self.fields(&map, "params"),
-            additional: self.additional(&map),
-            requirements: self.requirements(&map),
+            include,
+            params,
+            additional,
+            requirements,
             response,
             response_description,
             statuses,
-            note: self.opt_string(&map, "note"),
-            deprecated: self.opt_string(&map, "deprecated"),
+            note,
+            deprecated,
         })
     }
 }

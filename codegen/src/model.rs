@@ -191,8 +191,10 @@ pub struct RuleModel {
 /// An endpoint.
 #[derive(Clone, Debug)]
 pub struct EndpointModel {
-    /// The id and method name.
+    /// The id, as written in the schema.
     pub id: String,
+    /// The client method's Rust name (the id, escaped if it is a keyword).
+    pub method_name: String,
     /// The request builder's type name.
     pub builder: String,
     /// One line.
@@ -251,7 +253,7 @@ pub fn build(schema: &Schema) -> Model {
     let mut client_params: Vec<FieldModel> = Vec::new();
     for e in &schema.endpoints {
         let params: Vec<FieldModel> = index
-            .flatten(&e.include, &e.params, false, &mut sink)
+            .flatten(&e.name.text, &e.include, &e.params, false, &mut sink)
             .into_iter()
             .map(field)
             .collect();
@@ -262,6 +264,7 @@ pub fn build(schema: &Schema) -> Model {
         }
         endpoints.push(EndpointModel {
             id: e.name.text.clone(),
+            method_name: names::explicit_field(&e.name.text).unwrap_or_default(),
             builder: format!("{}Request", names::to_camel(&e.name.text)),
             summary: e.summary.clone(),
             description: e.description.clone(),
@@ -302,7 +305,7 @@ pub fn build(schema: &Schema) -> Model {
                     additional: extra,
                 } => KindModel::Object {
                     fields: index
-                        .flatten(include, fields, true, &mut sink)
+                        .flatten(&t.name.text, include, fields, true, &mut sink)
                         .into_iter()
                         .map(field)
                         .collect(),

@@ -49,6 +49,8 @@ pub struct Schema {
     pub types: Vec<TypeDef>,
     /// The operations.
     pub endpoints: Vec<Endpoint>,
+    /// Some file could not be parsed, so what seems missing may be in it.
+    pub unreadable_files: bool,
 }
 
 /// API metadata.

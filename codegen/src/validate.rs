@@ -73,13 +73,21 @@ impl<'s> Index<'s> {
     /// overrides applied. Conflicts and unknown includes are reported.
     pub fn flatten(
         &self,
+        owner: &'s str,
         include: &'s [Name],
         own: &'s [Field],
         objects_only: bool,
         diags: &mut Diagnostics,
     ) -> Vec<&'s Field> {
         let mut out = Vec::new();
-        self.flatten_into(include, own, objects_only, diags, &mut Vec::new(), &mut out);
+        self.flatten_into(
+            include,
+            own,
+            objects_only,
+            diags,
+            &mut vec![owner],
+            &mut out,
+        );
         out
     }
 
@@ -225,6 +233,8 @@ pub fn validate(schema: &Schema, diags: &mut Diagnostics) {
     };
     match &schema.api {
         Some(api) => v.api(api),
+        // A file that could not be parsed may hold it; its syntax error is reported already.
+        None if schema.unreadable_files => {}
         None => v
             .diags
             .push("schema", None, "api", "no file defines \"api\"".into()),
@@ -234,13 +244,13 @@ pub fn validate(schema: &Schema, diags: &mut Diagnostics) {
     }
     let mut client_params: BTreeMap<&str, &Field> = BTreeMap::new();
     for s in &schema.parameter_sets {
-        let fields = index.flatten(&s.include, &s.params, false, v.diags);
+        let fields = index.flatten(&s.name.text, &s.include, &s.params, false, v.diags);
         v.fields(&fields, Place::Params(None));
         v.requirements(&s.requirements, &fields);
     }
     let mut methods: BTreeMap<String, &Name> = BTreeMap::new();
     for e in &schema.endpoints {
-        let fields = index.flatten(&e.include, &e.params, false, v.diags);
+        let fields = index.flatten(&e.name.text, &e.include, &e.params, false, v.diags);
         v.endpoint(e, &fields);
         for f in fields.iter().filter(|f| f.client_scope) {
             match client_params.get(f.name.text.as_str()) {
@@ -357,7 +367,9 @@ impl Validator<'_, '_> {
                 fields,
                 additional,
             } => {
-                let all = self.index.flatten(include, fields, true, self.diags);
+                let all = self
+                    .index
+                    .flatten(&t.name.text, include, fields, true, self.diags);
                 self.fields(&all, Place::Object);
                 if let Some(a) = additional {
                     self.additional(a, &all, false);
