@@ -197,6 +197,7 @@ impl Check {
         when: &[(&str, bool)],
         why: &str,
     ) {
+        let why = why.trim_end_matches('.');
         let trigger = when.iter().find(|(_, set)| *set);
         if !when.is_empty() && trigger.is_none() {
             return;

@@ -63,3 +63,8 @@ pub mod __private {
     };
     pub use serde;
 }
+
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
