@@ -3,9 +3,9 @@
 use ::personaclick::__private as rt;
 use ::std::fmt;
 rt::client! {
-    #[doc = " PersonaClick User Profile API"] #[doc = " "] #[doc =
+    #[doc = " PersonaClick User Profile API"] #[doc = ""] #[doc =
     " PersonaClick's User Profile REST API: create, update and read customer profiles, read the last order and the last messages sent to a customer, and force a change of a customer's email or phone."]
-    #[doc = " "] #[doc =
+    #[doc = ""] #[doc =
     " PersonaClick's documentation: <https://docs.personaclick.com/docs/user-profile-rest-api>"]
     params : ClientParams
 }
@@ -1801,15 +1801,9 @@ impl rt::Checkable for CustomValue {
 impl Client {
     /// Forced Email Change.
     ///
-    ///
-    ///
     /// The method allows forcing a change of email in the user's profile.
     ///
-    ///
-    ///
     /// `POST /profile/force_change_email`
-    ///
-    ///
     ///
     /// Documented responses:
     ///
@@ -1818,8 +1812,6 @@ impl Client {
     /// - 400: See the "message" property of the API response for details.
     ///
     /// - 404: The old email isn't found.
-    ///
-    ///
     ///
     /// Not idempotent: never retried once it may have reached the server.
     pub fn force_change_email(&self) -> ForceChangeEmailRequest {
@@ -1864,8 +1856,6 @@ impl ForceChangeEmailRequest {
     };
     /// Current user email
     ///
-    ///
-    ///
     /// Required.
     pub fn old_email(mut self, value: impl Into<String>) -> Self {
         self.old_email = Some(value.into());
@@ -1873,16 +1863,12 @@ impl ForceChangeEmailRequest {
     }
     /// New user email
     ///
-    ///
-    ///
     /// Required.
     pub fn new_email(mut self, value: impl Into<String>) -> Self {
         self.new_email = Some(value.into());
         self
     }
     /// Any value means understanding and agreeing to comply with the request
-    ///
-    ///
     ///
     /// Calling this acknowledges it; the request sends `i_understand_what_i_am_doing` with the fixed value.
     ///
@@ -1966,15 +1952,9 @@ impl ForceChangeEmailRequest {
 impl Client {
     /// Forced Phone Change.
     ///
-    ///
-    ///
     /// The method allows forcing a change of phone in the user's profile.
     ///
-    ///
-    ///
     /// `POST /profile/force_change_phone`
-    ///
-    ///
     ///
     /// Documented responses:
     ///
@@ -1983,8 +1963,6 @@ impl Client {
     /// - 400: See the "message" property of the API response for details.
     ///
     /// - 404: The old email isn't found.
-    ///
-    ///
     ///
     /// Not idempotent: never retried once it may have reached the server.
     ///
@@ -2031,8 +2009,6 @@ impl ForceChangePhoneRequest {
     };
     /// Current user email
     ///
-    ///
-    ///
     /// Required.
     ///
     /// **Note on PersonaClick's docs:** Copied from "Forced Email Change": this is the user's current phone, as the parameter's name and the request example ("449995550000") show.
@@ -2042,8 +2018,6 @@ impl ForceChangePhoneRequest {
     }
     /// New user email
     ///
-    ///
-    ///
     /// Required.
     ///
     /// **Note on PersonaClick's docs:** Copied from "Forced Email Change": this is the user's new phone, as the parameter's name and the request example ("440005551122") show.
@@ -2052,8 +2026,6 @@ impl ForceChangePhoneRequest {
         self
     }
     /// Any value means understanding and agreeing to comply with the request
-    ///
-    ///
     ///
     /// Calling this acknowledges it; the request sends `i_understand_what_i_am_doing` with the fixed value.
     ///
@@ -2137,15 +2109,9 @@ impl ForceChangePhoneRequest {
 impl Client {
     /// Initialization.
     ///
-    ///
-    ///
     /// Initializes a session: returns the device ID (did) and session ID (seance) to use in later requests.
     ///
-    ///
-    ///
     /// `GET /init`
-    ///
-    ///
     ///
     /// Documented responses:
     ///
@@ -2216,8 +2182,6 @@ impl InitRequest {
     }
     /// Unique ID of the current user session, if one is already open. Leave it out to start a new session: the response returns its ID.
     ///
-    ///
-    ///
     /// Sent as `seance` and also as `sid`.
     ///
     /// **Note on PersonaClick's docs:** Newer PersonaClick docs call this parameter `sid` and keep `seance` for compatibility; as in `basic`, we send the value under both names and read `sid` back as `seance`.
@@ -2236,8 +2200,6 @@ impl InitRequest {
         self
     }
     /// The platform the request comes from, e.g. "web", "ios", "android" (at most 16 characters).
-    ///
-    ///
     ///
     /// At most 16 characters.
     pub fn stream(mut self, value: impl Into<String>) -> Self {
@@ -2324,15 +2286,9 @@ impl InitRequest {
 impl Client {
     /// Get Last Messages.
     ///
-    ///
-    ///
     /// The method allows getting the details of messages.
     ///
-    ///
-    ///
     /// `GET /notifications`
-    ///
-    ///
     ///
     /// Documented responses:
     ///
@@ -2420,8 +2376,6 @@ impl GetNotificationsRequest {
     };
     /// Start date of the message history period. Format: YYYY-MM-DD
     ///
-    ///
-    ///
     /// Required. Format: `YYYY-MM-DD`.
     pub fn date_from(mut self, value: impl Into<String>) -> Self {
         self.date_from = Some(value.into());
@@ -2458,8 +2412,6 @@ impl GetNotificationsRequest {
     }
     /// Comma-separated message types from available: `bulk`, `chain`, `transactional`.
     ///
-    ///
-    ///
     /// Required. Sent as one comma-separated value.
     ///
     /// **Note on PersonaClick's docs:** The list of this parameter names bulk, chain and transactional, but the request example sends `type=bulk,trigger,transactional` and the response's "type" names bulk, trigger and transactional. We accept all four values.
@@ -2469,16 +2421,12 @@ impl GetNotificationsRequest {
     }
     /// Comma-separated message channels from available: `web_push`, `mobile_push`.
     ///
-    ///
-    ///
     /// Required. Sent as one comma-separated value.
     pub fn channels(mut self, value: impl IntoIterator<Item = Channel>) -> Self {
         self.channels = Some(value.into_iter().collect());
         self
     }
     /// Page number (first page - 1, by default - 1).
-    ///
-    ///
     ///
     /// At least 1.
     ///
@@ -2488,8 +2436,6 @@ impl GetNotificationsRequest {
         self
     }
     /// The number of rows in the API response (by default - 20, maximum - 50).
-    ///
-    ///
     ///
     /// From 1 to 50.
     ///
@@ -2649,15 +2595,9 @@ impl GetNotificationsRequest {
 impl Client {
     /// Get Last Order Products.
     ///
-    ///
-    ///
     /// The method allows getting product data from the user's last order.
     ///
-    ///
-    ///
     /// `GET /orders/last_for_user`
-    ///
-    ///
     ///
     /// Documented responses:
     ///
@@ -2719,8 +2659,6 @@ impl GetLastOrderProductsRequest {
         self
     }
     /// Unique ID of the current user session. See "Initialization (REST API)" for information about getting and using User Session ID.
-    ///
-    ///
     ///
     /// Sent as `seance` and also as `sid`.
     ///
@@ -2811,19 +2749,11 @@ impl GetLastOrderProductsRequest {
 impl Client {
     /// Update User Profile.
     ///
-    ///
-    ///
     /// The method updates the user's profile or creates a new profile bound to the user's current device if it was not created earlier.
-    ///
-    ///
     ///
     /// If you don't have user data, never send bogus data. It'll cause problems in profile handling in the future. For example, don't send a non-existent email, like anonymous@example.com, or an automatically generated email address that doesn't have anything to do with the user's actual email.
     ///
-    ///
-    ///
     /// `POST /profile/set`
-    ///
-    ///
     ///
     /// Documented responses:
     ///
@@ -2991,8 +2921,6 @@ impl SetProfileRequest {
     }
     /// Unique ID of the current user session. See "Initialization (REST API)" for information about getting and using User Session ID.
     ///
-    ///
-    ///
     /// Sent as `seance` and also as `sid`.
     ///
     /// **Note on PersonaClick's docs:** The table marks seance "required", but the request examples of "Read User Profile" and "Get Last Order Products" send none, and a server calling with shop_secret has no user session. We make it optional and send it whenever it is given.
@@ -3057,8 +2985,6 @@ impl SetProfileRequest {
         self
     }
     /// User birthday in the format YYYYY-MM-DD.
-    ///
-    ///
     ///
     /// Format: `YYYY-MM-DD`.
     ///
@@ -3389,15 +3315,9 @@ impl SetProfileRequest {
 impl Client {
     /// Read User Profile.
     ///
-    ///
-    ///
     /// The method returns full profile data of the current user.
     ///
-    ///
-    ///
     /// `GET /profile`
-    ///
-    ///
     ///
     /// Documented responses:
     ///
@@ -3474,8 +3394,6 @@ impl GetProfileRequest {
         self
     }
     /// Unique ID of the current user session. See "Initialization (REST API)" for information about getting and using User Session ID.
-    ///
-    ///
     ///
     /// Sent as `seance` and also as `sid`.
     ///

@@ -34,7 +34,10 @@ fn problems(result: Result<impl std::fmt::Debug, Error>) -> Vec<String> {
 
 #[tokio::test]
 async fn keywords_are_escaped_and_renamed() {
-    let client = keywords::Client::builder().base_url(NOWHERE).build().unwrap();
+    let client = keywords::Client::builder()
+        .base_url(NOWHERE)
+        .build()
+        .unwrap();
     // Compiles: `r#match`, `r#type`, `r#async`, and `loop` renamed `looping`.
     let request = client.r#match().r#type("t").r#async(1).looping(true);
     assert!(format!("{request:?}").contains("looping: true"));
@@ -71,7 +74,10 @@ async fn nested_values_are_checked_with_their_path() {
     let missing_day = nested::Cell::new();
     let result = client
         .put_tree()
-        .grid([vec![nested::Cell::new().day("2024-02-29"), bad_cell], vec![missing_day]])
+        .grid([
+            vec![nested::Cell::new().day("2024-02-29"), bad_cell],
+            vec![missing_day],
+        ])
         .root(nested::Node::new().name("far too long"))
         .send()
         .await;
@@ -93,7 +99,11 @@ async fn requirement_rules_client_parameters_and_acknowledgements() {
     let missing_key = requirements::Client::builder().base_url(NOWHERE).build();
     assert_eq!(problems(missing_key), ["`key` is required"]);
 
-    let device = requirements::Client::builder().key("k").base_url(NOWHERE).build().unwrap();
+    let device = requirements::Client::builder()
+        .key("k")
+        .base_url(NOWHERE)
+        .build()
+        .unwrap();
     let result = device.search().email("a@b.c").limit(51).send().await;
     assert_eq!(
         problems(result),
@@ -119,7 +129,10 @@ async fn requirement_rules_client_parameters_and_acknowledgements() {
         .unwrap();
     assert!(!format!("{server:?}").contains("SENTINEL"));
     let request = server.search().email("private@example.com");
-    assert!(!format!("{request:?}").contains("private"), "sensitive values are redacted");
+    assert!(
+        !format!("{request:?}").contains("private"),
+        "sensitive values are redacted"
+    );
 }
 
 #[test]
@@ -136,7 +149,10 @@ fn open_maps_aliases_overrides_and_unions() {
 
     assert_eq!(maps::Value::from(2.5f32), maps::Value::Number(2.5));
     assert_eq!(maps::Value::from("x"), maps::Value::Text("x".into()));
-    assert_eq!(maps::Value::from(vec!["a".to_string()]), maps::Value::Many(vec!["a".into()]));
+    assert_eq!(
+        maps::Value::from(vec!["a".to_string()]),
+        maps::Value::Many(vec!["a".into()])
+    );
 }
 
 #[tokio::test]
@@ -157,4 +173,17 @@ async fn free_form_entries_are_checked() {
             "`properties[\"when\"]` must be a date as YYYY-MM-DD",
         ]
     );
+}
+
+#[test]
+fn the_client_can_be_shared_between_tasks() {
+    fn shared<T: Clone + Send + Sync + 'static>() {}
+    shared::<personaclick::Client>();
+    shared::<personaclick::ClientBuilder>();
+    fn sendable<T: Send + 'static>(_: &T) {}
+    let client = personaclick::Client::builder()
+        .shop_id("s")
+        .build()
+        .unwrap();
+    sendable(&client.get_profile().did("d").send());
 }

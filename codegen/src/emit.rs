@@ -49,15 +49,24 @@ fn docs(description: &str, note: Option<&str>) -> TokenStream {
 
 fn doc_lines(text: &str) -> TokenStream {
     let lines = text.lines().map(|l| {
-        let l = format!(" {}", l.trim_end());
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote!(#[doc = #l])
     });
     quote!(#(#lines)*)
 }
 
 /// YAML folds a blank line into one newline; rustdoc needs two for a new paragraph.
+/// Idempotent, so text that already has paragraphs keeps them.
 fn paragraphs(text: &str) -> String {
-    text.trim().split('\n').collect::<Vec<_>>().join("\n\n")
+    text.split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 fn deprecated(reason: Option<&str>) -> TokenStream {

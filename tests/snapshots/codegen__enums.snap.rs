@@ -3,8 +3,8 @@
 use ::personaclick::__private as rt;
 use ::std::fmt;
 rt::client! {
-    #[doc = " Enums"] #[doc = " "] #[doc = " Enums in both directions."] #[doc = " "]
-    #[doc = " PersonaClick's documentation: <https://enums.example/docs>"] params :
+    #[doc = " Enums"] #[doc = ""] #[doc = " Enums in both directions."] #[doc = ""] #[doc
+    = " PersonaClick's documentation: <https://enums.example/docs>"] params :
     ClientParams
 }
 /// The parameters set once on a [`Client`]: the same for every call.
@@ -176,19 +176,11 @@ impl fmt::Debug for Palette {
 impl Client {
     /// Sends enums.
     ///
-    ///
-    ///
     /// Uses a request-only enum and a shared one.
-    ///
-    ///
     ///
     /// `POST /colour`
     ///
-    ///
-    ///
     /// Documented responses:
-    ///
-    ///
     ///
     /// Not idempotent: never retried once it may have reached the server.
     pub fn send_colour(&self) -> SendColourRequest {
@@ -227,8 +219,6 @@ impl SendColourRequest {
         idempotent: false,
     };
     /// Request only.
-    ///
-    ///
     ///
     /// Required.
     pub fn colour(mut self, value: Colour) -> Self {

@@ -3,8 +3,8 @@
 use ::personaclick::__private as rt;
 use ::std::fmt;
 rt::client! {
-    #[doc = " Keywords"] #[doc = " "] #[doc =
-    " Wire names that need escaping or renaming."] #[doc = " "] #[doc =
+    #[doc = " Keywords"] #[doc = ""] #[doc =
+    " Wire names that need escaping or renaming."] #[doc = ""] #[doc =
     " PersonaClick's documentation: <https://keywords.example/docs>"] params :
     ClientParams
 }
@@ -107,15 +107,9 @@ impl<'de> rt::serde::Deserialize<'de> for Kind {
 impl Client {
     /// An endpoint whose id is a keyword.
     ///
-    ///
-    ///
     /// The method becomes `r#match`, its builder `MatchRequest`.
     ///
-    ///
-    ///
     /// `GET /match`
-    ///
-    ///
     ///
     /// Documented responses:
     pub fn r#match(&self) -> MatchRequest {

@@ -3,7 +3,7 @@
 use ::personaclick::__private as rt;
 use ::std::fmt;
 rt::client! {
-    #[doc = " Maps"] #[doc = " "] #[doc = " Open objects."] #[doc = " "] #[doc =
+    #[doc = " Maps"] #[doc = ""] #[doc = " Open objects."] #[doc = ""] #[doc =
     " PersonaClick's documentation: <https://maps.example/docs>"] params : ClientParams
 }
 /// The parameters set once on a [`Client`]: the same for every call.
@@ -171,15 +171,9 @@ impl rt::Checkable for Value {
 impl Client {
     /// Saves free-form values.
     ///
-    ///
-    ///
     /// Named parameters plus any others.
     ///
-    ///
-    ///
     /// `POST /save`
-    ///
-    ///
     ///
     /// Documented responses:
     pub fn save(&self) -> SaveRequest {

@@ -3,7 +3,7 @@
 use ::personaclick::__private as rt;
 use ::std::fmt;
 rt::client! {
-    #[doc = " Nested"] #[doc = " "] #[doc = " Deep values."] #[doc = " "] #[doc =
+    #[doc = " Nested"] #[doc = ""] #[doc = " Deep values."] #[doc = ""] #[doc =
     " PersonaClick's documentation: <https://nested.example/docs>"] params : ClientParams
 }
 /// The parameters set once on a [`Client`]: the same for every call.
@@ -206,15 +206,9 @@ impl rt::Checkable for Leaf {
 impl Client {
     /// Sends a tree.
     ///
-    ///
-    ///
     /// Nested request values.
     ///
-    ///
-    ///
     /// `POST /tree`
-    ///
-    ///
     ///
     /// Documented responses:
     pub fn put_tree(&self) -> PutTreeRequest {

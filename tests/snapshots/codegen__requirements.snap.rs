@@ -3,7 +3,7 @@
 use ::personaclick::__private as rt;
 use ::std::fmt;
 rt::client! {
-    #[doc = " Requirements"] #[doc = " "] #[doc = " Rules over parameters."] #[doc = " "]
+    #[doc = " Requirements"] #[doc = ""] #[doc = " Rules over parameters."] #[doc = ""]
     #[doc = " PersonaClick's documentation: <https://rules.example/docs>"] params :
     ClientParams
 }
@@ -101,15 +101,9 @@ impl rt::Checkable for Kind {}
 impl Client {
     /// Searches.
     ///
-    ///
-    ///
     /// Every kind of rule.
     ///
-    ///
-    ///
     /// `GET /search`
-    ///
-    ///
     ///
     /// Documented responses:
     pub fn search(&self) -> SearchRequest {
@@ -179,16 +173,12 @@ impl SearchRequest {
     }
     /// A date.
     ///
-    ///
-    ///
     /// Required. Format: `YYYY-MM-DD`.
     pub fn since(mut self, value: impl Into<String>) -> Self {
         self.since = Some(value.into());
         self
     }
     /// Kinds.
-    ///
-    ///
     ///
     /// Required. Sent as one comma-separated value.
     pub fn kinds(mut self, value: impl IntoIterator<Item = Kind>) -> Self {
@@ -197,16 +187,12 @@ impl SearchRequest {
     }
     /// Page size.
     ///
-    ///
-    ///
     /// From 1 to 50.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sent under two names.
-    ///
-    ///
     ///
     /// Sent as `session` and also as `sid`.
     pub fn session(mut self, value: impl Into<String>) -> Self {
@@ -324,19 +310,11 @@ impl SearchRequest {
 impl Client {
     /// Erases.
     ///
-    ///
-    ///
     /// Needs an acknowledgement.
-    ///
-    ///
     ///
     /// `POST /erase`
     ///
-    ///
-    ///
     /// Documented responses:
-    ///
-    ///
     ///
     /// Not idempotent: never retried once it may have reached the server.
     pub fn erase(&self) -> EraseRequest {
@@ -380,8 +358,6 @@ impl EraseRequest {
         self
     }
     /// I mean it.
-    ///
-    ///
     ///
     /// Calling this acknowledges it; the request sends `confirm` with the fixed value.
     pub fn confirm(mut self) -> Self {
