@@ -102,16 +102,41 @@ impl rt::serde::Serialize for Segment {
 impl rt::Checkable for Segment {}
 /// The outcome of a request that returns no data.
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Deserialize)]
-#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct StatusResponse {
     /// Current status. Can have one of two values: success - the request was successful; error - the request was unsuccessful
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// The text of the error if it occurred
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for StatusResponse {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = StatusResponse;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a StatusResponse object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StatusResponse, A::Error> {
+                let mut out = StatusResponse::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "status" => out.status = map.next_value()?,
+                        "message" => out.message = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for StatusResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -166,30 +191,45 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
 }
 /// A session: the device ID (did) and session ID (seance) to use in later requests.
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Deserialize)]
-#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct InitResponse {
     /// Unique Device ID.
-    #[serde(rename = "did", default, skip_serializing_if = "Option::is_none")]
     pub did: Option<String>,
     /// Unique ID of the current user session.
     ///
     /// **Note on PersonaClick's docs:** Newer PersonaClick docs call it `sid`; a `sid` field is read as `seance`.
-    #[serde(
-        rename = "seance",
-        default,
-        skip_serializing_if = "Option::is_none",
-        alias = "sid",
-    )]
     pub seance: Option<String>,
     /// Fields reserved for the JS SDK.
-    #[serde(
-        flatten,
-        default,
-        skip_serializing_if = "::std::collections::BTreeMap::is_empty"
-    )]
     pub other: ::std::collections::BTreeMap<String, rt::Json>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for InitResponse {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = InitResponse;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a InitResponse object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InitResponse, A::Error> {
+                let mut out = InitResponse::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "did" => out.did = map.next_value()?,
+                        "seance" | "sid" => out.seance = map.next_value()?,
+                        _ => {
+                            out.other.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for InitResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -208,19 +248,44 @@ impl fmt::Debug for InitResponse {
 }
 /// The response of "Get Last Messages".
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Deserialize)]
-#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Notifications {
     /// Current status. Can have one of two values: success - the request was successful; error - the request was unsuccessful
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// The text of the error if it occurred
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// This contains a "messages" Object Array, where each object has the following properties: `body`, `campaign_id`, `code`, `date`, `event`, `icon`, `picture`, `sent_at`, `subject`, `type`, `url`, `statistics`.
-    #[serde(rename = "payload", default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<NotificationsPayload>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for Notifications {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = Notifications;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Notifications object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Notifications, A::Error> {
+                let mut out = Notifications::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "status" => out.status = map.next_value()?,
+                        "message" => out.message = map.next_value()?,
+                        "payload" => out.payload = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for Notifications {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -239,13 +304,38 @@ impl fmt::Debug for Notifications {
 }
 /// The payload of "Get Last Messages".
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Deserialize)]
-#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct NotificationsPayload {
     /// The messages sent to the user.
-    #[serde(rename = "messages", default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<Message>>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for NotificationsPayload {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = NotificationsPayload;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a NotificationsPayload object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationsPayload, A::Error> {
+                let mut out = NotificationsPayload::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "messages" => out.messages = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for NotificationsPayload {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -258,53 +348,75 @@ impl fmt::Debug for NotificationsPayload {
 }
 /// A message sent to the user (a campaign's message).
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Deserialize)]
-#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Message {
     /// message body (type: string)
-    #[serde(rename = "body", default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// campaign ID (type: number)
-    #[serde(
-        rename = "campaign_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::personaclick::__private::lenient::integer",
-    )]
     pub campaign_id: Option<i64>,
     /// message code (type: string)
-    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Date the message was sent in the format: YYYY-MM-DD (type: string)
-    #[serde(rename = "date", default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Extended mobile push payload details (type: Object). Contains the string properties "type" (extended data type) and "uri" (extended data ID).
-    #[serde(rename = "event", default, skip_serializing_if = "Option::is_none")]
     pub event: Option<MessageEvent>,
     /// Link to the icon in the message (type: string)
-    #[serde(rename = "icon", default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// Link to picture in the message (type: string)
-    #[serde(rename = "picture", default, skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
     /// Date/time of message sending in the format: YYYY-MM-DDThh:mm:ss.000Z (type: string)
-    #[serde(rename = "sent_at", default, skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<String>,
     /// Message header (type: string)
-    #[serde(rename = "subject", default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Message Type. One of the following values: "bulk", "trigger", "transactional" (type: string)
     ///
     /// **Note on PersonaClick's docs:** The request's "type" parameter lists bulk, chain and transactional instead. `MessageType` holds all four values.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<MessageType>,
     /// Link from the message (type: string)
-    #[serde(rename = "url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Message Statistics (type: Object). Contains the following boolean properties: "clicked", "complained", "hard_bounced", "opened", "purchased", "soft_bounced", "unsubscribed"
-    #[serde(rename = "statistics", default, skip_serializing_if = "Option::is_none")]
     pub statistics: Option<MessageStatistics>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for Message {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = Message;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Message object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Message, A::Error> {
+                let mut out = Message::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "body" => out.body = map.next_value()?,
+                        "campaign_id" => {
+                            out.campaign_id = map.next_value::<rt::lenient::Integer>()?.0;
+                        }
+                        "code" => out.code = map.next_value()?,
+                        "date" => out.date = map.next_value()?,
+                        "event" => out.event = map.next_value()?,
+                        "icon" => out.icon = map.next_value()?,
+                        "picture" => out.picture = map.next_value()?,
+                        "sent_at" => out.sent_at = map.next_value()?,
+                        "subject" => out.subject = map.next_value()?,
+                        "type" => out.kind = map.next_value()?,
+                        "url" => out.url = map.next_value()?,
+                        "statistics" => out.statistics = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -350,16 +462,41 @@ impl fmt::Debug for Message {
 }
 /// Extended mobile push payload details.
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Deserialize)]
-#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct MessageEvent {
     /// extended data type
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<EventType>,
     /// extended data ID
-    #[serde(rename = "uri", default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for MessageEvent {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = MessageEvent;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a MessageEvent object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MessageEvent, A::Error> {
+                let mut out = MessageEvent::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => out.kind = map.next_value()?,
+                        "uri" => out.uri = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for MessageEvent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -422,31 +559,56 @@ impl<'de> rt::serde::Deserialize<'de> for EventType {
 }
 /// Message Statistics.
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Deserialize)]
-#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct MessageStatistics {
     /// The message was clicked.
-    #[serde(rename = "clicked", default, skip_serializing_if = "Option::is_none")]
     pub clicked: Option<bool>,
     /// The recipient complained about the message.
-    #[serde(rename = "complained", default, skip_serializing_if = "Option::is_none")]
     pub complained: Option<bool>,
     /// The message hard-bounced.
-    #[serde(rename = "hard_bounced", default, skip_serializing_if = "Option::is_none")]
     pub hard_bounced: Option<bool>,
     /// The message was opened.
-    #[serde(rename = "opened", default, skip_serializing_if = "Option::is_none")]
     pub opened: Option<bool>,
     /// The recipient purchased after the message.
-    #[serde(rename = "purchased", default, skip_serializing_if = "Option::is_none")]
     pub purchased: Option<bool>,
     /// The message soft-bounced.
-    #[serde(rename = "soft_bounced", default, skip_serializing_if = "Option::is_none")]
     pub soft_bounced: Option<bool>,
     /// The recipient unsubscribed.
-    #[serde(rename = "unsubscribed", default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed: Option<bool>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for MessageStatistics {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = MessageStatistics;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a MessageStatistics object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MessageStatistics, A::Error> {
+                let mut out = MessageStatistics::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "clicked" => out.clicked = map.next_value()?,
+                        "complained" => out.complained = map.next_value()?,
+                        "hard_bounced" => out.hard_bounced = map.next_value()?,
+                        "opened" => out.opened = map.next_value()?,
+                        "purchased" => out.purchased = map.next_value()?,
+                        "soft_bounced" => out.soft_bounced = map.next_value()?,
+                        "unsubscribed" => out.unsubscribed = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for MessageStatistics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -567,159 +729,156 @@ impl rt::serde::Serialize for Channel {
 impl rt::Checkable for Channel {}
 /// A product of the user's last order.
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Deserialize)]
-#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Product {
     /// Product barcode, if it was imported in the product catalog
-    #[serde(rename = "barcode", default, skip_serializing_if = "Option::is_none")]
     pub barcode: Option<String>,
     /// Product vendor
-    #[serde(rename = "brand", default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
     /// Object array with details of the product category hierarchy, where each object has properties: `id`, `name`, `parent`, `url`.
-    #[serde(rename = "categories", default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<Category>>,
     /// Array of IDs of the product category hierarchy
-    #[serde(
-        rename = "category_ids",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::personaclick::__private::lenient::strings",
-    )]
     pub category_ids: Option<Vec<String>>,
     /// Product currency (type: string, matches the currency of the PersonaClick account, or the user value set in the settings of the PersonaClick account)
-    #[serde(rename = "currency", default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Product description
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The percentage difference between the old price and current price
-    #[serde(rename = "discount", default, skip_serializing_if = "Option::is_none")]
     pub discount: Option<f64>,
     /// The percentage difference between the old price and current price that is formatted as a string with the "%" symbol
-    #[serde(
-        rename = "discount_formatted",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub discount_formatted: Option<String>,
     /// Object array with details of the product category hierarchy, where each object has properties: `color`, `picture`.
     ///
     /// **Note on PersonaClick's docs:** "details of the product category hierarchy" is copied from `categories`: the array holds the product's colors (each a color and a color-matched image).
-    #[serde(rename = "fashion_colors", default, skip_serializing_if = "Option::is_none")]
     pub fashion_colors: Option<Vec<FashionColor>>,
     /// Original product sizes
-    #[serde(
-        rename = "fashion_original_sizes",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub fashion_original_sizes: Option<Vec<String>>,
     /// Normalised product sizes (see XML)
-    #[serde(rename = "fashion_sizes", default, skip_serializing_if = "Option::is_none")]
     pub fashion_sizes: Option<Vec<String>>,
     /// Product group ID
-    #[serde(rename = "group_id", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Product ID
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::personaclick::__private::lenient::string",
-    )]
     pub id: Option<String>,
     /// URL of the original product image
-    #[serde(rename = "image_url", default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Relative URL of the original product image
-    #[serde(
-        rename = "image_url_handle",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub image_url_handle: Option<String>,
     /// Object with the URLs of the resize product image. Available object keys matching the size of the image in pixels: 120, 140, 160, 180, 200, 220, 310, 520
     ///
     /// **Note on PersonaClick's docs:** "the resize product image" means the resized product images.
-    #[serde(
-        rename = "image_url_resized",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub image_url_resized: Option<ImageUrls>,
     /// New arrival product (type: boolean). See the parameter in the product catalog import (XML, HTTP API)
-    #[serde(rename = "is_new", default, skip_serializing_if = "Option::is_none")]
     pub is_new: Option<bool>,
     /// Rough number of the products left in stock. Available values are: "one", "few", "lot".
-    #[serde(rename = "leftovers", default, skip_serializing_if = "Option::is_none")]
     pub leftovers: Option<Leftovers>,
     /// Model and product name
-    #[serde(rename = "model", default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Product name
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Integer old price of the product
     ///
     /// **Note on PersonaClick's docs:** Documented as an integer price, but prices can carry decimals; we read a number.
-    #[serde(rename = "oldprice", default, skip_serializing_if = "Option::is_none")]
     pub oldprice: Option<f64>,
     /// Formatted integer old price of the product, including currency
-    #[serde(
-        rename = "oldprice_formatted",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub oldprice_formatted: Option<String>,
     /// Old price of the product
-    #[serde(rename = "oldprice_full", default, skip_serializing_if = "Option::is_none")]
     pub oldprice_full: Option<f64>,
     /// Formatted old price of the product, including currency
-    #[serde(
-        rename = "oldprice_full_formatted",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub oldprice_full_formatted: Option<String>,
     /// Object array with pairs of "key" (type: string), "values" (type: array) properties. The data matches the values of the "param" parameter of the product feed/catalog (XML, HTTP API).
-    #[serde(rename = "params", default, skip_serializing_if = "Option::is_none")]
     pub params: Option<Vec<ProductParam>>,
     /// Integer current price of the product
     ///
     /// **Note on PersonaClick's docs:** Documented as an integer price, but prices can carry decimals; we read a number.
-    #[serde(rename = "price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     /// Formatted integer current price of the product, including currency
-    #[serde(
-        rename = "price_formatted",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub price_formatted: Option<String>,
     /// Current price of the product
-    #[serde(rename = "price_full", default, skip_serializing_if = "Option::is_none")]
     pub price_full: Option<f64>,
     /// Formatted current price of the product, including currency
-    #[serde(
-        rename = "price_full_formatted",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub price_full_formatted: Option<String>,
     /// Product rating
-    #[serde(rename = "rating", default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<f64>,
     /// The available quantity of products
-    #[serde(rename = "stock_quantity", default, skip_serializing_if = "Option::is_none")]
     pub stock_quantity: Option<f64>,
     /// Product page URL
-    #[serde(rename = "url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Relative product page URL
-    #[serde(rename = "url_handle", default, skip_serializing_if = "Option::is_none")]
     pub url_handle: Option<String>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for Product {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = Product;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Product object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Product, A::Error> {
+                let mut out = Product::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "barcode" => out.barcode = map.next_value()?,
+                        "brand" => out.brand = map.next_value()?,
+                        "categories" => out.categories = map.next_value()?,
+                        "category_ids" => {
+                            out.category_ids = map
+                                .next_value::<rt::lenient::Strings>()?
+                                .0;
+                        }
+                        "currency" => out.currency = map.next_value()?,
+                        "description" => out.description = map.next_value()?,
+                        "discount" => out.discount = map.next_value()?,
+                        "discount_formatted" => {
+                            out.discount_formatted = map.next_value()?;
+                        }
+                        "fashion_colors" => out.fashion_colors = map.next_value()?,
+                        "fashion_original_sizes" => {
+                            out.fashion_original_sizes = map.next_value()?;
+                        }
+                        "fashion_sizes" => out.fashion_sizes = map.next_value()?,
+                        "group_id" => out.group_id = map.next_value()?,
+                        "id" => out.id = map.next_value::<rt::lenient::Text>()?.0,
+                        "image_url" => out.image_url = map.next_value()?,
+                        "image_url_handle" => out.image_url_handle = map.next_value()?,
+                        "image_url_resized" => out.image_url_resized = map.next_value()?,
+                        "is_new" => out.is_new = map.next_value()?,
+                        "leftovers" => out.leftovers = map.next_value()?,
+                        "model" => out.model = map.next_value()?,
+                        "name" => out.name = map.next_value()?,
+                        "oldprice" => out.oldprice = map.next_value()?,
+                        "oldprice_formatted" => {
+                            out.oldprice_formatted = map.next_value()?;
+                        }
+                        "oldprice_full" => out.oldprice_full = map.next_value()?,
+                        "oldprice_full_formatted" => {
+                            out.oldprice_full_formatted = map.next_value()?;
+                        }
+                        "params" => out.params = map.next_value()?,
+                        "price" => out.price = map.next_value()?,
+                        "price_formatted" => out.price_formatted = map.next_value()?,
+                        "price_full" => out.price_full = map.next_value()?,
+                        "price_full_formatted" => {
+                            out.price_full_formatted = map.next_value()?;
+                        }
+                        "rating" => out.rating = map.next_value()?,
+                        "stock_quantity" => out.stock_quantity = map.next_value()?,
+                        "url" => out.url = map.next_value()?,
+                        "url_handle" => out.url_handle = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for Product {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -828,32 +987,47 @@ impl fmt::Debug for Product {
 }
 /// A level of the product category hierarchy.
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Deserialize)]
-#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Category {
     /// category ID (type: string)
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::personaclick::__private::lenient::string",
-    )]
     pub id: Option<String>,
     /// category name (type: string)
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// parent category ID (type: string)
-    #[serde(
-        rename = "parent",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::personaclick::__private::lenient::string",
-    )]
     pub parent: Option<String>,
     /// category page url (type: string)
-    #[serde(rename = "url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for Category {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = Category;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Category object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Category, A::Error> {
+                let mut out = Category::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => out.id = map.next_value::<rt::lenient::Text>()?.0,
+                        "name" => out.name = map.next_value()?,
+                        "parent" => out.parent = map.next_value::<rt::lenient::Text>()?.0,
+                        "url" => out.url = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for Category {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -875,16 +1049,41 @@ impl fmt::Debug for Category {
 }
 /// A color of the product.
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Deserialize)]
-#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct FashionColor {
     /// product color (type: string)
-    #[serde(rename = "color", default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// color-matched product image (type: string)
-    #[serde(rename = "picture", default, skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for FashionColor {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = FashionColor;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a FashionColor object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FashionColor, A::Error> {
+                let mut out = FashionColor::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "color" => out.color = map.next_value()?,
+                        "picture" => out.picture = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for FashionColor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -900,16 +1099,41 @@ impl fmt::Debug for FashionColor {
 }
 /// A "param" of the product feed/catalog: a "key" and its "values".
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Deserialize)]
-#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct ProductParam {
     /// The name of the parameter ("key").
-    #[serde(rename = "key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The values of the parameter ("values").
-    #[serde(rename = "values", default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for ProductParam {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = ProductParam;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a ProductParam object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProductParam, A::Error> {
+                let mut out = ProductParam::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "key" => out.key = map.next_value()?,
+                        "values" => out.values = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for ProductParam {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -925,34 +1149,59 @@ impl fmt::Debug for ProductParam {
 }
 /// The URLs of the resized product image, keyed by the size of the image in pixels.
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Deserialize)]
-#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct ImageUrls {
     /// The 120 px image.
-    #[serde(rename = "120", default, skip_serializing_if = "Option::is_none")]
     pub px120: Option<String>,
     /// The 140 px image.
-    #[serde(rename = "140", default, skip_serializing_if = "Option::is_none")]
     pub px140: Option<String>,
     /// The 160 px image.
-    #[serde(rename = "160", default, skip_serializing_if = "Option::is_none")]
     pub px160: Option<String>,
     /// The 180 px image.
-    #[serde(rename = "180", default, skip_serializing_if = "Option::is_none")]
     pub px180: Option<String>,
     /// The 200 px image.
-    #[serde(rename = "200", default, skip_serializing_if = "Option::is_none")]
     pub px200: Option<String>,
     /// The 220 px image.
-    #[serde(rename = "220", default, skip_serializing_if = "Option::is_none")]
     pub px220: Option<String>,
     /// The 310 px image.
-    #[serde(rename = "310", default, skip_serializing_if = "Option::is_none")]
     pub px310: Option<String>,
     /// The 520 px image.
-    #[serde(rename = "520", default, skip_serializing_if = "Option::is_none")]
     pub px520: Option<String>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for ImageUrls {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = ImageUrls;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a ImageUrls object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImageUrls, A::Error> {
+                let mut out = ImageUrls::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "120" => out.px120 = map.next_value()?,
+                        "140" => out.px140 = map.next_value()?,
+                        "160" => out.px160 = map.next_value()?,
+                        "180" => out.px180 = map.next_value()?,
+                        "200" => out.px200 = map.next_value()?,
+                        "220" => out.px220 = map.next_value()?,
+                        "310" => out.px310 = map.next_value()?,
+                        "520" => out.px520 = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for ImageUrls {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1146,149 +1395,139 @@ impl fmt::Debug for ProfileFields {
 }
 /// The profile of a user. All properties available for saving in the profile are available for reading; additionally, the following properties can be got.
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Deserialize)]
-#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Profile {
     /// User Email.
-    #[serde(rename = "email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User First Name.
-    #[serde(rename = "first_name", default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The gender of the current user.
     ///
     /// If not forced by the "Update User Profile" method, it has the same value as the "computed_gender" property (see below).
-    #[serde(rename = "gender", default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<Gender>,
     /// Store side user ID.
     ///
     /// **Note on PersonaClick's docs:** The table types it "number/string" and the request example sends a number (100500). We send a string and accept both on reading.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::personaclick::__private::lenient::string",
-    )]
     pub id: Option<String>,
     /// User Surname.
-    #[serde(rename = "last_name", default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// User Phone.
-    #[serde(rename = "phone", default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// User age (in years).
     ///
     /// **Note on PersonaClick's docs:** The table types it "number"; an age in years is whole (the example sends 31), so we use an integer.
-    #[serde(rename = "age", default, skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
     /// Vehicle data. Available properties: `brand`, `model`, `vds`.
-    #[serde(rename = "auto", default, skip_serializing_if = "Option::is_none")]
     pub auto: Option<Vec<Auto>>,
     /// User birthday in the format YYYYY-MM-DD.
     ///
     /// **Note on PersonaClick's docs:** "YYYYY-MM-DD" (five Y) is a typo: the format is YYYY-MM-DD, as the request example ("1990-03-11") shows. We check and send YYYY-MM-DD.
-    #[serde(rename = "birthday", default, skip_serializing_if = "Option::is_none")]
     pub birthday: Option<String>,
     /// The user has or hasn't ever bought something in the store.
-    #[serde(
-        rename = "bought_something",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub bought_something: Option<bool>,
     /// Facebook User ID.
-    #[serde(rename = "fb_id", default, skip_serializing_if = "Option::is_none")]
     pub fb_id: Option<String>,
     /// Children's data. Available properties: `gender`, `birthday`.
-    #[serde(rename = "kids", default, skip_serializing_if = "Option::is_none")]
     pub kids: Option<Vec<Kid>>,
     /// The user's current location from the list of locations in the product feed.
-    #[serde(rename = "location", default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The current number of store bonuses at the user.
-    #[serde(
-        rename = "loyalty_bonuses",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub loyalty_bonuses: Option<f64>,
     /// The number of store bonuses necessary for the user to reach the next loyalty level.
-    #[serde(
-        rename = "loyalty_bonuses_to_next_level",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub loyalty_bonuses_to_next_level: Option<f64>,
     /// The location (from the list of locations in the product feed) where the user last used the loyalty card.
-    #[serde(
-        rename = "loyalty_card_location",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub loyalty_card_location: Option<String>,
     /// The Loyalty Program user ID (loyalty card).
-    #[serde(rename = "loyalty_id", default, skip_serializing_if = "Option::is_none")]
     pub loyalty_id: Option<String>,
     /// The user's current status in the loyalty program.
-    #[serde(rename = "loyalty_status", default, skip_serializing_if = "Option::is_none")]
     pub loyalty_status: Option<String>,
     /// Telegram User ID.
-    #[serde(rename = "telegram_id", default, skip_serializing_if = "Option::is_none")]
     pub telegram_id: Option<String>,
     /// VKontakte User ID.
-    #[serde(rename = "vk_id", default, skip_serializing_if = "Option::is_none")]
     pub vk_id: Option<String>,
     /// Available only in case of an error. Contains the "error" value in this case.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Available only in case of an error. Contains a description of the error.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The array of additional user email addresses.
-    #[serde(
-        rename = "additional_emails",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub additional_emails: Option<Vec<String>>,
     /// The array of additional user phone numbers.
-    #[serde(
-        rename = "additional_phones",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub additional_phones: Option<Vec<String>>,
     /// The array of additional user loyalty cards.
-    #[serde(
-        rename = "additional_loyalty_ids",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub additional_loyalty_ids: Option<Vec<String>>,
     /// It shows whether the profile has an email or not.
-    #[serde(rename = "has_email", default, skip_serializing_if = "Option::is_none")]
     pub has_email: Option<bool>,
     /// The calculated value of gender is based on the user's interaction with the products.
-    #[serde(
-        rename = "computed_gender",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub computed_gender: Option<Gender>,
     /// It contains non-empty custom profile properties created there: Account > Settings > Profile Property
-    #[serde(
-        rename = "custom_properties",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub custom_properties: Option<::std::collections::BTreeMap<String, rt::Json>>,
     /// Each element contains the following properties: `id`, `status`, `value`, `items`.
-    #[serde(rename = "orders", default, skip_serializing_if = "Option::is_none")]
     pub orders: Option<Vec<Order>>,
     /// Tags that were created there: Account > Settings > User tags, and assigned to the user on the profile page manually.
-    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for Profile {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = Profile;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Profile object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Profile, A::Error> {
+                let mut out = Profile::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "email" => out.email = map.next_value()?,
+                        "first_name" => out.first_name = map.next_value()?,
+                        "gender" => out.gender = map.next_value()?,
+                        "id" => out.id = map.next_value::<rt::lenient::Text>()?.0,
+                        "last_name" => out.last_name = map.next_value()?,
+                        "phone" => out.phone = map.next_value()?,
+                        "age" => out.age = map.next_value()?,
+                        "auto" => out.auto = map.next_value()?,
+                        "birthday" => out.birthday = map.next_value()?,
+                        "bought_something" => out.bought_something = map.next_value()?,
+                        "fb_id" => out.fb_id = map.next_value()?,
+                        "kids" => out.kids = map.next_value()?,
+                        "location" => out.location = map.next_value()?,
+                        "loyalty_bonuses" => out.loyalty_bonuses = map.next_value()?,
+                        "loyalty_bonuses_to_next_level" => {
+                            out.loyalty_bonuses_to_next_level = map.next_value()?;
+                        }
+                        "loyalty_card_location" => {
+                            out.loyalty_card_location = map.next_value()?;
+                        }
+                        "loyalty_id" => out.loyalty_id = map.next_value()?,
+                        "loyalty_status" => out.loyalty_status = map.next_value()?,
+                        "telegram_id" => out.telegram_id = map.next_value()?,
+                        "vk_id" => out.vk_id = map.next_value()?,
+                        "status" => out.status = map.next_value()?,
+                        "message" => out.message = map.next_value()?,
+                        "additional_emails" => out.additional_emails = map.next_value()?,
+                        "additional_phones" => out.additional_phones = map.next_value()?,
+                        "additional_loyalty_ids" => {
+                            out.additional_loyalty_ids = map.next_value()?;
+                        }
+                        "has_email" => out.has_email = map.next_value()?,
+                        "computed_gender" => out.computed_gender = map.next_value()?,
+                        "custom_properties" => out.custom_properties = map.next_value()?,
+                        "orders" => out.orders = map.next_value()?,
+                        "tags" => out.tags = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for Profile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1388,19 +1627,44 @@ impl fmt::Debug for Profile {
 }
 /// The response of "Update User Profile".
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Deserialize)]
-#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct SetProfileResponse {
     /// Current status. Can have one of two values: success - the request was successful; error - the request was unsuccessful
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// The text of the error if it occurred
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Reserved for the JS SDK internal use
-    #[serde(rename = "payload", default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<rt::Json>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for SetProfileResponse {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = SetProfileResponse;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a SetProfileResponse object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetProfileResponse, A::Error> {
+                let mut out = SetProfileResponse::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "status" => out.status = map.next_value()?,
+                        "message" => out.message = map.next_value()?,
+                        "payload" => out.payload = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for SetProfileResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1464,18 +1728,47 @@ impl<'de> rt::serde::Deserialize<'de> for Gender {
 }
 /// Children's data.
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+#[derive(rt::serde::Serialize)]
 #[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Kid {
     /// Child's age. Type: string ("m" – male, "f" – female).
     ///
     /// **Note on PersonaClick's docs:** "Child's age" is a typo: the property is the child's gender, as its values ("m", "f") and the request example show. We type it `Gender`.
-    #[serde(rename = "gender", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "gender", skip_serializing_if = "Option::is_none")]
     pub gender: Option<Gender>,
     /// Child's birthday in the format YYYY-MM-DD. Type: string.
-    #[serde(rename = "birthday", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "birthday", skip_serializing_if = "Option::is_none")]
     pub birthday: Option<String>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for Kid {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = Kid;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Kid object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Kid, A::Error> {
+                let mut out = Kid::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "gender" => out.gender = map.next_value()?,
+                        "birthday" => out.birthday = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for Kid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1527,19 +1820,49 @@ impl rt::Checkable for Kid {
 }
 /// Vehicle data.
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+#[derive(rt::serde::Serialize)]
 #[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Auto {
     /// Vehicle Brand. Type: string.
-    #[serde(rename = "brand", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "brand", skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
     /// Vehicle Model. Type: string.
-    #[serde(rename = "model", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "model", skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Vehicle's VDS/VIN. Type: string.
-    #[serde(rename = "vds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vds", skip_serializing_if = "Option::is_none")]
     pub vds: Option<String>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for Auto {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = Auto;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Auto object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Auto, A::Error> {
+                let mut out = Auto::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "brand" => out.brand = map.next_value()?,
+                        "model" => out.model = map.next_value()?,
+                        "vds" => out.vds = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for Auto {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1590,27 +1913,47 @@ impl rt::Checkable for Auto {
 }
 /// An order of the user.
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Deserialize)]
-#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Order {
     /// the Order ID was sent in the "purchase" event of the tracking of user actions
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::personaclick::__private::lenient::string",
-    )]
     pub id: Option<String>,
     /// Order Status
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Order Price
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
     /// Object array with the products of the order, where each object has the following properties: `id`, `name`, `price`, `quantity`.
-    #[serde(rename = "items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<OrderItem>>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for Order {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = Order;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Order object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Order, A::Error> {
+                let mut out = Order::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => out.id = map.next_value::<rt::lenient::Text>()?.0,
+                        "status" => out.status = map.next_value()?,
+                        "value" => out.value = map.next_value()?,
+                        "items" => out.items = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for Order {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1632,29 +1975,49 @@ impl fmt::Debug for Order {
 }
 /// A product of an order.
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Deserialize)]
-#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct OrderItem {
     /// Product ID
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::personaclick::__private::lenient::string",
-    )]
     pub id: Option<String>,
     /// Product Name (or null)
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Producr Price
     ///
     /// **Note on PersonaClick's docs:** "Producr" is a typo for "Product".
-    #[serde(rename = "price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     /// Product Quantity
-    #[serde(rename = "quantity", default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for OrderItem {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = OrderItem;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a OrderItem object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderItem, A::Error> {
+                let mut out = OrderItem::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => out.id = map.next_value::<rt::lenient::Text>()?.0,
+                        "name" => out.name = map.next_value()?,
+                        "price" => out.price = map.next_value()?,
+                        "quantity" => out.quantity = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for OrderItem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

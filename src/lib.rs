@@ -59,7 +59,7 @@ pub mod __private {
     pub use crate::check::{check, Check, Checkable, Format, Path, Rule, RuleKind};
     pub use crate::client::{Api, Core, CoreBuilder, Endpoint, ErrorShape, Method};
     pub use crate::wire::{
-        deserialize_enum, lenient, Json, Keys, Params, Redacted, Secret, UnknownValue,
+        deserialize_enum, lenient, Json, Key, Keys, Params, Redacted, Secret, UnknownValue,
     };
     pub use serde;
 }

@@ -76,6 +76,55 @@ where
     Ok(known(&s).unwrap_or_else(|| unknown(UnknownValue(s.into_owned()))))
 }
 
+/// An object key as decoded: borrowed from the input where it can be, so matching field names
+/// allocates nothing.
+pub enum Key<'de> {
+    /// Borrowed from the input.
+    Borrowed(&'de str),
+    /// Unescaped into a new string.
+    Owned(String),
+}
+
+impl Key<'_> {
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+
+    /// The key, owned.
+    pub fn into_string(self) -> String {
+        match self {
+            Key::Borrowed(s) => s.to_string(),
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(s))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(s.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(s))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
 /// Parameters of one request, in order, as JSON values.
 #[derive(Default)]
 pub struct Params {
@@ -94,7 +143,9 @@ impl Params {
     pub fn push<T: Serialize + ?Sized>(&mut self, name: &'static str, value: Option<&T>) {
         if let Some(v) = value {
             match serde_json::to_value(v) {
-                Ok(json) => self.entries.push((Cow::Borrowed(name), json)),
+                Ok(json) => self
+                    .entries
+                    .push((Cow::Borrowed(name), whole_numbers(json))),
                 Err(e) => self.fail(name, &e),
             }
         }
@@ -132,7 +183,9 @@ impl Params {
     pub fn push_additional<T: Serialize>(&mut self, map: &BTreeMap<String, T>) {
         for (name, value) in map {
             match serde_json::to_value(value) {
-                Ok(json) => self.entries.push((Cow::Owned(name.clone()), json)),
+                Ok(json) => self
+                    .entries
+                    .push((Cow::Owned(name.clone()), whole_numbers(json))),
                 Err(e) => self.fail(name, &e),
             }
         }
@@ -176,6 +229,25 @@ impl Params {
             .collect();
         // A map of JSON values always serializes.
         serde_json::to_vec(&object).unwrap_or_default()
+    }
+}
+
+/// Writes whole `f64` values as integers (`1123`, not `1123.0`), as PersonaClick's examples do:
+/// the value is the same, but a server may tell the two apart.
+fn whole_numbers(json: Json) -> Json {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: every whole f64 below is exact in i64
+    match json {
+        Json::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < EXACT => Json::from(f as i64),
+            _ => Json::Number(n),
+        },
+        Json::Array(items) => Json::Array(items.into_iter().map(whole_numbers).collect()),
+        Json::Object(map) => Json::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, whole_numbers(v)))
+                .collect(),
+        ),
+        other => other,
     }
 }
 
@@ -238,6 +310,36 @@ pub mod lenient {
     /// A number, or a string holding one.
     pub fn number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
         d.deserialize_any(Lenient::<f64>(Default::default()))
+    }
+
+    /// A string field that may come as a number.
+    pub struct Text(pub Option<String>);
+    /// A list of strings whose items may come as numbers.
+    pub struct Strings(pub Option<Vec<String>>);
+    /// An integer field that may come as a string.
+    pub struct Integer(pub Option<i64>);
+    /// A number field that may come as a string.
+    pub struct Number(pub Option<f64>);
+
+    impl<'de> serde::Deserialize<'de> for Text {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            string(d).map(Text)
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Strings {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            strings(d).map(Strings)
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Integer {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            integer(d).map(Integer)
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Number {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            number(d).map(Number)
+        }
     }
 
     /// How each target type takes each JSON scalar.
@@ -353,9 +455,11 @@ mod tests {
         p.push_comma("type", Some(&["bulk", "trigger"][..]));
         p.push("q", Some("a&b=c d+é"));
         p.push("limit", Some(&20));
+        p.push("bonuses", Some(&1123.0));
+        p.push("rate", Some(&7.62));
         assert_eq!(
             p.query(),
-            "email=john.doe@examplemail.com&type=bulk,trigger&q=a%26b%3Dc%20d%2B%C3%A9&limit=20"
+            "email=john.doe@examplemail.com&type=bulk,trigger&q=a%26b%3Dc%20d%2B%C3%A9&limit=20&bonuses=1123&rate=7.62"
         );
     }
 

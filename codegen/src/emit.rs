@@ -7,9 +7,6 @@ use quote::quote;
 use crate::model::*;
 use crate::schema::{ConstValue, Format, Method, RuleKind};
 
-/// Where the generated code finds the runtime.
-const RUNTIME: &str = "::personaclick::__private";
-
 /// The whole generated module.
 pub fn module(model: &Model) -> TokenStream {
     let client = client(model);
@@ -271,27 +268,22 @@ fn object(
     let name = ident(&t.name);
     let doc = docs(&t.description, t.note.as_deref());
     let dep = deprecated(t.deprecated.as_deref());
-    let derives = serde_derives(t);
+    // Requests serialize with serde's derive; responses decode with `deserialize_object`.
+    let derive_ser = t.request.then(|| {
+        quote! {
+            #[derive(rt::serde::Serialize)]
+            #[serde(crate = "::personaclick::__private::serde")]
+        }
+    });
     let struct_fields = fields.iter().map(|f| {
         let fname = ident(&f.rust);
         let ty = rust_ty(&f.ty);
         let doc = docs(&f.description, f.note.as_deref());
         let dep = deprecated(f.deprecated.as_deref());
         let wire = &f.wire;
-        let aliases = f.aliases.iter().map(|a| quote!(alias = #a,));
-        let lenient = (f.lenient && t.response).then(|| {
-            let helper = match &f.ty {
-                Ty::List(_) => "strings",
-                Ty::Integer => "integer",
-                Ty::Number => "number",
-                _ => "string",
-            };
-            let path = format!("{RUNTIME}::lenient::{helper}");
-            quote!(deserialize_with = #path,)
-        });
-        let serde = (t.request || t.response).then(|| {
-            quote!(#[serde(rename = #wire, default, skip_serializing_if = "Option::is_none", #(#aliases)* #lenient)])
-        });
+        let serde = t
+            .request
+            .then(|| quote!(#[serde(rename = #wire, skip_serializing_if = "Option::is_none")]));
         quote! {
             #doc
             #dep
@@ -303,12 +295,16 @@ fn object(
         let fname = ident(&a.name);
         let ty = rust_ty(&a.ty);
         let doc = docs(&a.description, None);
+        let serde = t.request.then(|| quote!(#[serde(flatten)]));
         quote! {
             #doc
-            #[serde(flatten, default, skip_serializing_if = "::std::collections::BTreeMap::is_empty")]
+            #serde
             pub #fname: ::std::collections::BTreeMap<String, #ty>,
         }
     });
+    let deserialize = t
+        .response
+        .then(|| deserialize_object(t, fields, additional));
     let debug = debug_fields(fields, |f| {
         let n = ident(&f.rust);
         quote!(self.#n)
@@ -367,12 +363,14 @@ fn object(
         #doc
         #dep
         #[derive(Clone, Default, PartialEq)]
-        #derives
+        #derive_ser
         #[non_exhaustive]
         pub struct #name {
             #(#struct_fields)*
             #extra
         }
+
+        #deserialize
 
         impl fmt::Debug for #name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -384,6 +382,68 @@ fn object(
         }
 
         #request_side
+    }
+}
+
+/// A decoder that takes an object only (serde's derive would also take an array, field by
+/// field), ignores unknown fields or keeps them in the `additional` map, and reads aliases and
+/// lenient values.
+fn deserialize_object(
+    t: &TypeModel,
+    fields: &[FieldModel],
+    additional: Option<&AdditionalModel>,
+) -> TokenStream {
+    let name = ident(&t.name);
+    let expecting = format!("a {} object", t.name);
+    let arms = fields.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let keys = std::iter::once(&f.wire).chain(&f.aliases);
+        let value = if f.lenient {
+            let wrapper = match &f.ty {
+                Ty::List(_) => quote!(rt::lenient::Strings),
+                Ty::Integer => quote!(rt::lenient::Integer),
+                Ty::Number => quote!(rt::lenient::Number),
+                _ => quote!(rt::lenient::Text),
+            };
+            quote!(map.next_value::<#wrapper>()?.0)
+        } else {
+            quote!(map.next_value()?)
+        };
+        quote!(#(#keys)|* => out.#fname = #value,)
+    });
+    let rest = match additional {
+        Some(a) => {
+            let n = ident(&a.name);
+            quote!(_ => { out.#n.insert(key.into_string(), map.next_value()?); })
+        }
+        None => quote!(_ => { map.next_value::<rt::serde::de::IgnoredAny>()?; }),
+    };
+    quote! {
+        #[allow(deprecated)]
+        impl<'de> rt::serde::Deserialize<'de> for #name {
+            fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Fields;
+                impl<'de> rt::serde::de::Visitor<'de> for Fields {
+                    type Value = #name;
+
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    fn visit_map<A: rt::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        let mut out = #name::default();
+                        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                            match key.as_str() {
+                                #(#arms)*
+                                #rest
+                            }
+                        }
+                        Ok(out)
+                    }
+                }
+                d.deserialize_map(Fields)
+            }
+        }
     }
 }
 

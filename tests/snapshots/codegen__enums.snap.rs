@@ -150,16 +150,41 @@ impl<'de> rt::serde::Deserialize<'de> for Mood {
 }
 /// A response with enums.
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Deserialize)]
-#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Palette {
     /// Received back.
-    #[serde(rename = "shade", default, skip_serializing_if = "Option::is_none")]
     pub shade: Option<Shade>,
     /// A list of open enums.
-    #[serde(rename = "moods", default, skip_serializing_if = "Option::is_none")]
     pub moods: Option<Vec<Mood>>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for Palette {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = Palette;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Palette object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Palette, A::Error> {
+                let mut out = Palette::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "shade" => out.shade = map.next_value()?,
+                        "moods" => out.moods = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for Palette {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -32,19 +32,44 @@ impl fmt::Debug for ClientParams {
 impl ClientBuilder {}
 /// Keys that are numbers.
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Deserialize)]
-#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Sizes {
     /// 120 pixels.
-    #[serde(rename = "120", default, skip_serializing_if = "Option::is_none")]
     pub px120: Option<String>,
     /// 520 pixels.
-    #[serde(rename = "520", default, skip_serializing_if = "Option::is_none")]
     pub px520: Option<String>,
     /// A field named type.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Kind>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for Sizes {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = Sizes;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Sizes object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Sizes, A::Error> {
+                let mut out = Sizes::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "120" => out.px120 = map.next_value()?,
+                        "520" => out.px520 = map.next_value()?,
+                        "type" => out.r#type = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for Sizes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

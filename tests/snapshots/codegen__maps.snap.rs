@@ -51,36 +51,46 @@ impl fmt::Debug for Base {
 }
 /// Keeps what it does not know.
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Deserialize)]
-#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Record {
     /// A string or a number.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::personaclick::__private::lenient::string",
-    )]
     pub id: Option<String>,
     /// Also read from `title`.
-    #[serde(
-        rename = "label",
-        default,
-        skip_serializing_if = "Option::is_none",
-        alias = "title",
-    )]
     pub label: Option<String>,
     /// An open map.
-    #[serde(rename = "counts", default, skip_serializing_if = "Option::is_none")]
     pub counts: Option<::std::collections::BTreeMap<String, i64>>,
     /// Every other field.
-    #[serde(
-        flatten,
-        default,
-        skip_serializing_if = "::std::collections::BTreeMap::is_empty"
-    )]
     pub other: ::std::collections::BTreeMap<String, rt::Json>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for Record {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = Record;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Record object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Record, A::Error> {
+                let mut out = Record::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => out.id = map.next_value::<rt::lenient::Text>()?.0,
+                        "label" | "title" => out.label = map.next_value()?,
+                        "counts" => out.counts = map.next_value()?,
+                        _ => {
+                            out.other.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for Record {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

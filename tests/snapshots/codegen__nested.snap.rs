@@ -35,10 +35,10 @@ impl ClientBuilder {}
 #[non_exhaustive]
 pub struct Cell {
     /// A date, required.
-    #[serde(rename = "day", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "day", skip_serializing_if = "Option::is_none")]
     pub day: Option<String>,
     /// Not negative.
-    #[serde(rename = "weight", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "weight", skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
 }
 impl fmt::Debug for Cell {
@@ -102,16 +102,45 @@ impl rt::Checkable for Cell {
 }
 /// A node.
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+#[derive(rt::serde::Serialize)]
 #[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Node {
     /// At most 8 characters.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Leaves.
-    #[serde(rename = "children", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "children", skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Leaf>>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for Node {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = Node;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Node object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Node, A::Error> {
+                let mut out = Node::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => out.name = map.next_value()?,
+                        "children" => out.children = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for Node {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -163,18 +192,43 @@ impl rt::Checkable for Node {
 }
 /// A leaf.
 #[derive(Clone, Default, PartialEq)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+#[derive(rt::serde::Serialize)]
 #[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Leaf {
     /// A number, maybe written as a string.
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::personaclick::__private::lenient::integer",
-    )]
+    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for Leaf {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = Leaf;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Leaf object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Leaf, A::Error> {
+                let mut out = Leaf::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "value" => {
+                            out.value = map.next_value::<rt::lenient::Integer>()?.0;
+                        }
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for Leaf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
