@@ -14,10 +14,10 @@ fn main() -> ExitCode {
                 f.name.trim_start_matches("schema/")
             );
         }
-        personaclick_codegen::generate(&files)
+        Ok((personaclick_codegen::generate(&files)?, files))
     });
-    let code = match generated {
-        Ok(code) => code,
+    let (code, files) = match generated {
+        Ok(generated) => generated,
         Err(problems) => {
             eprintln!("error: personaclick's schema is invalid\n{problems}");
             return ExitCode::FAILURE;
@@ -27,10 +27,21 @@ fn main() -> ExitCode {
         eprintln!("error: OUT_DIR is not set; build.rs must be run by cargo");
         return ExitCode::FAILURE;
     };
-    let out = Path::new(&out_dir).join("personaclick.rs");
-    if let Err(e) = std::fs::write(&out, code) {
-        eprintln!("error: cannot write {}: {e}", out.display());
-        return ExitCode::FAILURE;
+    // The schema itself, for the fake server, which checks requests against it.
+    let embedded: String = files
+        .iter()
+        .map(|f| format!("    ({:?}, {:?}),\n", f.name, f.text))
+        .collect();
+    let outputs = [
+        ("personaclick.rs", code),
+        ("schema_files.rs", format!("&[\n{embedded}]\n")),
+    ];
+    for (name, text) in outputs {
+        let out = Path::new(&out_dir).join(name);
+        if let Err(e) = std::fs::write(&out, text) {
+            eprintln!("error: cannot write {}: {e}", out.display());
+            return ExitCode::FAILURE;
+        }
     }
     ExitCode::SUCCESS
 }

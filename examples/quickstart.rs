@@ -1,68 +1,133 @@
-//! A tour of the client.
+//! A walk through every operation: initialize a device session, save a profile with kids, a
+//! car and custom properties, read it back, read the last order and the last messages, and
+//! force an email and a phone change.
 //!
-//! With `PERSONACLICK_SHOP_ID` and `PERSONACLICK_SHOP_SECRET` set (and optionally
-//! `PERSONACLICK_BASE_URL`, `PERSONACLICK_EMAIL`), it calls the API for real: initialize a
-//! session, update and read a profile, read the last order and the last messages.
-//!
-//! Without them it stays offline and shows what the client does before anything is sent:
-//! every call is checked against the schema, and secrets never show up in debug output.
+//! Offline by default: it starts the crate's fake PersonaClick server in-process and talks to
+//! it over real HTTP. With `PERSONACLICK_SHOP_ID` and `PERSONACLICK_SHOP_SECRET` set (and
+//! optionally `PERSONACLICK_BASE_URL`), it talks to that server instead; the forced changes are
+//! then skipped unless `PERSONACLICK_FORCE_CHANGES=1`, since they change real data.
 //!
 //! ```sh
-//! cargo run --example quickstart
+//! cargo run --features fake --example quickstart
 //! ```
 
+use personaclick::fake::{json, FakeServer, Who};
 use personaclick::{Auto, Channel, Client, Error, Gender, Kid, MessageType};
 
+const EMAIL: &str = "john.doe@examplemail.com";
+const PHONE: &str = "449995550000";
+
 #[tokio::main]
-async fn main() -> Result<(), Error> {
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    match (env("PERSONACLICK_SHOP_ID"), env("PERSONACLICK_SHOP_SECRET")) {
-        (Some(shop_id), Some(secret)) => {
-            let mut builder = Client::builder().shop_id(shop_id).shop_secret(secret);
-            if let Some(url) = env("PERSONACLICK_BASE_URL") {
-                builder = builder.base_url(url);
+    // Kept alive until the end: dropping it stops the server.
+    let mut _fake = None;
+    let (client, force_changes) =
+        match (env("PERSONACLICK_SHOP_ID"), env("PERSONACLICK_SHOP_SECRET")) {
+            (Some(shop_id), Some(secret)) => {
+                let mut builder = Client::builder().shop_id(shop_id).shop_secret(secret);
+                if let Some(url) = env("PERSONACLICK_BASE_URL") {
+                    builder = builder.base_url(url);
+                }
+                (
+                    builder.build()?,
+                    env("PERSONACLICK_FORCE_CHANGES").as_deref() == Some("1"),
+                )
             }
-            let email =
-                env("PERSONACLICK_EMAIL").unwrap_or_else(|| "john.doe@examplemail.com".into());
-            online(builder.build()?, &email).await
-        }
-        _ => offline().await,
-    }
+            _ => {
+                let fake = FakeServer::start().await?;
+                println!(
+                    "Offline: a fake PersonaClick server runs at {}\n",
+                    fake.base_url()
+                );
+                let client = fake.client()?;
+                _fake = Some(fake);
+                (client, true)
+            }
+        };
+    println!("{client:?}\n");
+    run(&client, _fake.as_ref(), force_changes).await?;
+    Ok(())
 }
 
-async fn online(client: Client, email: &str) -> Result<(), Error> {
-    println!("Calling {}", client.base_url());
-    let session = client.init().send().await?;
-    println!("init: did {:?}, seance {:?}", session.did, session.seance);
+async fn run(client: &Client, fake: Option<&FakeServer>, force_changes: bool) -> Result<(), Error> {
+    let session = client.init().stream("web").send().await?;
+    let did = session.did.clone().unwrap_or_default();
+    let seance = session.seance.clone().unwrap_or_default();
+    println!("init → did {did}, seance {seance}");
 
     client
         .set_profile()
-        .email(email)
+        .did(&did)
+        .seance(&seance)
+        .email(EMAIL)
+        .phone(PHONE)
         .first_name("John")
         .last_name("Doe")
         .birthday("1990-03-11")
         .gender(Gender::Male)
-        .kids([Kid::new().gender(Gender::Female).birthday("2015-07-28")])
-        .auto([Auto::new().brand("Nissan").model("Qashqai")])
+        .kids([
+            Kid::new().gender(Gender::Male).birthday("2001-04-12"),
+            Kid::new().gender(Gender::Female).birthday("2015-07-28"),
+        ])
+        .auto([Auto::new()
+            .brand("Nissan")
+            .model("Qashqai")
+            .vds("TM7N243E4G0BJG978")])
         .custom_property("custom_integer_property", 100500)
+        .custom_property("custom_float_property", 7.62)
+        .custom_property(
+            "custom_array_of_string_property",
+            vec!["value1".to_string(), "value2".to_string()],
+        )
         .send()
         .await?;
-    println!("set_profile: saved");
+    println!("set_profile → saved John Doe, 2 kids, 1 car, 3 custom properties");
 
-    let profile = client.get_profile().email(email).send().await?;
-    println!("get_profile: {profile:#?}");
+    let profile = client.get_profile().email(EMAIL).send().await?;
+    println!(
+        "get_profile → {} {}, gender {:?}, kids {}, custom properties {:?}",
+        profile.first_name.as_deref().unwrap_or("?"),
+        profile.last_name.as_deref().unwrap_or("?"),
+        profile.gender.as_ref().map(|g| g.as_str()),
+        profile.kids.as_ref().map_or(0, Vec::len),
+        profile
+            .custom_properties
+            .as_ref()
+            .map(|c| c.keys().cloned().collect::<Vec<_>>()),
+    );
+    println!(
+        "  Debug output hides personal data: kids {:?}",
+        profile.kids.unwrap_or_default()
+    );
 
-    match session.did {
-        Some(did) => {
-            let products = client.get_last_order_products().did(did).send().await?;
-            println!("get_last_order_products: {} products", products.len());
-        }
-        None => println!("get_last_order_products: skipped, init returned no did"),
+    if let Some(fake) = fake {
+        // The fake's own API seeds what only PersonaClick's tracking would create.
+        fake.add_order(
+            Who::Did(did.clone()),
+            "order-1",
+            "delivered",
+            vec![
+                json!({"id": "p1", "name": "Running shoes", "price": 120, "quantity": 1, "currency": "USD"}),
+                json!({"id": "p2", "name": "Socks", "price": 5.5, "quantity": 3, "currency": "USD"}),
+            ],
+        );
+        fake.add_message(
+            Who::Email(EMAIL.into()),
+            "web_push",
+            json!({"type": "bulk", "subject": "Spring sale", "sent_at": "2023-07-02T10:00:00.000Z", "date": "2023-07-02"}),
+        );
     }
+    let products = client.get_last_order_products().did(&did).send().await?;
+    let names: Vec<&str> = products.iter().filter_map(|p| p.name.as_deref()).collect();
+    println!(
+        "get_last_order_products → {} products: {names:?}",
+        products.len()
+    );
 
-    let messages = client
+    let notifications = client
         .get_notifications()
-        .email(email)
+        .email(EMAIL)
         .date_from("2023-07-01")
         .types([
             MessageType::Bulk,
@@ -73,74 +138,62 @@ async fn online(client: Client, email: &str) -> Result<(), Error> {
         .limit(50)
         .send()
         .await?;
-    let count = messages
+    let subjects: Vec<String> = notifications
         .payload
         .and_then(|p| p.messages)
-        .map_or(0, |m| m.len());
-    println!("get_notifications: {count} messages");
-    Ok(())
-}
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|m| m.subject)
+        .collect();
+    println!("get_notifications → {subjects:?}");
 
-async fn offline() -> Result<(), Error> {
-    println!("No PERSONACLICK_SHOP_ID / PERSONACLICK_SHOP_SECRET set: an offline tour.\n");
-
-    // A device-side client has no secret: it identifies the user by the device ID.
-    let device = Client::builder()
-        .shop_id("0d42fd8b713d0752776ca589cc0056")
-        .build()?;
-    let server = Client::builder()
-        .shop_id("0d42fd8b713d0752776ca589cc0056")
-        .shop_secret("0123456789abcdef0123456789abcdef")
-        .build()?;
-    println!("A client's Debug output hides the secret:\n  {server:?}\n");
-
-    let request = server
-        .set_profile()
-        .email("john.doe@examplemail.com")
-        .first_name("John")
-        .birthday("1990-03-11")
-        .kids([Kid::new().gender(Gender::Male).birthday("2001-04-12")])
-        .custom_property("custom_float_property", 7.62);
-    println!("A request's Debug output hides personal data:\n  {request:?}\n");
-
-    println!("Calls are checked before anything is sent:");
-    let attempts = [
-        device.get_profile().send().await.err(),
-        device
-            .get_profile()
-            .email("john.doe@examplemail.com")
-            .did("vxlwRZ7Cnk")
-            .send()
-            .await
-            .err(),
-        server
-            .get_notifications()
-            .email("john.doe@examplemail.com")
-            .date_from("2023-7-1")
-            .types([MessageType::Bulk])
-            .channels([Channel::WebPush])
-            .limit(60)
-            .send()
-            .await
-            .err(),
-        server
+    if force_changes {
+        client
             .force_change_email()
-            .old_email("john@examplemail.com")
-            .new_email("john.doe@examplemail.com")
+            .old_email(EMAIL)
+            .new_email("john@examplemail.com")
+            .i_understand_what_i_am_doing()
             .send()
-            .await
-            .err(),
-        server
-            .set_profile()
-            .kids([Kid::new().birthday("2001-4-12")])
-            .custom_property("email", "x")
+            .await?;
+        client
+            .force_change_phone()
+            .old_phone(PHONE)
+            .new_phone("440005551122")
+            .i_understand_what_i_am_doing()
             .send()
-            .await
-            .err(),
-    ];
-    for error in attempts.into_iter().flatten() {
-        println!("  {error}");
+            .await?;
+        println!("force_change_email, force_change_phone → done");
+        let moved = client
+            .get_profile()
+            .email("john@examplemail.com")
+            .send()
+            .await?;
+        println!(
+            "  the profile is now found by its new email: {}",
+            moved.first_name.is_some()
+        );
     }
-    println!("\nSet PERSONACLICK_SHOP_ID and PERSONACLICK_SHOP_SECRET to call the API.");
+
+    println!("\nWhat goes wrong is checked before sending, and reported with PersonaClick's message after:");
+    let before = client
+        .get_notifications()
+        .email(EMAIL)
+        .date_from("2023-7-1")
+        .limit(60)
+        .send()
+        .await;
+    if let Err(e) = before {
+        println!("  {e}");
+    }
+    let after = client
+        .force_change_email()
+        .old_email("nobody@examplemail.com")
+        .new_email("someone@examplemail.com")
+        .i_understand_what_i_am_doing()
+        .send()
+        .await;
+    if let Err(e) = after {
+        println!("  {e}");
+    }
     Ok(())
 }

@@ -41,6 +41,9 @@ extern crate self as personaclick;
 mod check;
 mod client;
 mod error;
+#[cfg(feature = "fake")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
+pub mod fake;
 mod transport;
 mod wire;
 

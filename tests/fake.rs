@@ -1,0 +1,581 @@
+//! The fake server, through the real client: every operation, every documented error, the
+//! fake's own checks (against the schema, bypassing the client's), recording and faults.
+
+#![cfg(feature = "fake")]
+
+use std::time::Duration;
+
+use personaclick::fake::{
+    json, CustomKind, FakeServer, Fault, Who, DEFAULT_SHOP_ID, DEFAULT_SHOP_SECRET,
+};
+use personaclick::{Channel, Client, Error, Gender, Kid, MessageType};
+
+const EMAIL: &str = "john.doe@examplemail.com";
+
+fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
+    match result {
+        Err(Error::Api(e)) => (e.status(), e.message().unwrap_or_default().to_string()),
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+async fn device(fake: &FakeServer) -> (Client, String) {
+    let client = fake.device_client().unwrap();
+    let did = client.init().send().await.unwrap().did.unwrap();
+    (client, did)
+}
+
+#[tokio::test]
+async fn init_issues_a_device_and_a_session_and_keeps_given_ones() {
+    let fake = FakeServer::start().await.unwrap();
+    let client = fake.device_client().unwrap();
+    let first = client.init().send().await.unwrap();
+    let (did, seance) = (first.did.unwrap(), first.seance.unwrap());
+    assert!(!did.is_empty() && !seance.is_empty() && did != seance);
+    assert!(
+        first.other.contains_key("currency"),
+        "other fields are kept: {:?}",
+        first.other.keys()
+    );
+    let again = client
+        .init()
+        .did(&did)
+        .seance(&seance)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((again.did.unwrap(), again.seance.unwrap()), (did, seance));
+}
+
+#[tokio::test]
+async fn a_server_saves_and_reads_a_full_profile() {
+    let fake = FakeServer::start().await.unwrap();
+    let client = fake.client().unwrap();
+    client
+        .set_profile()
+        .email(EMAIL)
+        .first_name("John")
+        .gender(Gender::Male)
+        .loyalty_bonuses(1123.0)
+        .kids([Kid::new().gender(Gender::Female).birthday("2015-07-28")])
+        .custom_property("custom_integer_property", 100500)
+        .custom_property(
+            "custom_date_property",
+            personaclick::CustomValue::Date("2021-12-31 23:55:00".into()),
+        )
+        .send()
+        .await
+        .unwrap();
+    fake.add_tag(Who::Email(EMAIL.into()), "vip");
+    let profile = client.get_profile().email(EMAIL).send().await.unwrap();
+    assert_eq!(profile.first_name.as_deref(), Some("John"));
+    assert_eq!(profile.email.as_deref(), Some(EMAIL));
+    assert_eq!(profile.gender, Some(Gender::Male));
+    assert_eq!(profile.computed_gender, Some(Gender::Male));
+    assert_eq!(profile.has_email, Some(true));
+    assert_eq!(profile.loyalty_bonuses, Some(1123.0));
+    assert_eq!(
+        profile.kids.unwrap()[0].birthday.as_deref(),
+        Some("2015-07-28")
+    );
+    let custom = profile.custom_properties.unwrap();
+    assert_eq!(custom["custom_integer_property"], 100500);
+    assert_eq!(custom["custom_date_property"], "2021-12-31 23:55:00");
+    assert_eq!(profile.tags.unwrap(), ["vip"]);
+
+    // A second update of the same email updates the same profile.
+    client
+        .set_profile()
+        .email(EMAIL)
+        .last_name("Doe")
+        .send()
+        .await
+        .unwrap();
+    let profile = fake.profile(Who::Email(EMAIL.into())).unwrap();
+    assert_eq!(
+        (
+            profile["first_name"].as_str(),
+            profile["last_name"].as_str()
+        ),
+        (Some("John"), Some("Doe"))
+    );
+}
+
+#[tokio::test]
+async fn a_device_reads_only_the_public_part_of_its_profile() {
+    let fake = FakeServer::start().await.unwrap();
+    let (client, did) = device(&fake).await;
+    client
+        .set_profile()
+        .did(&did)
+        .email(EMAIL)
+        .first_name("John")
+        .age(31)
+        .send()
+        .await
+        .unwrap();
+    let public = client.get_profile().did(&did).send().await.unwrap();
+    assert_eq!(public.age, Some(31));
+    assert_eq!(public.has_email, Some(true));
+    assert_eq!((public.email, public.first_name), (None, None));
+    // The server sees it all, and the device is bound to the profile.
+    let full = fake
+        .client()
+        .unwrap()
+        .get_profile()
+        .did(&did)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(full.first_name.as_deref(), Some("John"));
+}
+
+#[tokio::test]
+async fn custom_properties_must_be_defined_and_typed() {
+    let fake = FakeServer::builder()
+        .custom_property(DEFAULT_SHOP_ID, "shoe_size", CustomKind::Integer)
+        .start()
+        .await
+        .unwrap();
+    let client = fake.client().unwrap();
+    client
+        .set_profile()
+        .email(EMAIL)
+        .custom_property("shoe_size", 44)
+        .send()
+        .await
+        .unwrap();
+    let (status, message) = api_error(
+        client
+            .set_profile()
+            .email(EMAIL)
+            .custom_property("undefined_one", 1)
+            .send()
+            .await,
+    );
+    assert_eq!(status, 400);
+    assert!(
+        message.contains("`undefined_one` is not defined"),
+        "{message}"
+    );
+    let (status, message) = api_error(
+        client
+            .set_profile()
+            .email(EMAIL)
+            .custom_property("shoe_size", "big")
+            .send()
+            .await,
+    );
+    assert_eq!(status, 400);
+    assert!(message.contains("`shoe_size` must be Integer"), "{message}");
+}
+
+#[tokio::test]
+async fn authentication_failures_are_documented_statuses() {
+    let fake = FakeServer::builder()
+        .shop("other-shop", "other-secret")
+        .start()
+        .await
+        .unwrap();
+    let wrong_secret = fake
+        .client_builder()
+        .shop_secret("not-the-secret")
+        .build()
+        .unwrap();
+    let (status, message) = api_error(wrong_secret.get_profile().email(EMAIL).send().await);
+    assert_eq!(status, 403);
+    assert!(!message.contains("not-the-secret"));
+    let unknown_shop = Client::builder()
+        .base_url(fake.base_url())
+        .shop_id("nope")
+        .shop_secret("x")
+        .build()
+        .unwrap();
+    assert_eq!(
+        api_error(unknown_shop.get_profile().email(EMAIL).send().await).0,
+        403
+    );
+    assert_eq!(api_error(unknown_shop.init().send().await).0, 403);
+    // "404 Not Found: The store isn't found."
+    assert_eq!(
+        api_error(unknown_shop.get_last_order_products().did("d").send().await).0,
+        404
+    );
+    let notifications = unknown_shop
+        .get_notifications()
+        .email(EMAIL)
+        .date_from("2023-07-01")
+        .types([MessageType::Bulk])
+        .channels([Channel::WebPush]);
+    assert_eq!(api_error(notifications.send().await).0, 404);
+    // Another shop's secret does not open this one.
+    let crossed = fake
+        .client_builder()
+        .shop_secret("other-secret")
+        .build()
+        .unwrap();
+    assert_eq!(
+        api_error(crossed.set_profile().email(EMAIL).send().await).0,
+        403
+    );
+    // A device ID must come from /init.
+    let device = fake.device_client().unwrap();
+    assert_eq!(
+        api_error(device.get_profile().did("made-up").send().await).0,
+        403
+    );
+}
+
+#[tokio::test]
+async fn reading_an_unknown_profile_is_a_400() {
+    let fake = FakeServer::start().await.unwrap();
+    let (status, message) = api_error(
+        fake.client()
+            .unwrap()
+            .get_profile()
+            .phone("000")
+            .send()
+            .await,
+    );
+    assert_eq!((status, message.as_str()), (400, "Profile not found"));
+}
+
+#[tokio::test]
+async fn the_last_order_is_the_seeded_one() {
+    let fake = FakeServer::start().await.unwrap();
+    let (client, did) = device(&fake).await;
+    assert!(client
+        .get_last_order_products()
+        .did(&did)
+        .send()
+        .await
+        .unwrap()
+        .is_empty());
+    fake.add_order(
+        Who::Did(did.clone()),
+        "1",
+        "delivered",
+        vec![json!({"id": "old", "price": 1})],
+    );
+    fake.add_order(
+        Who::Did(did.clone()),
+        "2",
+        "new",
+        vec![json!({"id": "p1", "name": "Shoes", "price": 120, "quantity": 2, "image_url_resized": {"120": "s.png"}})],
+    );
+    let products = client
+        .get_last_order_products()
+        .did(&did)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(products.len(), 1);
+    assert_eq!(products[0].id.as_deref(), Some("p1"));
+    assert_eq!(
+        products[0]
+            .image_url_resized
+            .as_ref()
+            .unwrap()
+            .px120
+            .as_deref(),
+        Some("s.png")
+    );
+    let orders = fake
+        .client()
+        .unwrap()
+        .get_profile()
+        .did(&did)
+        .send()
+        .await
+        .unwrap()
+        .orders
+        .unwrap();
+    assert_eq!(orders.len(), 2);
+    assert_eq!(orders[1].value, Some(240.0));
+    assert_eq!(orders[1].items.as_ref().unwrap()[0].quantity, Some(2));
+}
+
+#[tokio::test]
+async fn notifications_honour_type_channel_date_and_paging() {
+    let fake = FakeServer::start().await.unwrap();
+    let who = Who::Email(EMAIL.into());
+    for day in 1..=9 {
+        let kind = if day % 3 == 0 { "trigger" } else { "bulk" };
+        let channel = if day == 9 { "mobile_push" } else { "web_push" };
+        let message = json!({"type": kind, "subject": format!("day {day}"), "sent_at": format!("2023-07-0{day}T10:00:00.000Z")});
+        fake.add_message(who.clone(), channel, message);
+    }
+    let client = fake.client().unwrap();
+    let request = || {
+        client
+            .get_notifications()
+            .email(EMAIL)
+            .date_from("2023-07-02")
+            .types([MessageType::Bulk])
+            .channels([Channel::WebPush])
+    };
+    let subjects = |n: personaclick::Notifications| -> Vec<String> {
+        n.payload
+            .unwrap()
+            .messages
+            .unwrap()
+            .into_iter()
+            .map(|m| m.subject.unwrap())
+            .collect()
+    };
+    // Bulk on web_push from the 2nd: days 2, 4, 5, 7, 8 — newest first.
+    assert_eq!(
+        subjects(request().send().await.unwrap()),
+        ["day 8", "day 7", "day 5", "day 4", "day 2"]
+    );
+    assert_eq!(
+        subjects(request().limit(2).page(2).send().await.unwrap()),
+        ["day 5", "day 4"]
+    );
+    assert!(subjects(request().limit(2).page(4).send().await.unwrap()).is_empty());
+    let both = request()
+        .types([MessageType::Bulk, MessageType::Trigger])
+        .channels([Channel::WebPush, Channel::MobilePush]);
+    assert_eq!(subjects(both.send().await.unwrap()).len(), 8);
+    let nobody = client
+        .get_notifications()
+        .email("nobody@examplemail.com")
+        .date_from("2023-07-01")
+        .types([MessageType::Bulk])
+        .channels([Channel::WebPush]);
+    assert_eq!(
+        api_error(nobody.send().await),
+        (404, "The profile isn't found".to_string())
+    );
+}
+
+#[tokio::test]
+async fn forced_changes_move_the_identifier() {
+    let fake = FakeServer::start().await.unwrap();
+    let client = fake.client().unwrap();
+    client
+        .set_profile()
+        .email(EMAIL)
+        .phone("449995550000")
+        .first_name("John")
+        .send()
+        .await
+        .unwrap();
+    client
+        .set_profile()
+        .email("taken@examplemail.com")
+        .phone("111")
+        .send()
+        .await
+        .unwrap();
+
+    let change = |old: &str, new: &str| {
+        client
+            .force_change_email()
+            .old_email(old)
+            .new_email(new)
+            .i_understand_what_i_am_doing()
+    };
+    change(EMAIL, "john@examplemail.com").send().await.unwrap();
+    assert!(fake.profile(Who::Email(EMAIL.into())).is_none());
+    assert_eq!(
+        fake.profile(Who::Email("john@examplemail.com".into()))
+            .unwrap()["first_name"],
+        "John"
+    );
+    assert_eq!(
+        api_error(change(EMAIL, "x@examplemail.com").send().await),
+        (404, "The old email isn't found.".into())
+    );
+    assert_eq!(
+        api_error(
+            change("john@examplemail.com", "taken@examplemail.com")
+                .send()
+                .await
+        )
+        .0,
+        400
+    );
+
+    let phone = |old: &str, new: &str| {
+        client
+            .force_change_phone()
+            .old_phone(old)
+            .new_phone(new)
+            .i_understand_what_i_am_doing()
+    };
+    phone("449995550000", "440005551122").send().await.unwrap();
+    assert!(fake.profile(Who::Phone("440005551122".into())).is_some());
+    assert_eq!(api_error(phone("449995550000", "1").send().await).0, 404);
+    assert_eq!(api_error(phone("440005551122", "111").send().await).0, 400);
+}
+
+/// Requests the client would refuse, sent by hand: the fake checks them against the schema too.
+#[tokio::test]
+async fn the_fake_checks_requests_against_the_schema() {
+    let fake = FakeServer::start().await.unwrap();
+    let http = reqwest::Client::new();
+    let base = fake.base_url();
+    let get = |query: String| {
+        let http = http.clone();
+        let url = format!("{base}/notifications?shop_id={DEFAULT_SHOP_ID}&shop_secret={DEFAULT_SHOP_SECRET}&{query}");
+        async move {
+            let response = http.get(url).send().await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    let (status, body) =
+        get("email=a@b.c&date_from=2023-07-01&type=bulk&channel=web_push&limit=60".into()).await;
+    assert_eq!(status, 400);
+    assert!(body.contains("`limit` must be from 1 to 50"), "{body}");
+    let (status, body) =
+        get("email=a@b.c&date_from=2023-7-1&type=spam&channel=web_push&page=x".into()).await;
+    assert_eq!(status, 400);
+    for expected in [
+        "`date_from` must be written YYYY-MM-DD",
+        "`type` must be one of",
+        "`page` must be a whole number",
+    ] {
+        assert!(body.contains(expected), "{expected} in {body}");
+    }
+    let (status, body) = get("type=bulk&channel=web_push".into()).await;
+    assert_eq!(status, 400);
+    assert!(
+        body.contains("`date_from` is required") && body.contains("one of `did`, `email`"),
+        "{body}"
+    );
+
+    let post = |body: &'static str| {
+        let http = http.clone();
+        let url = format!("{base}/profile/force_change_email");
+        async move {
+            let response = http
+                .post(url)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    let (status, body) = post("not json").await;
+    assert_eq!((status, body.contains("JSON object")), (400, true));
+    let (status, body) = post(r#"{"shop_id":"0d42fd8b713d0752776ca589cc0056","shop_secret":"0123456789abcdef0123456789abcdef","old_email":5}"#).await;
+    assert_eq!(status, 400);
+    assert!(
+        body.contains("`old_email` must be a string") && body.contains("`new_email` is required"),
+        "{body}"
+    );
+    let (status, _) = post(r#"{"shop_id":"0d42fd8b713d0752776ca589cc0056","old_email":"a","new_email":"b","i_understand_what_i_am_doing":"yes"}"#).await;
+    assert_eq!(status, 400, "shop_secret is required here");
+    let response = http.get(format!("{base}/nope")).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn every_request_is_recorded() {
+    let fake = FakeServer::start().await.unwrap();
+    let client = fake.client().unwrap();
+    client
+        .set_profile()
+        .email(EMAIL)
+        .custom_property("custom_string_property", "x")
+        .send()
+        .await
+        .unwrap();
+    let _ = client
+        .get_profile()
+        .email(EMAIL)
+        .seance("s1")
+        .send()
+        .await
+        .unwrap();
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(
+        (requests[0].method.as_str(), requests[0].path.as_str()),
+        ("POST", "/profile/set")
+    );
+    assert_eq!(
+        requests[0].param("custom_string_property"),
+        Some(json!("x"))
+    );
+    assert_eq!(requests[1].param("sid"), Some(json!("s1")));
+    assert_eq!(requests[1].param("email"), Some(json!(EMAIL)));
+    fake.clear_requests();
+    assert!(fake.requests().is_empty());
+}
+
+#[tokio::test]
+async fn injected_faults() {
+    let fake = FakeServer::start().await.unwrap();
+    let client = fake
+        .client_builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let read = || client.get_profile().email(EMAIL);
+    client.set_profile().email(EMAIL).send().await.unwrap();
+
+    fake.inject(Fault::status(503, "try later").on("/profile").times(2));
+    for _ in 0..2 {
+        assert_eq!(api_error(read().send().await), (503, "try later".into()));
+    }
+    read().send().await.unwrap();
+
+    fake.inject(Fault::html(502));
+    let (status, message) = api_error(read().send().await);
+    assert_eq!((status, message.as_str()), (502, ""));
+
+    fake.inject(Fault::drop_connection());
+    match read().send().await {
+        Err(Error::Transport(_)) => {}
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+
+    fake.inject(Fault::delay(Duration::from_secs(5)));
+    let error = read().send().await.unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+
+    fake.inject(Fault::body(200, "application/json", "{\"first_name\": 5"));
+    assert!(matches!(read().send().await, Err(Error::Decode(_))));
+    read().send().await.unwrap();
+}
+
+#[test]
+fn the_standalone_binary_serves_the_fake() {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_personaclick-fake"))
+        .args(["--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start personaclick-fake");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let result = runtime.block_on(async {
+        let client = Client::builder()
+            .base_url(&url)
+            .shop_id(DEFAULT_SHOP_ID)
+            .build()?;
+        client.init().send().await
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(result.unwrap().did.is_some());
+
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_personaclick-fake"))
+        .arg("--bogus")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("usage"));
+}
