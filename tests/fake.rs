@@ -551,10 +551,10 @@ fn the_standalone_binary_serves_the_fake() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("start personaclick-fake");
+    // Kept open until the child is stopped: it may still be writing.
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    stdout.read_line(&mut line).unwrap();
     let url = line.trim().rsplit(' ').next().unwrap().to_string();
     assert!(url.starts_with("http://127.0.0.1:"), "{line}");
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -570,6 +570,7 @@ fn the_standalone_binary_serves_the_fake() {
     });
     child.kill().unwrap();
     child.wait().unwrap();
+    drop(stdout);
     assert!(result.unwrap().did.is_some());
 
     let bad = std::process::Command::new(env!("CARGO_BIN_EXE_personaclick-fake"))

@@ -48,8 +48,12 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        println!("personaclick-fake listening on {}", fake.base_url());
-        println!("shop_id {DEFAULT_SHOP_ID}, shop_secret {DEFAULT_SHOP_SECRET}");
+        // One write, and no panic if whoever started us stopped reading.
+        let banner = format!(
+            "personaclick-fake listening on {}\nshop_id {DEFAULT_SHOP_ID}, shop_secret {DEFAULT_SHOP_SECRET}\n",
+            fake.base_url()
+        );
+        let _ = std::io::Write::write_all(&mut std::io::stdout(), banner.as_bytes());
         match tokio::signal::ctrl_c().await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
