@@ -99,9 +99,16 @@ impl rt::serde::Serialize for Segment {
         s.serialize_str(self.as_str())
     }
 }
+impl<'de> rt::serde::Deserialize<'de> for Segment {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::deserialize_enum(d, "Segment", Self::known, None)
+    }
+}
 impl rt::Checkable for Segment {}
 /// The outcome of a request that returns no data.
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct StatusResponse {
     /// Current status. Can have one of two values: success - the request was successful; error - the request was unsuccessful
@@ -184,13 +191,20 @@ impl fmt::Display for Status {
         f.write_str(self.as_str())
     }
 }
+impl rt::serde::Serialize for Status {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for Status {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, Self::known, Self::Unknown)
+        rt::deserialize_enum(d, "Status", Self::known, Some(Self::Unknown))
     }
 }
 /// A session: the device ID (did) and session ID (seance) to use in later requests.
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct InitResponse {
     /// Unique Device ID.
@@ -200,6 +214,7 @@ pub struct InitResponse {
     /// **Note on PersonaClick's docs:** Newer PersonaClick docs call it `sid`; a `sid` field is read as `seance`.
     pub seance: Option<String>,
     /// Fields reserved for the JS SDK.
+    #[serde(flatten)]
     pub other: ::std::collections::BTreeMap<String, rt::Json>,
 }
 #[allow(deprecated)]
@@ -248,6 +263,8 @@ impl fmt::Debug for InitResponse {
 }
 /// The response of "Get Last Messages".
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Notifications {
     /// Current status. Can have one of two values: success - the request was successful; error - the request was unsuccessful
@@ -304,6 +321,8 @@ impl fmt::Debug for Notifications {
 }
 /// The payload of "Get Last Messages".
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct NotificationsPayload {
     /// The messages sent to the user.
@@ -348,6 +367,8 @@ impl fmt::Debug for NotificationsPayload {
 }
 /// A message sent to the user (a campaign's message).
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Message {
     /// message body (type: string)
@@ -462,6 +483,8 @@ impl fmt::Debug for Message {
 }
 /// Extended mobile push payload details.
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct MessageEvent {
     /// extended data type
@@ -552,13 +575,20 @@ impl fmt::Display for EventType {
         f.write_str(self.as_str())
     }
 }
+impl rt::serde::Serialize for EventType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for EventType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, Self::known, Self::Unknown)
+        rt::deserialize_enum(d, "EventType", Self::known, Some(Self::Unknown))
     }
 }
 /// Message Statistics.
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct MessageStatistics {
     /// The message was clicked.
@@ -684,12 +714,12 @@ impl rt::serde::Serialize for MessageType {
         s.serialize_str(self.as_str())
     }
 }
-impl rt::Checkable for MessageType {}
 impl<'de> rt::serde::Deserialize<'de> for MessageType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, Self::known, Self::Unknown)
+        rt::deserialize_enum(d, "MessageType", Self::known, Some(Self::Unknown))
     }
 }
+impl rt::Checkable for MessageType {}
 /// A message channel.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -726,9 +756,16 @@ impl rt::serde::Serialize for Channel {
         s.serialize_str(self.as_str())
     }
 }
+impl<'de> rt::serde::Deserialize<'de> for Channel {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::deserialize_enum(d, "Channel", Self::known, None)
+    }
+}
 impl rt::Checkable for Channel {}
 /// A product of the user's last order.
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Product {
     /// Product barcode, if it was imported in the product catalog
@@ -987,6 +1024,8 @@ impl fmt::Debug for Product {
 }
 /// A level of the product category hierarchy.
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Category {
     /// category ID (type: string)
@@ -1049,6 +1088,8 @@ impl fmt::Debug for Category {
 }
 /// A color of the product.
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct FashionColor {
     /// product color (type: string)
@@ -1099,6 +1140,8 @@ impl fmt::Debug for FashionColor {
 }
 /// A "param" of the product feed/catalog: a "key" and its "values".
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct ProductParam {
     /// The name of the parameter ("key").
@@ -1149,6 +1192,8 @@ impl fmt::Debug for ProductParam {
 }
 /// The URLs of the resized product image, keyed by the size of the image in pixels.
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct ImageUrls {
     /// The 120 px image.
@@ -1271,13 +1316,20 @@ impl fmt::Display for Leftovers {
         f.write_str(self.as_str())
     }
 }
+impl rt::serde::Serialize for Leftovers {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for Leftovers {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, Self::known, Self::Unknown)
+        rt::deserialize_enum(d, "Leftovers", Self::known, Some(Self::Unknown))
     }
 }
 /// The profile properties the "Update User Profile" method saves: the "Main request parameters" and the "Additional request parameters".
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct ProfileFields {
     /// User Email.
@@ -1395,6 +1447,8 @@ impl fmt::Debug for ProfileFields {
 }
 /// The profile of a user. All properties available for saving in the profile are available for reading; additionally, the following properties can be got.
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Profile {
     /// User Email.
@@ -1627,6 +1681,8 @@ impl fmt::Debug for Profile {
 }
 /// The response of "Update User Profile".
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct SetProfileResponse {
     /// Current status. Can have one of two values: success - the request was successful; error - the request was unsuccessful
@@ -1720,12 +1776,12 @@ impl rt::serde::Serialize for Gender {
         s.serialize_str(self.as_str())
     }
 }
-impl rt::Checkable for Gender {}
 impl<'de> rt::serde::Deserialize<'de> for Gender {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, Self::known, Self::Unknown)
+        rt::deserialize_enum(d, "Gender", Self::known, Some(Self::Unknown))
     }
 }
+impl rt::Checkable for Gender {}
 /// Children's data.
 #[derive(Clone, Default, PartialEq)]
 #[derive(rt::serde::Serialize)]
@@ -1913,6 +1969,8 @@ impl rt::Checkable for Auto {
 }
 /// An order of the user.
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Order {
     /// the Order ID was sent in the "purchase" event of the tracking of user actions
@@ -1975,6 +2033,8 @@ impl fmt::Debug for Order {
 }
 /// A product of an order.
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct OrderItem {
     /// Product ID
@@ -2039,7 +2099,7 @@ impl fmt::Debug for OrderItem {
 }
 /// The value of a custom profile property.
 #[derive(Clone, Debug, PartialEq)]
-#[derive(rt::serde::Serialize)]
+#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::personaclick::__private::serde")]
 #[serde(untagged)]
 pub enum CustomValue {

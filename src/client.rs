@@ -6,8 +6,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::check::Check;
+use crate::check::{Check, Path};
 use crate::error::{Error, Invalid};
+use crate::retry::{Budget, Jitter, RetryPolicy};
 
 /// What the generated code tells the runtime about its API.
 pub trait Api: Clone + Default + fmt::Debug + Send + Sync + 'static {
@@ -61,6 +62,11 @@ pub(crate) struct Inner<P> {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
     pub(crate) params: P,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) budget: Budget,
+    pub(crate) jitter: Jitter,
+    pub(crate) max_response_bytes: usize,
 }
 
 impl<P> Clone for Core<P> {
@@ -93,9 +99,15 @@ impl<P: Api> fmt::Debug for Core<P> {
 }
 
 /// Default time to establish a connection.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default time for a whole request, from sending to the last byte of the response.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default time for one attempt, from sending to the last byte of the response.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time for a whole call, retries and waits included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default largest response body accepted.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 << 20;
+/// Retries a client may spend while calls keep failing (see [`RetryPolicy`]).
+const RETRY_BUDGET: u64 = 10;
 
 /// A client being configured.
 #[derive(Clone, Debug)]
@@ -104,7 +116,10 @@ pub struct CoreBuilder<P> {
     pub params: P,
     base_url: Option<String>,
     timeout: Duration,
+    attempt_timeout: Duration,
     connect_timeout: Duration,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
     user_agent: Option<String>,
 }
 
@@ -114,7 +129,10 @@ impl<P: Api> Default for CoreBuilder<P> {
             params: P::default(),
             base_url: None,
             timeout: DEFAULT_TIMEOUT,
+            attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             user_agent: None,
         }
     }
@@ -126,14 +144,29 @@ impl<P: Api> CoreBuilder<P> {
         self.base_url = Some(url);
     }
 
-    /// Sets the whole-request timeout.
+    /// Sets the whole-call timeout.
     pub fn timeout(&mut self, t: Duration) {
         self.timeout = t;
+    }
+
+    /// Sets the per-attempt timeout.
+    pub fn attempt_timeout(&mut self, t: Duration) {
+        self.attempt_timeout = t;
     }
 
     /// Sets the connect timeout.
     pub fn connect_timeout(&mut self, t: Duration) {
         self.connect_timeout = t;
+    }
+
+    /// Sets the retry policy.
+    pub fn retry(&mut self, policy: RetryPolicy) {
+        self.retry = policy;
+    }
+
+    /// Sets the largest response body accepted.
+    pub fn max_response_bytes(&mut self, n: usize) {
+        self.max_response_bytes = n;
     }
 
     /// Sets the User-Agent header.
@@ -149,7 +182,7 @@ impl<P: Api> CoreBuilder<P> {
         let base_url = match checked_base_url(base) {
             Ok(url) => url,
             Err(problem) => {
-                check.problem(&crate::check::Path::Root.field("base_url"), problem);
+                check.problem(&Path::Root.field("base_url"), problem);
                 String::new()
             }
         };
@@ -170,7 +203,7 @@ impl<P: Api> CoreBuilder<P> {
             .redirect(reqwest::redirect::Policy::none())
             // Never send a Referer: on GET it would carry the secret in the URL's query.
             .referer(false)
-            .timeout(self.timeout)
+            .timeout(self.attempt_timeout)
             .connect_timeout(self.connect_timeout)
             .user_agent(user_agent)
             .build()
@@ -188,6 +221,11 @@ impl<P: Api> CoreBuilder<P> {
                 http,
                 base_url,
                 params: self.params,
+                timeout: self.timeout,
+                retry: self.retry,
+                budget: Budget::new(RETRY_BUDGET),
+                jitter: Jitter::new(),
+                max_response_bytes: self.max_response_bytes,
             }),
         })
     }
@@ -275,16 +313,38 @@ macro_rules! __client {
                 self
             }
 
-            /// The longest a whole request may take, from sending to the last byte of the
-            /// response (default 30 s).
+            /// The longest a whole call may take, retries and the waits between them included
+            /// (default 30 s).
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.core.timeout(timeout);
                 self
             }
 
-            /// The longest establishing a connection may take (default 10 s).
+            /// The longest one attempt may take, from sending to the last byte of the response
+            /// (default 10 s).
+            pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.core.attempt_timeout(timeout);
+                self
+            }
+
+            /// The longest establishing a connection may take (default 5 s).
             pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.core.connect_timeout(timeout);
+                self
+            }
+
+            /// When and how to retry (default: 3 attempts, jittered waits from 100 ms to 2 s,
+            /// `Retry-After` honoured up to 10 s). Only idempotent operations are retried
+            /// once a request may have reached the server.
+            pub fn retry(mut self, policy: $crate::RetryPolicy) -> Self {
+                self.core.retry(policy);
+                self
+            }
+
+            /// The largest response body accepted, in bytes (default 4 MiB); a larger one fails
+            /// the call without being read.
+            pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+                self.core.max_response_bytes(bytes);
                 self
             }
 

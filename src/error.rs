@@ -41,9 +41,20 @@ impl Error {
         }
     }
 
-    /// Whether the call timed out.
+    /// Whether the call timed out (one attempt, or the whole call with its retries).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Transport(e) if e.source.is_timeout())
+        matches!(self, Error::Transport(e) if e.kind == TransportKind::Timeout)
+    }
+
+    /// Whether trying again later may succeed: a network failure, a timeout, or a status that
+    /// means "not now" (408, 429, 500, 502, 503, 504). The client has already retried what was
+    /// safe to retry; this tells the caller whether to queue the work for later.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => crate::retry::RETRYABLE_STATUSES.contains(&e.status),
+            Error::Transport(e) => !matches!(e.kind, TransportKind::TooLarge { .. }),
+            _ => false,
+        }
     }
 
     /// The operation (endpoint id, such as `get_profile`) the error belongs to.
@@ -72,7 +83,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(&e.source),
+            Error::Transport(e) => e.source.as_ref().map(|s| s as _),
             _ => None,
         }
     }
@@ -136,20 +147,62 @@ impl fmt::Display for ApiError {
 #[derive(Debug)]
 pub struct TransportError {
     pub(crate) operation: &'static str,
+    pub(crate) kind: TransportKind,
+    pub(crate) attempts: u32,
     /// Stripped of the URL, which carries the secret on GET requests.
-    pub(crate) source: reqwest::Error,
+    pub(crate) source: Option<reqwest::Error>,
+}
+
+/// What went wrong on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// No connection could be made: the request never left.
+    Connect,
+    /// An attempt, or the whole call, took longer than its timeout.
+    Timeout,
+    /// Sending the request or receiving the response's head failed.
+    Request,
+    /// The connection broke while the response body was being read.
+    Body,
+    /// The response body is larger than the client accepts.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+}
+
+impl TransportError {
+    /// What went wrong.
+    pub fn kind(&self) -> TransportKind {
+        self.kind
+    }
+
+    /// How many attempts were made.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = if self.source.is_timeout() {
-            "timed out"
-        } else if self.source.is_connect() {
-            "could not connect"
-        } else {
-            "request failed"
+        let what = match self.kind {
+            TransportKind::Connect => "could not connect".to_string(),
+            TransportKind::Timeout => "timed out".to_string(),
+            TransportKind::Request => "the request failed".to_string(),
+            TransportKind::Body => "the connection broke while reading the response".to_string(),
+            TransportKind::TooLarge { limit } => {
+                format!("the response is larger than {limit} bytes")
+            }
         };
-        write!(f, "{}: {what}: {}", self.operation, self.source)
+        write!(f, "{}: {what}", self.operation)?;
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        match &self.source {
+            Some(source) => write!(f, ": {source}"),
+            None => Ok(()),
+        }
     }
 }
 

@@ -44,10 +44,12 @@ mod error;
 #[cfg(feature = "fake")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub mod fake;
+mod retry;
 mod transport;
 mod wire;
 
-pub use error::{ApiError, DecodeError, Error, Invalid, TransportError};
+pub use error::{ApiError, DecodeError, Error, Invalid, TransportError, TransportKind};
+pub use retry::RetryPolicy;
 
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/personaclick.rs"));

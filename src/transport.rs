@@ -1,14 +1,53 @@
 //! One call on the wire: build the request, send it, and turn the response into a value or
 //! an [`Error`].
 
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::SystemTime;
+
 use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+use tracing::Instrument;
 
 use crate::client::{Api, Core, Endpoint, ErrorShape, Method};
-use crate::error::{ApiError, DecodeError, Error, Invalid, TransportError};
+use crate::error::{ApiError, DecodeError, Error, Invalid, TransportError, TransportKind};
+use crate::retry::{parse_retry_after, RETRYABLE_STATUSES};
 use crate::wire::{Json, Params, Secret};
 
+/// A response, read whole (within the size limit).
+struct Answer {
+    status: u16,
+    content_type: Option<String>,
+    retry_after: Option<std::time::Duration>,
+    body: Vec<u8>,
+}
+
+/// An attempt that got no complete response.
+struct Failure {
+    kind: TransportKind,
+    source: Option<reqwest::Error>,
+}
+
+impl Failure {
+    fn from_reqwest(e: reqwest::Error, reading_body: bool) -> Self {
+        let kind = if e.is_timeout() {
+            TransportKind::Timeout
+        } else if e.is_connect() {
+            TransportKind::Connect
+        } else if reading_body {
+            TransportKind::Body
+        } else {
+            TransportKind::Request
+        };
+        // The URL carries the query string, and with it the shop secret on GET requests.
+        Failure {
+            kind,
+            source: Some(e.without_url()),
+        }
+    }
+}
+
 impl<P: Api> Core<P> {
-    /// Sends a checked request and decodes the response.
+    /// Sends a checked request, retrying what is safe to retry, and decodes the response.
     pub async fn execute<T: DeserializeOwned>(
         &self,
         endpoint: &'static Endpoint,
@@ -21,48 +60,172 @@ impl<P: Api> Core<P> {
             }));
         }
         let mut url = format!("{}{}", self.inner.base_url, endpoint.path);
-        let request = match endpoint.method {
+        let body = match endpoint.method {
             Method::Get => {
                 let query = params.query();
                 if !query.is_empty() {
                     url.push('?');
                     url.push_str(&query);
                 }
-                self.inner.http.get(url)
+                None
             }
-            Method::Post => self
-                .inner
-                .http
-                .post(url)
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(params.json()),
+            Method::Post => Some(bytes::Bytes::from(params.json())),
         };
-        let transport = |e: reqwest::Error| {
+        // The path template, never the URL: the URL's query carries the secret and personal data.
+        let span = tracing::debug_span!(
+            "personaclick",
+            operation = endpoint.id,
+            path = endpoint.path,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let attempts = AtomicU32::new(0);
+        let deadline = started + self.inner.timeout;
+        let outcome = tokio::time::timeout_at(
+            deadline,
+            self.attempts(endpoint, &url, body, deadline, &attempts),
+        )
+        .instrument(span.clone())
+        .await
+        .unwrap_or(Err(Failure {
+            kind: TransportKind::Timeout,
+            source: None,
+        }));
+        span.record("attempts", attempts.load(Ordering::Relaxed));
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        let answer = outcome.map_err(|f| {
             Error::Transport(TransportError {
                 operation: endpoint.id,
-                source: e.without_url(),
+                kind: f.kind,
+                attempts: attempts.load(Ordering::Relaxed),
+                source: f.source,
             })
+        });
+        let answer = match answer {
+            Ok(answer) => answer,
+            Err(e) => {
+                tracing::debug!(parent: &span, error = %e, "call failed");
+                return Err(e);
+            }
         };
-        let response = request
+        span.record("status", answer.status);
+        let result = decode(
+            endpoint.id,
+            answer.status,
+            answer.content_type,
+            &answer.body,
+            &P::ERRORS,
+            params.secrets(),
+        );
+        if result.is_ok() {
+            self.inner.budget.deposit();
+        }
+        result
+    }
+
+    /// Attempts until one succeeds, fails for good, or the policy, the budget or the deadline
+    /// says stop. `attempts` counts them, readable even if the call's timeout cancels this.
+    async fn attempts(
+        &self,
+        endpoint: &'static Endpoint,
+        url: &str,
+        body: Option<bytes::Bytes>,
+        deadline: Instant,
+        attempts: &AtomicU32,
+    ) -> Result<Answer, Failure> {
+        let policy = &self.inner.retry;
+        loop {
+            let n = attempts.fetch_add(1, Ordering::Relaxed) + 1;
+            let outcome = self.attempt(endpoint, url, body.clone()).await;
+            let (retry, retry_after) = match &outcome {
+                Ok(a) if RETRYABLE_STATUSES.contains(&a.status) => {
+                    (endpoint.idempotent, a.retry_after)
+                }
+                Ok(_) => (false, None),
+                // The request never left: safe to send again, whatever the operation.
+                Err(f) if f.kind == TransportKind::Connect => (true, None),
+                Err(f) if matches!(f.kind, TransportKind::TooLarge { .. }) => (false, None),
+                Err(_) => (endpoint.idempotent, None),
+            };
+            match &outcome {
+                Ok(a) => tracing::debug!(attempt = n, status = a.status, "response"),
+                Err(f) => tracing::debug!(attempt = n, kind = ?f.kind, "no response"),
+            }
+            if !retry || n >= policy.max_attempts {
+                return outcome;
+            }
+            let wait = match retry_after {
+                // The server asks for more patience than we have: stop here.
+                Some(d) if d > policy.max_retry_after => return outcome,
+                Some(d) => d,
+                None => policy.delay_before(n, self.inner.jitter.next()),
+            };
+            if Instant::now() + wait >= deadline || !self.inner.budget.withdraw() {
+                return outcome;
+            }
+            tracing::debug!(attempt = n, wait_ms = wait.as_millis() as u64, "retrying");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One request and its whole response, within the size limit.
+    async fn attempt(
+        &self,
+        endpoint: &Endpoint,
+        url: &str,
+        body: Option<bytes::Bytes>,
+    ) -> Result<Answer, Failure> {
+        let http = &self.inner.http;
+        let request = match (endpoint.method, body) {
+            (Method::Post, Some(body)) => http
+                .post(url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body),
+            (Method::Post, None) => http.post(url),
+            (Method::Get, _) => http.get(url),
+        };
+        let mut response = request
             .header(reqwest::header::ACCEPT, "application/json")
             .send()
             .await
-            .map_err(transport)?;
-        let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let body = response.bytes().await.map_err(transport)?;
-        decode(
-            endpoint.id,
-            status,
+            .map_err(|e| Failure::from_reqwest(e, false))?;
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+        };
+        let content_type = header(reqwest::header::CONTENT_TYPE).map(str::to_string);
+        let retry_after = header(reqwest::header::RETRY_AFTER)
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let limit = self.inner.max_response_bytes;
+        let too_large = || Failure {
+            kind: TransportKind::TooLarge { limit },
+            source: None,
+        };
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| Failure::from_reqwest(e, true))?
+        {
+            if body.len() + chunk.len() > limit {
+                // Dropping the response closes the connection; the rest is never read.
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Answer {
+            status: response.status().as_u16(),
             content_type,
-            &body,
-            &P::ERRORS,
-            params.secrets(),
-        )
+            retry_after,
+            body,
+        })
     }
 }
 
@@ -88,7 +251,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
             operation,
             status,
             content_type,
-            message: scrub(&describe(&e, body), secrets),
+            message: scrub(&describe::<T>(&e, body), secrets),
         })
     })
 }
@@ -125,8 +288,9 @@ fn error_envelope(body: &[u8], shape: &ErrorShape, error_status: bool) -> Option
     Some(message)
 }
 
-/// What went wrong decoding, without echoing values from the body (they may be personal data).
-fn describe(e: &serde_json::Error, body: &[u8]) -> String {
+/// What went wrong decoding: where (JSON path, line, column) and a masked look at the body
+/// there, without echoing values from it (they may be personal data).
+fn describe<T: DeserializeOwned>(e: &serde_json::Error, body: &[u8]) -> String {
     if body.iter().all(u8::is_ascii_whitespace) {
         return "the body is empty".into();
     }
@@ -134,14 +298,110 @@ fn describe(e: &serde_json::Error, body: &[u8]) -> String {
         serde_json::error::Category::Eof => "the body ends too early".to_string(),
         serde_json::error::Category::Syntax => "the body is not JSON".to_string(),
         serde_json::error::Category::Io => "the body cannot be read".to_string(),
-        serde_json::error::Category::Data => mask_quoted(&e.to_string()),
+        serde_json::error::Category::Data => {
+            let message = mask_quoted(&e.to_string());
+            // serde_json appends the position itself; it is given below.
+            message
+                .split(" at line ")
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        }
     };
-    // serde_json appends the position to data errors itself.
-    if what.contains(" at line ") {
-        what
+    // Decoding again, on this rare path only, tells where in the document it failed.
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => e.path().to_string(),
+        Ok(_) => String::new(),
+    };
+    let at = if path.is_empty() || path == "." {
+        String::new()
     } else {
-        format!("{what} at line {} column {}", e.line(), e.column())
+        format!(" at `{path}`")
+    };
+    let offset = offset_of(body, e.line(), e.column());
+    format!(
+        "{what}{at} (line {}, column {}; near `{}`)",
+        e.line(),
+        e.column(),
+        masked_snippet(body, offset, 24)
+    )
+}
+
+/// The byte offset of a 1-based line and column (serde_json counts columns in bytes).
+fn offset_of(body: &[u8], line: usize, column: usize) -> usize {
+    let line_start = body
+        .split_inclusive(|b| *b == b'\n')
+        .take(line.saturating_sub(1))
+        .map(<[u8]>::len)
+        .sum::<usize>();
+    (line_start + column.saturating_sub(1)).min(body.len())
+}
+
+/// The body around `offset` with every value hidden: string contents become `*` (object keys
+/// stay: they are the schema's names, not data) and so do digits; JSON's punctuation and
+/// `true`/`false`/`null` stay, which is usually enough to see what shape went wrong.
+fn masked_snippet(body: &[u8], offset: usize, radius: usize) -> String {
+    let (from, to) = (
+        offset.saturating_sub(radius),
+        (offset + radius).min(body.len()),
+    );
+    let mut out = String::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut string_start = 0;
+    for (i, &b) in body[..to].iter().enumerate() {
+        let shown = if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            if in_string && !is_key(body, string_start) {
+                '*'
+            } else {
+                printable(b)
+            }
+        } else if b == b'"' {
+            in_string = true;
+            string_start = i;
+            '"'
+        } else if b.is_ascii_digit() {
+            '*'
+        } else {
+            printable(b)
+        };
+        if i >= from {
+            out.push(shown);
+        }
     }
+    out
+}
+
+fn printable(b: u8) -> char {
+    match b {
+        b'\n' | b'\r' | b'\t' => ' ',
+        0x20..=0x7e => b as char,
+        _ => '*',
+    }
+}
+
+/// Whether the string starting at `start` (its opening quote) is an object key: a `:` follows
+/// its closing quote.
+fn is_key(body: &[u8], start: usize) -> bool {
+    let mut escaped = false;
+    for (i, &b) in body.iter().enumerate().skip(start + 1) {
+        if escaped {
+            escaped = false;
+        } else if b == b'\\' {
+            escaped = true;
+        } else if b == b'"' {
+            return body[i + 1..].iter().find(|c| !c.is_ascii_whitespace()) == Some(&b':');
+        }
+    }
+    false
 }
 
 /// Replaces quoted text (`"john@example.com"`, `` `x` ``) in an error message with `…`.

@@ -63,17 +63,25 @@ impl UnknownValue {
     }
 }
 
-/// Decodes a string enum: a known value, or the unknown one kept as it came.
+/// Decodes a string enum: a known value, or else the unknown one kept as it came (`unknown`)
+/// or an error naming the type (enums only ever sent have no place for unknown values).
 pub fn deserialize_enum<'de, D, T>(
     d: D,
+    type_name: &'static str,
     known: fn(&str) -> Option<T>,
-    unknown: fn(UnknownValue) -> T,
+    unknown: Option<fn(UnknownValue) -> T>,
 ) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
 {
     let s: Cow<'de, str> = serde::Deserialize::deserialize(d)?;
-    Ok(known(&s).unwrap_or_else(|| unknown(UnknownValue(s.into_owned()))))
+    if let Some(value) = known(&s) {
+        return Ok(value);
+    }
+    match unknown {
+        Some(unknown) => Ok(unknown(UnknownValue(s.into_owned()))),
+        None => Err(de::Error::custom(format_args!("unknown {type_name} value"))),
+    }
 }
 
 /// An object key as decoded: borrowed from the input where it can be, so matching field names

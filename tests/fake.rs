@@ -510,9 +510,11 @@ async fn every_request_is_recorded() {
 #[tokio::test]
 async fn injected_faults() {
     let fake = FakeServer::start().await.unwrap();
+    // One attempt per call, so each fault shows as it is (retries are tested in reliability.rs).
     let client = fake
         .client_builder()
         .timeout(Duration::from_millis(300))
+        .retry(personaclick::RetryPolicy::none())
         .build()
         .unwrap();
     let read = || client.get_profile().email(EMAIL);

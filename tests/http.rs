@@ -1001,6 +1001,17 @@ async fn call(client: &Client, operation: &str) -> Result<(), Error> {
 /// Answers every operation with `response` and asserts each gives an `Error::Api` with
 /// `status` and `message`.
 async fn assert_api_error(response: Response, status: u16, message: Option<&str>) {
+    assert_api_error_after(response, status, message, 1).await
+}
+
+/// The same, where idempotent operations make `attempts` attempts (non-idempotent ones, the
+/// forced changes, always one).
+async fn assert_api_error_after(
+    response: Response,
+    status: u16,
+    message: Option<&str>,
+    attempts: usize,
+) {
     let server = TestServer::start(response.clone()).await;
     let client = client(&server);
     for operation in OPERATIONS {
@@ -1017,8 +1028,13 @@ async fn assert_api_error(response: Response, status: u16, message: Option<&str>
         assert_eq!(e.status(), Some(status), "{operation}");
         assert_eq!(e.message(), message, "{operation}");
         assert_eq!(e.operation(), operation);
+        assert_eq!(e.is_retryable(), attempts > 1, "{operation}");
     }
-    assert_eq!(server.requests().len(), OPERATIONS.len());
+    let forced_changes = 2;
+    assert_eq!(
+        server.requests().len(),
+        (OPERATIONS.len() - forced_changes) * attempts + forced_changes
+    );
 }
 
 #[tokio::test]
@@ -1069,7 +1085,8 @@ async fn a_success_status_saying_error_is_an_error() {
 
 #[tokio::test]
 async fn an_html_bad_gateway_is_an_error_without_a_message() {
-    assert_api_error(
+    // A proxy's 502 is worth retrying: idempotent operations are tried 3 times (the default).
+    assert_api_error_after(
         Response::new(
             502,
             "text/html",
@@ -1077,6 +1094,7 @@ async fn an_html_bad_gateway_is_an_error_without_a_message() {
         ),
         502,
         None,
+        3,
     )
     .await;
 }

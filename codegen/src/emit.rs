@@ -247,16 +247,10 @@ fn type_def(t: &TypeModel) -> TokenStream {
     }
 }
 
-fn serde_derives(t: &TypeModel) -> TokenStream {
-    let ser = t.request.then(|| quote!(rt::serde::Serialize,));
-    let de = t.response.then(|| quote!(rt::serde::Deserialize,));
-    if t.request || t.response {
-        quote! {
-            #[derive(#ser #de)]
-            #[serde(crate = "::personaclick::__private::serde")]
-        }
-    } else {
-        quote!()
+fn serde_derives() -> TokenStream {
+    quote! {
+        #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+        #[serde(crate = "::personaclick::__private::serde")]
     }
 }
 
@@ -268,13 +262,12 @@ fn object(
     let name = ident(&t.name);
     let doc = docs(&t.description, t.note.as_deref());
     let dep = deprecated(t.deprecated.as_deref());
-    // Requests serialize with serde's derive; responses decode with `deserialize_object`.
-    let derive_ser = t.request.then(|| {
-        quote! {
-            #[derive(rt::serde::Serialize)]
-            #[serde(crate = "::personaclick::__private::serde")]
-        }
-    });
+    // Every type serializes with serde's derive and decodes with `deserialize_object`, so
+    // values can be stored and read back; requests use the first, responses the second.
+    let derive_ser = quote! {
+        #[derive(rt::serde::Serialize)]
+        #[serde(crate = "::personaclick::__private::serde")]
+    };
     let struct_fields = fields.iter().map(|f| {
         let fname = ident(&f.rust);
         let ty = rust_ty(&f.ty);
@@ -295,7 +288,7 @@ fn object(
         let fname = ident(&a.name);
         let ty = rust_ty(&a.ty);
         let doc = docs(&a.description, None);
-        let serde = t.request.then(|| quote!(#[serde(flatten)]));
+        let serde = quote!(#[serde(flatten)]);
         quote! {
             #doc
             #serde
@@ -508,25 +501,29 @@ fn enumeration(t: &TypeModel, values: &[ValueModel]) -> TokenStream {
         let wire = &v.wire;
         quote!(#wire => Some(Self::#var),)
     });
-    let ser = t.request.then(|| {
-        quote! {
-            impl rt::serde::Serialize for #name {
-                fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                    s.serialize_str(self.as_str())
-                }
-            }
-            impl rt::Checkable for #name {}
-        }
-    });
-    let de = open.then(|| {
-        quote! {
-            impl<'de> rt::serde::Deserialize<'de> for #name {
-                fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                    rt::deserialize_enum(d, Self::known, Self::Unknown)
-                }
+    let type_name = &t.name;
+    // Only enums PersonaClick sends keep values this crate does not know.
+    let unknown_value = if open {
+        quote!(Some(Self::Unknown))
+    } else {
+        quote!(None)
+    };
+    let check = t.request.then(|| quote!(impl rt::Checkable for #name {}));
+    let serde_impls = quote! {
+        impl rt::serde::Serialize for #name {
+            fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
             }
         }
-    });
+
+        impl<'de> rt::serde::Deserialize<'de> for #name {
+            fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                rt::deserialize_enum(d, #type_name, Self::known, #unknown_value)
+            }
+        }
+
+        #check
+    };
     let allow_deprecated = values
         .iter()
         .any(|v| v.deprecated.is_some())
@@ -566,8 +563,7 @@ fn enumeration(t: &TypeModel, values: &[ValueModel]) -> TokenStream {
             }
         }
 
-        #ser
-        #de
+        #serde_impls
     }
 }
 
@@ -575,7 +571,7 @@ fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
     let name = ident(&t.name);
     let doc = docs(&t.description, t.note.as_deref());
     let dep = deprecated(t.deprecated.as_deref());
-    let derives = serde_derives(t);
+    let derives = serde_derives();
     let vars = variants.iter().map(|v| {
         let var = ident(&v.rust);
         let ty = rust_ty(&v.ty);

@@ -65,6 +65,11 @@ impl rt::serde::Serialize for Colour {
         s.serialize_str(self.as_str())
     }
 }
+impl<'de> rt::serde::Deserialize<'de> for Colour {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::deserialize_enum(d, "Colour", Self::known, None)
+    }
+}
 impl rt::Checkable for Colour {}
 /// Sent and received.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -107,12 +112,12 @@ impl rt::serde::Serialize for Shade {
         s.serialize_str(self.as_str())
     }
 }
-impl rt::Checkable for Shade {}
 impl<'de> rt::serde::Deserialize<'de> for Shade {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, Self::known, Self::Unknown)
+        rt::deserialize_enum(d, "Shade", Self::known, Some(Self::Unknown))
     }
 }
+impl rt::Checkable for Shade {}
 /// Only ever received.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -143,13 +148,20 @@ impl fmt::Display for Mood {
         f.write_str(self.as_str())
     }
 }
+impl rt::serde::Serialize for Mood {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for Mood {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, Self::known, Self::Unknown)
+        rt::deserialize_enum(d, "Mood", Self::known, Some(Self::Unknown))
     }
 }
 /// A response with enums.
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Palette {
     /// Received back.

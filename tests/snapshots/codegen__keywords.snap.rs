@@ -32,6 +32,8 @@ impl fmt::Debug for ClientParams {
 impl ClientBuilder {}
 /// Keys that are numbers.
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Sizes {
     /// 120 pixels.
@@ -124,9 +126,14 @@ impl fmt::Display for Kind {
         f.write_str(self.as_str())
     }
 }
+impl rt::serde::Serialize for Kind {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for Kind {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, Self::known, Self::Unknown)
+        rt::deserialize_enum(d, "Kind", Self::known, Some(Self::Unknown))
     }
 }
 impl Client {

@@ -30,6 +30,8 @@ impl fmt::Debug for ClientParams {
 impl ClientBuilder {}
 /// Fields shared by a request and a response.
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Base {
     /// A string or a number.
@@ -51,6 +53,8 @@ impl fmt::Debug for Base {
 }
 /// Keeps what it does not know.
 #[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
 #[non_exhaustive]
 pub struct Record {
     /// A string or a number.
@@ -60,6 +64,7 @@ pub struct Record {
     /// An open map.
     pub counts: Option<::std::collections::BTreeMap<String, i64>>,
     /// Every other field.
+    #[serde(flatten)]
     pub other: ::std::collections::BTreeMap<String, rt::Json>,
 }
 #[allow(deprecated)]
@@ -112,7 +117,7 @@ impl fmt::Debug for Record {
 }
 /// A property value.
 #[derive(Clone, Debug, PartialEq)]
-#[derive(rt::serde::Serialize)]
+#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::personaclick::__private::serde")]
 #[serde(untagged)]
 pub enum Value {

@@ -97,6 +97,11 @@ impl rt::serde::Serialize for Kind {
         s.serialize_str(self.as_str())
     }
 }
+impl<'de> rt::serde::Deserialize<'de> for Kind {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::deserialize_enum(d, "Kind", Self::known, None)
+    }
+}
 impl rt::Checkable for Kind {}
 impl Client {
     /// Searches.
