@@ -1,0 +1,172 @@
+//! Benchmark 1: the generator, schema text → formatted Rust source (`personaclick_codegen::generate`:
+//! load, validate, model, emit, format), for `schema/` and for synthetic schemas 10× and 100×
+//! larger, made here by copying every section of `schema/` with renamed names.
+//!
+//! `cargo bench --bench codegen`; the per-copy cost of each size is printed at the end: equal
+//! per-copy costs mean the growth is linear.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use common::summary::{criterion_home, median_ns, show};
+use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
+use personaclick_codegen::SourceFile;
+
+const SIZES: [usize; 3] = [1, 10, 100];
+
+/// `schema/` and `copies - 1` renamed copies of it: every endpoint, type and parameter set
+/// defined in it is defined again under a new name (`ProductX3`, `get_profile_x3`), every
+/// reference to them in the copy renamed alike, every path moved below `/x3`. The `api`
+/// section is not copied (there is one per API).
+fn synthetic(schema: &[SourceFile], copies: usize) -> Vec<SourceFile> {
+    // Names defined in the schema: the keys two spaces in, below a top-level section.
+    let mut defined = BTreeSet::new();
+    for f in schema {
+        let mut section = "";
+        for line in f.text.lines() {
+            if let Some(top) = line
+                .strip_suffix(':')
+                .filter(|l| !l.starts_with([' ', '#']))
+            {
+                section = top;
+            } else if section != "api" {
+                if let Some(name) = line.strip_prefix("  ").and_then(|l| l.strip_suffix(':')) {
+                    if !name.starts_with([' ', '#']) && is_ident(name) {
+                        defined.insert(name.to_string());
+                    }
+                }
+            }
+        }
+    }
+    let mut out = schema.to_vec();
+    for k in 1..copies {
+        for f in schema {
+            let mut text = String::with_capacity(f.text.len() + 512);
+            let mut in_api = false;
+            for line in f.text.lines() {
+                if !line.starts_with([' ', '#']) && !line.is_empty() {
+                    in_api = line == "api:";
+                }
+                if in_api {
+                    continue;
+                }
+                if let Some(path) = line.trim_start().strip_prefix("path: /") {
+                    let indent = &line[..line.len() - line.trim_start().len()];
+                    text.push_str(&format!("{indent}path: /x{k}/{path}\n"));
+                    continue;
+                }
+                rename_idents(line, &defined, k, &mut text);
+                text.push('\n');
+            }
+            let name = f.name.replace(".yaml", &format!("_x{k}.yaml"));
+            out.push(SourceFile { name, text });
+        }
+    }
+    out
+}
+
+fn is_ident(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Copies `line` into `out`, renaming each word that is a defined name: `Product` becomes
+/// `ProductX3`, `basic` becomes `basic_x3`. (Words of descriptions are renamed too; harmless.)
+fn rename_idents(line: &str, defined: &BTreeSet<String>, k: usize, out: &mut String) {
+    let mut rest = line;
+    while !rest.is_empty() {
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        if end == 0 {
+            let c = rest.chars().next().unwrap();
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        let word = &rest[..end];
+        out.push_str(word);
+        if defined.contains(word) {
+            if word.starts_with(|c: char| c.is_ascii_uppercase()) {
+                out.push_str(&format!("X{k}"));
+            } else {
+                out.push_str(&format!("_x{k}"));
+            }
+        }
+        rest = &rest[end..];
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema");
+    let schema = personaclick_codegen::read_dir(&dir).expect("schema/ reads");
+
+    let mut g = c.benchmark_group("generate");
+    g.sampling_mode(SamplingMode::Flat);
+    for copies in SIZES {
+        let files = synthetic(&schema, copies);
+        let code = personaclick_codegen::generate(&files)
+            .unwrap_or_else(|e| panic!("the {copies}x schema does not generate:\n{e}"));
+        let yaml: usize = files.iter().map(|f| f.text.len()).sum();
+        println!(
+            "generate/schema/{copies}x: {} files, {yaml} bytes of YAML -> {} lines of Rust",
+            files.len(),
+            code.lines().count()
+        );
+        if copies >= 100 {
+            g.sample_size(10);
+        }
+        g.throughput(Throughput::Elements(copies as u64));
+        g.bench_with_input(
+            BenchmarkId::new("schema", format!("{copies}x")),
+            &files,
+            |b, files| b.iter(|| personaclick_codegen::generate(black_box(files)).unwrap()),
+        );
+    }
+    g.finish();
+
+    // For reference: reading schema/ from disk, which build.rs does before generating.
+    c.bench_function("read_dir/schema", |b| {
+        b.iter(|| personaclick_codegen::read_dir(black_box(&dir)).unwrap())
+    });
+}
+
+fn summary(since: SystemTime) {
+    println!(
+        "\nsummary (medians; goal for 1x: <= 10 ms; linear growth: per-copy cost stays flat):"
+    );
+    println!(
+        "{:<10} {:>11} {:>14} {:>16}",
+        "size", "median", "per copy", "per copy vs 1x"
+    );
+    let Some(one) = median_ns("generate/schema/1x", since) else {
+        return;
+    };
+    for copies in SIZES {
+        if let Some(t) = median_ns(&format!("generate/schema/{copies}x"), since) {
+            let per = t / copies as f64;
+            println!(
+                "{:<10} {:>11} {:>14} {:>15.2}x",
+                format!("{copies}x"),
+                show(t),
+                show(per),
+                per / one
+            );
+        }
+    }
+}
+
+fn main() {
+    criterion_home();
+    let since = SystemTime::now();
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    benches(&mut c);
+    c.final_summary();
+    summary(since);
+}

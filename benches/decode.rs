@@ -1,0 +1,128 @@
+//! Benchmark 2: decoding responses. The generated types (`personaclick::Product`,
+//! `personaclick::Notifications`) against plain serde-derive structs written by hand for the
+//! same JSON, and against `serde_json::Value` for reference.
+//!
+//! `cargo bench --bench decode`; the ratios are printed at the end.
+
+mod common;
+
+use std::hint::black_box;
+use std::time::{Duration, SystemTime};
+
+use common::summary::{criterion_home, median_ns, show};
+use criterion::{Criterion, Throughput};
+
+const PRODUCTS: usize = 50;
+const MESSAGES: usize = 50;
+
+fn benches(c: &mut Criterion) {
+    let products = common::products_json(PRODUCTS);
+    let notifications = common::notifications_json(MESSAGES);
+
+    // The three decoders must agree on what they read, or the comparison means nothing.
+    let ours: Vec<personaclick::Product> = serde_json::from_str(&products).unwrap();
+    let hand: Vec<common::Product> = serde_json::from_str(&products).unwrap();
+    assert_eq!(ours.len(), PRODUCTS);
+    assert_eq!(hand.len(), PRODUCTS);
+    assert_eq!(
+        ours[49].image_url_resized.as_ref().unwrap().px520,
+        hand[49].image_url_resized.as_ref().unwrap().px520
+    );
+    assert_eq!(ours[7].category_ids, hand[7].category_ids);
+    let ours: personaclick::Notifications = serde_json::from_str(&notifications).unwrap();
+    let hand: common::Notifications = serde_json::from_str(&notifications).unwrap();
+    let (ours, hand) = (
+        ours.payload.unwrap().messages.unwrap(),
+        hand.payload.unwrap().messages.unwrap(),
+    );
+    assert_eq!(ours.len(), MESSAGES);
+    assert_eq!(ours[49].campaign_id, hand[49].campaign_id);
+    assert_eq!(
+        ours[49].statistics.as_ref().unwrap().opened,
+        hand[49].statistics.as_ref().unwrap().opened
+    );
+
+    let mut g = c.benchmark_group("decode_products_50");
+    g.throughput(Throughput::Bytes(products.len() as u64));
+    g.bench_function("ours", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<Vec<personaclick::Product>>(black_box(products.as_bytes()))
+                .unwrap()
+        })
+    });
+    g.bench_function("hand", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<Vec<common::Product>>(black_box(products.as_bytes())).unwrap()
+        })
+    });
+    g.bench_function("value", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<serde_json::Value>(black_box(products.as_bytes())).unwrap()
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("decode_notifications_50");
+    g.throughput(Throughput::Bytes(notifications.len() as u64));
+    g.bench_function("ours", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<personaclick::Notifications>(black_box(
+                notifications.as_bytes(),
+            ))
+            .unwrap()
+        })
+    });
+    g.bench_function("hand", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<common::Notifications>(black_box(notifications.as_bytes()))
+                .unwrap()
+        })
+    });
+    g.bench_function("value", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<serde_json::Value>(black_box(notifications.as_bytes()))
+                .unwrap()
+        })
+    });
+    g.finish();
+
+    println!(
+        "bodies: {PRODUCTS} products = {} bytes, {MESSAGES} messages = {} bytes",
+        products.len(),
+        notifications.len()
+    );
+}
+
+fn summary(since: SystemTime) {
+    println!("\nsummary (medians; ratio = ours / hand-written, goal <= 1.10):");
+    println!(
+        "{:<26} {:>11} {:>11} {:>11} {:>12} {:>12}",
+        "", "ours", "hand", "Value", "ours/hand", "Value/hand"
+    );
+    for group in ["decode_products_50", "decode_notifications_50"] {
+        let m = |f: &str| median_ns(&format!("{group}/{f}"), since);
+        let (Some(ours), Some(hand), Some(value)) = (m("ours"), m("hand"), m("value")) else {
+            continue;
+        };
+        println!(
+            "{group:<26} {:>11} {:>11} {:>11} {:>11.2}x {:>11.2}x",
+            show(ours),
+            show(hand),
+            show(value),
+            ours / hand,
+            value / hand
+        );
+    }
+}
+
+fn main() {
+    criterion_home();
+    let since = SystemTime::now();
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    benches(&mut c);
+    c.final_summary();
+    summary(since);
+}
