@@ -112,8 +112,10 @@ impl rt::Checkable for Segment {}
 #[non_exhaustive]
 pub struct StatusResponse {
     /// Current status. Can have one of two values: success - the request was successful; error - the request was unsuccessful
+    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// The text of the error if it occurred
+    #[serde(rename = "message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 #[allow(deprecated)]
@@ -208,10 +210,12 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
 #[non_exhaustive]
 pub struct InitResponse {
     /// Unique Device ID.
+    #[serde(rename = "did", skip_serializing_if = "Option::is_none")]
     pub did: Option<String>,
     /// Unique ID of the current user session.
     ///
     /// **Note on PersonaClick's docs:** Newer PersonaClick docs call it `sid`; a `sid` field is read as `seance`.
+    #[serde(rename = "seance", skip_serializing_if = "Option::is_none")]
     pub seance: Option<String>,
     /// Fields reserved for the JS SDK.
     #[serde(flatten)]
@@ -268,10 +272,13 @@ impl fmt::Debug for InitResponse {
 #[non_exhaustive]
 pub struct Notifications {
     /// Current status. Can have one of two values: success - the request was successful; error - the request was unsuccessful
+    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// The text of the error if it occurred
+    #[serde(rename = "message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// This contains a "messages" Object Array, where each object has the following properties: `body`, `campaign_id`, `code`, `date`, `event`, `icon`, `picture`, `sent_at`, `subject`, `type`, `url`, `statistics`.
+    #[serde(rename = "payload", skip_serializing_if = "Option::is_none")]
     pub payload: Option<NotificationsPayload>,
 }
 #[allow(deprecated)]
@@ -326,6 +333,7 @@ impl fmt::Debug for Notifications {
 #[non_exhaustive]
 pub struct NotificationsPayload {
     /// The messages sent to the user.
+    #[serde(rename = "messages", skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<Message>>,
 }
 #[allow(deprecated)]
@@ -372,30 +380,42 @@ impl fmt::Debug for NotificationsPayload {
 #[non_exhaustive]
 pub struct Message {
     /// message body (type: string)
+    #[serde(rename = "body", skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// campaign ID (type: number)
+    #[serde(rename = "campaign_id", skip_serializing_if = "Option::is_none")]
     pub campaign_id: Option<i64>,
     /// message code (type: string)
+    #[serde(rename = "code", skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Date the message was sent in the format: YYYY-MM-DD (type: string)
+    #[serde(rename = "date", skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Extended mobile push payload details (type: Object). Contains the string properties "type" (extended data type) and "uri" (extended data ID).
+    #[serde(rename = "event", skip_serializing_if = "Option::is_none")]
     pub event: Option<MessageEvent>,
     /// Link to the icon in the message (type: string)
+    #[serde(rename = "icon", skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// Link to picture in the message (type: string)
+    #[serde(rename = "picture", skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
     /// Date/time of message sending in the format: YYYY-MM-DDThh:mm:ss.000Z (type: string)
+    #[serde(rename = "sent_at", skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<String>,
     /// Message header (type: string)
+    #[serde(rename = "subject", skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Message Type. One of the following values: "bulk", "trigger", "transactional" (type: string)
     ///
     /// **Note on PersonaClick's docs:** The request's "type" parameter lists bulk, chain and transactional instead. `MessageType` holds all four values.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<MessageType>,
     /// Link from the message (type: string)
+    #[serde(rename = "url", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Message Statistics (type: Object). Contains the following boolean properties: "clicked", "complained", "hard_bounced", "opened", "purchased", "soft_bounced", "unsubscribed"
+    #[serde(rename = "statistics", skip_serializing_if = "Option::is_none")]
     pub statistics: Option<MessageStatistics>,
 }
 #[allow(deprecated)]
@@ -488,8 +508,10 @@ impl fmt::Debug for Message {
 #[non_exhaustive]
 pub struct MessageEvent {
     /// extended data type
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<EventType>,
     /// extended data ID
+    #[serde(rename = "uri", skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 }
 #[allow(deprecated)]
@@ -592,18 +614,25 @@ impl<'de> rt::serde::Deserialize<'de> for EventType {
 #[non_exhaustive]
 pub struct MessageStatistics {
     /// The message was clicked.
+    #[serde(rename = "clicked", skip_serializing_if = "Option::is_none")]
     pub clicked: Option<bool>,
     /// The recipient complained about the message.
+    #[serde(rename = "complained", skip_serializing_if = "Option::is_none")]
     pub complained: Option<bool>,
     /// The message hard-bounced.
+    #[serde(rename = "hard_bounced", skip_serializing_if = "Option::is_none")]
     pub hard_bounced: Option<bool>,
     /// The message was opened.
+    #[serde(rename = "opened", skip_serializing_if = "Option::is_none")]
     pub opened: Option<bool>,
     /// The recipient purchased after the message.
+    #[serde(rename = "purchased", skip_serializing_if = "Option::is_none")]
     pub purchased: Option<bool>,
     /// The message soft-bounced.
+    #[serde(rename = "soft_bounced", skip_serializing_if = "Option::is_none")]
     pub soft_bounced: Option<bool>,
     /// The recipient unsubscribed.
+    #[serde(rename = "unsubscribed", skip_serializing_if = "Option::is_none")]
     pub unsubscribed: Option<bool>,
 }
 #[allow(deprecated)]
@@ -769,78 +798,111 @@ impl rt::Checkable for Channel {}
 #[non_exhaustive]
 pub struct Product {
     /// Product barcode, if it was imported in the product catalog
+    #[serde(rename = "barcode", skip_serializing_if = "Option::is_none")]
     pub barcode: Option<String>,
     /// Product vendor
+    #[serde(rename = "brand", skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
     /// Object array with details of the product category hierarchy, where each object has properties: `id`, `name`, `parent`, `url`.
+    #[serde(rename = "categories", skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<Category>>,
     /// Array of IDs of the product category hierarchy
+    #[serde(rename = "category_ids", skip_serializing_if = "Option::is_none")]
     pub category_ids: Option<Vec<String>>,
     /// Product currency (type: string, matches the currency of the PersonaClick account, or the user value set in the settings of the PersonaClick account)
+    #[serde(rename = "currency", skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Product description
+    #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The percentage difference between the old price and current price
+    #[serde(rename = "discount", skip_serializing_if = "Option::is_none")]
     pub discount: Option<f64>,
     /// The percentage difference between the old price and current price that is formatted as a string with the "%" symbol
+    #[serde(rename = "discount_formatted", skip_serializing_if = "Option::is_none")]
     pub discount_formatted: Option<String>,
     /// Object array with details of the product category hierarchy, where each object has properties: `color`, `picture`.
     ///
     /// **Note on PersonaClick's docs:** "details of the product category hierarchy" is copied from `categories`: the array holds the product's colors (each a color and a color-matched image).
+    #[serde(rename = "fashion_colors", skip_serializing_if = "Option::is_none")]
     pub fashion_colors: Option<Vec<FashionColor>>,
     /// Original product sizes
+    #[serde(rename = "fashion_original_sizes", skip_serializing_if = "Option::is_none")]
     pub fashion_original_sizes: Option<Vec<String>>,
     /// Normalised product sizes (see XML)
+    #[serde(rename = "fashion_sizes", skip_serializing_if = "Option::is_none")]
     pub fashion_sizes: Option<Vec<String>>,
     /// Product group ID
+    #[serde(rename = "group_id", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Product ID
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// URL of the original product image
+    #[serde(rename = "image_url", skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Relative URL of the original product image
+    #[serde(rename = "image_url_handle", skip_serializing_if = "Option::is_none")]
     pub image_url_handle: Option<String>,
     /// Object with the URLs of the resize product image. Available object keys matching the size of the image in pixels: 120, 140, 160, 180, 200, 220, 310, 520
     ///
     /// **Note on PersonaClick's docs:** "the resize product image" means the resized product images.
+    #[serde(rename = "image_url_resized", skip_serializing_if = "Option::is_none")]
     pub image_url_resized: Option<ImageUrls>,
     /// New arrival product (type: boolean). See the parameter in the product catalog import (XML, HTTP API)
+    #[serde(rename = "is_new", skip_serializing_if = "Option::is_none")]
     pub is_new: Option<bool>,
     /// Rough number of the products left in stock. Available values are: "one", "few", "lot".
+    #[serde(rename = "leftovers", skip_serializing_if = "Option::is_none")]
     pub leftovers: Option<Leftovers>,
     /// Model and product name
+    #[serde(rename = "model", skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Product name
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Integer old price of the product
     ///
     /// **Note on PersonaClick's docs:** Documented as an integer price, but prices can carry decimals; we read a number.
+    #[serde(rename = "oldprice", skip_serializing_if = "Option::is_none")]
     pub oldprice: Option<f64>,
     /// Formatted integer old price of the product, including currency
+    #[serde(rename = "oldprice_formatted", skip_serializing_if = "Option::is_none")]
     pub oldprice_formatted: Option<String>,
     /// Old price of the product
+    #[serde(rename = "oldprice_full", skip_serializing_if = "Option::is_none")]
     pub oldprice_full: Option<f64>,
     /// Formatted old price of the product, including currency
+    #[serde(rename = "oldprice_full_formatted", skip_serializing_if = "Option::is_none")]
     pub oldprice_full_formatted: Option<String>,
     /// Object array with pairs of "key" (type: string), "values" (type: array) properties. The data matches the values of the "param" parameter of the product feed/catalog (XML, HTTP API).
+    #[serde(rename = "params", skip_serializing_if = "Option::is_none")]
     pub params: Option<Vec<ProductParam>>,
     /// Integer current price of the product
     ///
     /// **Note on PersonaClick's docs:** Documented as an integer price, but prices can carry decimals; we read a number.
+    #[serde(rename = "price", skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     /// Formatted integer current price of the product, including currency
+    #[serde(rename = "price_formatted", skip_serializing_if = "Option::is_none")]
     pub price_formatted: Option<String>,
     /// Current price of the product
+    #[serde(rename = "price_full", skip_serializing_if = "Option::is_none")]
     pub price_full: Option<f64>,
     /// Formatted current price of the product, including currency
+    #[serde(rename = "price_full_formatted", skip_serializing_if = "Option::is_none")]
     pub price_full_formatted: Option<String>,
     /// Product rating
+    #[serde(rename = "rating", skip_serializing_if = "Option::is_none")]
     pub rating: Option<f64>,
     /// The available quantity of products
+    #[serde(rename = "stock_quantity", skip_serializing_if = "Option::is_none")]
     pub stock_quantity: Option<f64>,
     /// Product page URL
+    #[serde(rename = "url", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Relative product page URL
+    #[serde(rename = "url_handle", skip_serializing_if = "Option::is_none")]
     pub url_handle: Option<String>,
 }
 #[allow(deprecated)]
@@ -1029,12 +1091,16 @@ impl fmt::Debug for Product {
 #[non_exhaustive]
 pub struct Category {
     /// category ID (type: string)
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// category name (type: string)
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// parent category ID (type: string)
+    #[serde(rename = "parent", skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// category page url (type: string)
+    #[serde(rename = "url", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 #[allow(deprecated)]
@@ -1093,8 +1159,10 @@ impl fmt::Debug for Category {
 #[non_exhaustive]
 pub struct FashionColor {
     /// product color (type: string)
+    #[serde(rename = "color", skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// color-matched product image (type: string)
+    #[serde(rename = "picture", skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
 }
 #[allow(deprecated)]
@@ -1145,8 +1213,10 @@ impl fmt::Debug for FashionColor {
 #[non_exhaustive]
 pub struct ProductParam {
     /// The name of the parameter ("key").
+    #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The values of the parameter ("values").
+    #[serde(rename = "values", skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
 #[allow(deprecated)]
@@ -1197,20 +1267,28 @@ impl fmt::Debug for ProductParam {
 #[non_exhaustive]
 pub struct ImageUrls {
     /// The 120 px image.
+    #[serde(rename = "120", skip_serializing_if = "Option::is_none")]
     pub px120: Option<String>,
     /// The 140 px image.
+    #[serde(rename = "140", skip_serializing_if = "Option::is_none")]
     pub px140: Option<String>,
     /// The 160 px image.
+    #[serde(rename = "160", skip_serializing_if = "Option::is_none")]
     pub px160: Option<String>,
     /// The 180 px image.
+    #[serde(rename = "180", skip_serializing_if = "Option::is_none")]
     pub px180: Option<String>,
     /// The 200 px image.
+    #[serde(rename = "200", skip_serializing_if = "Option::is_none")]
     pub px200: Option<String>,
     /// The 220 px image.
+    #[serde(rename = "220", skip_serializing_if = "Option::is_none")]
     pub px220: Option<String>,
     /// The 310 px image.
+    #[serde(rename = "310", skip_serializing_if = "Option::is_none")]
     pub px310: Option<String>,
     /// The 520 px image.
+    #[serde(rename = "520", skip_serializing_if = "Option::is_none")]
     pub px520: Option<String>,
 }
 #[allow(deprecated)]
@@ -1333,51 +1411,125 @@ impl<'de> rt::serde::Deserialize<'de> for Leftovers {
 #[non_exhaustive]
 pub struct ProfileFields {
     /// User Email.
+    #[serde(rename = "email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User First Name.
+    #[serde(rename = "first_name", skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// User Gender (m – male, f – female).
+    #[serde(rename = "gender", skip_serializing_if = "Option::is_none")]
     pub gender: Option<Gender>,
     /// Store side user ID.
     ///
     /// **Note on PersonaClick's docs:** The table types it "number/string" and the request example sends a number (100500). We send a string and accept both on reading.
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// User Surname.
+    #[serde(rename = "last_name", skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// User Phone.
+    #[serde(rename = "phone", skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// User age (in years).
     ///
     /// **Note on PersonaClick's docs:** The table types it "number"; an age in years is whole (the example sends 31), so we use an integer.
+    #[serde(rename = "age", skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
     /// Vehicle data. Available properties: `brand`, `model`, `vds`.
+    #[serde(rename = "auto", skip_serializing_if = "Option::is_none")]
     pub auto: Option<Vec<Auto>>,
     /// User birthday in the format YYYYY-MM-DD.
     ///
     /// **Note on PersonaClick's docs:** "YYYYY-MM-DD" (five Y) is a typo: the format is YYYY-MM-DD, as the request example ("1990-03-11") shows. We check and send YYYY-MM-DD.
+    #[serde(rename = "birthday", skip_serializing_if = "Option::is_none")]
     pub birthday: Option<String>,
     /// The user has or hasn't ever bought something in the store.
+    #[serde(rename = "bought_something", skip_serializing_if = "Option::is_none")]
     pub bought_something: Option<bool>,
     /// Facebook User ID.
+    #[serde(rename = "fb_id", skip_serializing_if = "Option::is_none")]
     pub fb_id: Option<String>,
     /// Children's data. Available properties: `gender`, `birthday`.
+    #[serde(rename = "kids", skip_serializing_if = "Option::is_none")]
     pub kids: Option<Vec<Kid>>,
     /// The user's current location from the list of locations in the product feed.
+    #[serde(rename = "location", skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The current number of store bonuses at the user.
+    #[serde(rename = "loyalty_bonuses", skip_serializing_if = "Option::is_none")]
     pub loyalty_bonuses: Option<f64>,
     /// The number of store bonuses necessary for the user to reach the next loyalty level.
+    #[serde(
+        rename = "loyalty_bonuses_to_next_level",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub loyalty_bonuses_to_next_level: Option<f64>,
     /// The location (from the list of locations in the product feed) where the user last used the loyalty card.
+    #[serde(rename = "loyalty_card_location", skip_serializing_if = "Option::is_none")]
     pub loyalty_card_location: Option<String>,
     /// The Loyalty Program user ID (loyalty card).
+    #[serde(rename = "loyalty_id", skip_serializing_if = "Option::is_none")]
     pub loyalty_id: Option<String>,
     /// The user's current status in the loyalty program.
+    #[serde(rename = "loyalty_status", skip_serializing_if = "Option::is_none")]
     pub loyalty_status: Option<String>,
     /// Telegram User ID.
+    #[serde(rename = "telegram_id", skip_serializing_if = "Option::is_none")]
     pub telegram_id: Option<String>,
     /// VKontakte User ID.
+    #[serde(rename = "vk_id", skip_serializing_if = "Option::is_none")]
     pub vk_id: Option<String>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for ProfileFields {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = ProfileFields;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a ProfileFields object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProfileFields, A::Error> {
+                let mut out = ProfileFields::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "email" => out.email = map.next_value()?,
+                        "first_name" => out.first_name = map.next_value()?,
+                        "gender" => out.gender = map.next_value()?,
+                        "id" => out.id = map.next_value::<rt::lenient::Text>()?.0,
+                        "last_name" => out.last_name = map.next_value()?,
+                        "phone" => out.phone = map.next_value()?,
+                        "age" => out.age = map.next_value()?,
+                        "auto" => out.auto = map.next_value()?,
+                        "birthday" => out.birthday = map.next_value()?,
+                        "bought_something" => out.bought_something = map.next_value()?,
+                        "fb_id" => out.fb_id = map.next_value()?,
+                        "kids" => out.kids = map.next_value()?,
+                        "location" => out.location = map.next_value()?,
+                        "loyalty_bonuses" => out.loyalty_bonuses = map.next_value()?,
+                        "loyalty_bonuses_to_next_level" => {
+                            out.loyalty_bonuses_to_next_level = map.next_value()?;
+                        }
+                        "loyalty_card_location" => {
+                            out.loyalty_card_location = map.next_value()?;
+                        }
+                        "loyalty_id" => out.loyalty_id = map.next_value()?,
+                        "loyalty_status" => out.loyalty_status = map.next_value()?,
+                        "telegram_id" => out.telegram_id = map.next_value()?,
+                        "vk_id" => out.vk_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for ProfileFields {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1452,72 +1604,105 @@ impl fmt::Debug for ProfileFields {
 #[non_exhaustive]
 pub struct Profile {
     /// User Email.
+    #[serde(rename = "email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User First Name.
+    #[serde(rename = "first_name", skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The gender of the current user.
     ///
     /// If not forced by the "Update User Profile" method, it has the same value as the "computed_gender" property (see below).
+    #[serde(rename = "gender", skip_serializing_if = "Option::is_none")]
     pub gender: Option<Gender>,
     /// Store side user ID.
     ///
     /// **Note on PersonaClick's docs:** The table types it "number/string" and the request example sends a number (100500). We send a string and accept both on reading.
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// User Surname.
+    #[serde(rename = "last_name", skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// User Phone.
+    #[serde(rename = "phone", skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// User age (in years).
     ///
     /// **Note on PersonaClick's docs:** The table types it "number"; an age in years is whole (the example sends 31), so we use an integer.
+    #[serde(rename = "age", skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
     /// Vehicle data. Available properties: `brand`, `model`, `vds`.
+    #[serde(rename = "auto", skip_serializing_if = "Option::is_none")]
     pub auto: Option<Vec<Auto>>,
     /// User birthday in the format YYYYY-MM-DD.
     ///
     /// **Note on PersonaClick's docs:** "YYYYY-MM-DD" (five Y) is a typo: the format is YYYY-MM-DD, as the request example ("1990-03-11") shows. We check and send YYYY-MM-DD.
+    #[serde(rename = "birthday", skip_serializing_if = "Option::is_none")]
     pub birthday: Option<String>,
     /// The user has or hasn't ever bought something in the store.
+    #[serde(rename = "bought_something", skip_serializing_if = "Option::is_none")]
     pub bought_something: Option<bool>,
     /// Facebook User ID.
+    #[serde(rename = "fb_id", skip_serializing_if = "Option::is_none")]
     pub fb_id: Option<String>,
     /// Children's data. Available properties: `gender`, `birthday`.
+    #[serde(rename = "kids", skip_serializing_if = "Option::is_none")]
     pub kids: Option<Vec<Kid>>,
     /// The user's current location from the list of locations in the product feed.
+    #[serde(rename = "location", skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The current number of store bonuses at the user.
+    #[serde(rename = "loyalty_bonuses", skip_serializing_if = "Option::is_none")]
     pub loyalty_bonuses: Option<f64>,
     /// The number of store bonuses necessary for the user to reach the next loyalty level.
+    #[serde(
+        rename = "loyalty_bonuses_to_next_level",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub loyalty_bonuses_to_next_level: Option<f64>,
     /// The location (from the list of locations in the product feed) where the user last used the loyalty card.
+    #[serde(rename = "loyalty_card_location", skip_serializing_if = "Option::is_none")]
     pub loyalty_card_location: Option<String>,
     /// The Loyalty Program user ID (loyalty card).
+    #[serde(rename = "loyalty_id", skip_serializing_if = "Option::is_none")]
     pub loyalty_id: Option<String>,
     /// The user's current status in the loyalty program.
+    #[serde(rename = "loyalty_status", skip_serializing_if = "Option::is_none")]
     pub loyalty_status: Option<String>,
     /// Telegram User ID.
+    #[serde(rename = "telegram_id", skip_serializing_if = "Option::is_none")]
     pub telegram_id: Option<String>,
     /// VKontakte User ID.
+    #[serde(rename = "vk_id", skip_serializing_if = "Option::is_none")]
     pub vk_id: Option<String>,
     /// Available only in case of an error. Contains the "error" value in this case.
+    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Available only in case of an error. Contains a description of the error.
+    #[serde(rename = "message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The array of additional user email addresses.
+    #[serde(rename = "additional_emails", skip_serializing_if = "Option::is_none")]
     pub additional_emails: Option<Vec<String>>,
     /// The array of additional user phone numbers.
+    #[serde(rename = "additional_phones", skip_serializing_if = "Option::is_none")]
     pub additional_phones: Option<Vec<String>>,
     /// The array of additional user loyalty cards.
+    #[serde(rename = "additional_loyalty_ids", skip_serializing_if = "Option::is_none")]
     pub additional_loyalty_ids: Option<Vec<String>>,
     /// It shows whether the profile has an email or not.
+    #[serde(rename = "has_email", skip_serializing_if = "Option::is_none")]
     pub has_email: Option<bool>,
     /// The calculated value of gender is based on the user's interaction with the products.
+    #[serde(rename = "computed_gender", skip_serializing_if = "Option::is_none")]
     pub computed_gender: Option<Gender>,
     /// It contains non-empty custom profile properties created there: Account > Settings > Profile Property
+    #[serde(rename = "custom_properties", skip_serializing_if = "Option::is_none")]
     pub custom_properties: Option<::std::collections::BTreeMap<String, rt::Json>>,
     /// Each element contains the following properties: `id`, `status`, `value`, `items`.
+    #[serde(rename = "orders", skip_serializing_if = "Option::is_none")]
     pub orders: Option<Vec<Order>>,
     /// Tags that were created there: Account > Settings > User tags, and assigned to the user on the profile page manually.
+    #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
 #[allow(deprecated)]
@@ -1686,10 +1871,13 @@ impl fmt::Debug for Profile {
 #[non_exhaustive]
 pub struct SetProfileResponse {
     /// Current status. Can have one of two values: success - the request was successful; error - the request was unsuccessful
+    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// The text of the error if it occurred
+    #[serde(rename = "message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Reserved for the JS SDK internal use
+    #[serde(rename = "payload", skip_serializing_if = "Option::is_none")]
     pub payload: Option<rt::Json>,
 }
 #[allow(deprecated)]
@@ -1974,12 +2162,16 @@ impl rt::Checkable for Auto {
 #[non_exhaustive]
 pub struct Order {
     /// the Order ID was sent in the "purchase" event of the tracking of user actions
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Order Status
+    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Order Price
+    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
     /// Object array with the products of the order, where each object has the following properties: `id`, `name`, `price`, `quantity`.
+    #[serde(rename = "items", skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<OrderItem>>,
 }
 #[allow(deprecated)]
@@ -2038,14 +2230,18 @@ impl fmt::Debug for Order {
 #[non_exhaustive]
 pub struct OrderItem {
     /// Product ID
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Product Name (or null)
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Producr Price
     ///
     /// **Note on PersonaClick's docs:** "Producr" is a typo for "Product".
+    #[serde(rename = "price", skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     /// Product Quantity
+    #[serde(rename = "quantity", skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
 }
 #[allow(deprecated)]

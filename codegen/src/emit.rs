@@ -274,9 +274,7 @@ fn object(
         let doc = docs(&f.description, f.note.as_deref());
         let dep = deprecated(f.deprecated.as_deref());
         let wire = &f.wire;
-        let serde = t
-            .request
-            .then(|| quote!(#[serde(rename = #wire, skip_serializing_if = "Option::is_none")]));
+        let serde = quote!(#[serde(rename = #wire, skip_serializing_if = "Option::is_none")]);
         quote! {
             #doc
             #dep
@@ -295,9 +293,7 @@ fn object(
             pub #fname: ::std::collections::BTreeMap<String, #ty>,
         }
     });
-    let deserialize = t
-        .response
-        .then(|| deserialize_object(t, fields, additional));
+    let deserialize = deserialize_object(t, fields, additional);
     let debug = debug_fields(fields, |f| {
         let n = ident(&f.rust);
         quote!(self.#n)

@@ -165,8 +165,10 @@ impl<'de> rt::serde::Deserialize<'de> for Mood {
 #[non_exhaustive]
 pub struct Palette {
     /// Received back.
+    #[serde(rename = "shade", skip_serializing_if = "Option::is_none")]
     pub shade: Option<Shade>,
     /// A list of open enums.
+    #[serde(rename = "moods", skip_serializing_if = "Option::is_none")]
     pub moods: Option<Vec<Mood>>,
 }
 #[allow(deprecated)]

@@ -37,10 +37,13 @@ impl ClientBuilder {}
 #[non_exhaustive]
 pub struct Sizes {
     /// 120 pixels.
+    #[serde(rename = "120", skip_serializing_if = "Option::is_none")]
     pub px120: Option<String>,
     /// 520 pixels.
+    #[serde(rename = "520", skip_serializing_if = "Option::is_none")]
     pub px520: Option<String>,
     /// A field named type.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Kind>,
 }
 #[allow(deprecated)]

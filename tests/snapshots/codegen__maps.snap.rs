@@ -35,9 +35,40 @@ impl ClientBuilder {}
 #[non_exhaustive]
 pub struct Base {
     /// A string or a number.
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// A label.
+    #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for Base {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = Base;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Base object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Base, A::Error> {
+                let mut out = Base::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => out.id = map.next_value::<rt::lenient::Text>()?.0,
+                        "label" => out.label = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 impl fmt::Debug for Base {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -58,10 +89,13 @@ impl fmt::Debug for Base {
 #[non_exhaustive]
 pub struct Record {
     /// A string or a number.
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Also read from `title`.
+    #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// An open map.
+    #[serde(rename = "counts", skip_serializing_if = "Option::is_none")]
     pub counts: Option<::std::collections::BTreeMap<String, i64>>,
     /// Every other field.
     #[serde(flatten)]

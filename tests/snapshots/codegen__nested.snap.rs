@@ -41,6 +41,35 @@ pub struct Cell {
     #[serde(rename = "weight", skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
 }
+#[allow(deprecated)]
+impl<'de> rt::serde::Deserialize<'de> for Cell {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> rt::serde::de::Visitor<'de> for Fields {
+            type Value = Cell;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Cell object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Cell, A::Error> {
+                let mut out = Cell::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        "day" => out.day = map.next_value()?,
+                        "weight" => out.weight = map.next_value()?,
+                        _ => {
+                            map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
 impl fmt::Debug for Cell {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Cell");
