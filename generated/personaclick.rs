@@ -3063,6 +3063,34 @@ impl GetNotificationsRequest {
         self.limit = Some(value);
         self
     }
+    /// Every page, from `page` (default 1) on, with `limit` items each (default 50, the most allowed): the stream ends after a short or empty page, or after an error, which it yields.
+    pub fn pages(self) -> rt::Pages<Notifications> {
+        let first = self.page.unwrap_or(1);
+        let size = self.limit.unwrap_or(50i64);
+        rt::Pages::new(
+            first,
+            size,
+            |r: &Notifications| {
+                Some(r)
+                    .and_then(|v| v.payload.as_ref())
+                    .and_then(|v| v.messages.as_ref())
+                    .map_or(0, Vec::len)
+            },
+            move |page| { Box::pin(self.clone().page(page).limit(size).send()) },
+        )
+    }
+    /// Every item of every page, in order: see [`pages`](Self::pages).
+    pub fn items(self) -> rt::Items<Notifications, Message> {
+        rt::Items::new(
+            self.pages(),
+            |r: Notifications| {
+                Some(r)
+                    .and_then(|v| v.payload)
+                    .and_then(|v| v.messages)
+                    .unwrap_or_default()
+            },
+        )
+    }
     /** Checks the parameters and sends the request: `GET /notifications`.
 
  # Errors
@@ -4163,5 +4191,970 @@ impl GetProfileRequest {
         params.push("phone", self.phone.as_ref());
         params.push("loyalty_id", self.loyalty_id.as_ref());
         self.client.__core().execute(&Self::ENDPOINT, params).await
+    }
+}
+impl Client {
+    /// A handle for one user, whose per-user values are set once: see [`User`].
+    pub fn user(&self) -> User {
+        User {
+            client: self.clone(),
+            did: None,
+            seance: None,
+            referer: None,
+            segment: None,
+        }
+    }
+}
+/** A handle for one user (a device, a session): `did`, `seance`, `referer`, `segment` are set once on it and preset on each of its calls.
+
+ One [`Client`] serves many users; a `User` is a cheap, cloneable view of it.*/
+#[derive(Clone)]
+pub struct User {
+    client: Client,
+    did: Option<String>,
+    seance: Option<String>,
+    referer: Option<String>,
+    segment: Option<Segment>,
+}
+impl fmt::Debug for User {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("User");
+        if let Some(v) = &self.did {
+            d.field("did", v);
+        }
+        if let Some(v) = &self.seance {
+            d.field("seance", v);
+        }
+        if let Some(v) = &self.referer {
+            d.field("referer", v);
+        }
+        if let Some(v) = &self.segment {
+            d.field("segment", v);
+        }
+        d.finish()
+    }
+}
+impl User {
+    /// Unique Device ID, if the device already has one. Leave it out on a new device: the response returns a new one.
+    pub fn did(mut self, value: impl Into<String>) -> Self {
+        self.did = Some(value.into());
+        self
+    }
+    /// Unique ID of the current user session, if one is already open. Leave it out to start a new session: the response returns its ID.
+    ///
+    /// Sent as `seance` and also as `sid`.
+    ///
+    /// **Note on PersonaClick's docs:** Newer PersonaClick docs call this parameter `sid` and keep `seance` for compatibility; as in `basic`, we send the value under both names and read `sid` back as `seance`.
+    pub fn seance(mut self, value: impl Into<String>) -> Self {
+        self.seance = Some(value.into());
+        self
+    }
+    /// Request source URL
+    pub fn referer(mut self, value: impl Into<String>) -> Self {
+        self.referer = Some(value.into());
+        self
+    }
+    /// Can take one of the values: "A" or "B" according to the segment to which the user is assigned. You can use your algorithm to divide users evenly between the segments.
+    pub fn segment(mut self, value: Segment) -> Self {
+        self.segment = Some(value);
+        self
+    }
+    /// [`Client::force_change_email`], with this user's values preset.
+    pub fn force_change_email(&self) -> ForceChangeEmailRequest {
+        #[allow(unused_mut)]
+        let mut request = self.client.force_change_email();
+        request
+    }
+    /// [`Client::force_change_phone`], with this user's values preset.
+    pub fn force_change_phone(&self) -> ForceChangePhoneRequest {
+        #[allow(unused_mut)]
+        let mut request = self.client.force_change_phone();
+        request
+    }
+    /// [`Client::init`], with this user's values preset.
+    pub fn init(&self) -> InitRequest {
+        #[allow(unused_mut)]
+        let mut request = self.client.init();
+        if self.did.is_some() {
+            request.did = self.did.clone();
+        }
+        if self.seance.is_some() {
+            request.seance = self.seance.clone();
+        }
+        if self.referer.is_some() {
+            request.referer = self.referer.clone();
+        }
+        request
+    }
+    /// [`Client::get_notifications`], with this user's values preset.
+    pub fn get_notifications(&self) -> GetNotificationsRequest {
+        #[allow(unused_mut)]
+        let mut request = self.client.get_notifications();
+        request
+    }
+    /// [`Client::get_last_order_products`], with this user's values preset.
+    pub fn get_last_order_products(&self) -> GetLastOrderProductsRequest {
+        #[allow(unused_mut)]
+        let mut request = self.client.get_last_order_products();
+        if self.did.is_some() {
+            request.did = self.did.clone();
+        }
+        if self.seance.is_some() {
+            request.seance = self.seance.clone();
+        }
+        if self.segment.is_some() {
+            request.segment = self.segment.clone();
+        }
+        if self.referer.is_some() {
+            request.referer = self.referer.clone();
+        }
+        request
+    }
+    /// [`Client::set_profile`], with this user's values preset.
+    pub fn set_profile(&self) -> SetProfileRequest {
+        #[allow(unused_mut)]
+        let mut request = self.client.set_profile();
+        if self.did.is_some() {
+            request.did = self.did.clone();
+        }
+        if self.seance.is_some() {
+            request.seance = self.seance.clone();
+        }
+        if self.segment.is_some() {
+            request.segment = self.segment.clone();
+        }
+        if self.referer.is_some() {
+            request.referer = self.referer.clone();
+        }
+        request
+    }
+    /// [`Client::get_profile`], with this user's values preset.
+    pub fn get_profile(&self) -> GetProfileRequest {
+        #[allow(unused_mut)]
+        let mut request = self.client.get_profile();
+        if self.did.is_some() {
+            request.did = self.did.clone();
+        }
+        if self.seance.is_some() {
+            request.seance = self.seance.clone();
+        }
+        if self.segment.is_some() {
+            request.segment = self.segment.clone();
+        }
+        if self.referer.is_some() {
+            request.referer = self.referer.clone();
+        }
+        request
+    }
+}
+impl Client {
+    /// A blocking client for synchronous programs: the same calls, each returning when
+    /// it is done. It runs its own runtime (one thread), so the caller needs none.
+    ///
+    /// # Errors
+    ///
+    /// When the runtime cannot start.
+    #[cfg(feature = "blocking")]
+    pub fn blocking(&self) -> Result<blocking::Client, ::personaclick::Error> {
+        Ok(blocking::Client {
+            inner: self.clone(),
+            blocking: rt::Blocking::new()?,
+        })
+    }
+}
+/// Blocking versions of the client and its request builders (feature `blocking`).
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    use super::*;
+    /// A blocking [`super::Client`]: see [`super::Client::blocking`].
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        pub(super) inner: super::Client,
+        pub(super) blocking: rt::Blocking,
+    }
+    impl Client {
+        /// [`Client::force_change_email`](super::Client::force_change_email), blocking.
+        pub fn force_change_email(&self) -> ForceChangeEmailRequest {
+            ForceChangeEmailRequest {
+                inner: self.inner.force_change_email(),
+                blocking: self.blocking.clone(),
+            }
+        }
+        /// [`Client::force_change_phone`](super::Client::force_change_phone), blocking.
+        pub fn force_change_phone(&self) -> ForceChangePhoneRequest {
+            ForceChangePhoneRequest {
+                inner: self.inner.force_change_phone(),
+                blocking: self.blocking.clone(),
+            }
+        }
+        /// [`Client::init`](super::Client::init), blocking.
+        pub fn init(&self) -> InitRequest {
+            InitRequest {
+                inner: self.inner.init(),
+                blocking: self.blocking.clone(),
+            }
+        }
+        /// [`Client::get_notifications`](super::Client::get_notifications), blocking.
+        pub fn get_notifications(&self) -> GetNotificationsRequest {
+            GetNotificationsRequest {
+                inner: self.inner.get_notifications(),
+                blocking: self.blocking.clone(),
+            }
+        }
+        /// [`Client::get_last_order_products`](super::Client::get_last_order_products), blocking.
+        pub fn get_last_order_products(&self) -> GetLastOrderProductsRequest {
+            GetLastOrderProductsRequest {
+                inner: self.inner.get_last_order_products(),
+                blocking: self.blocking.clone(),
+            }
+        }
+        /// [`Client::set_profile`](super::Client::set_profile), blocking.
+        pub fn set_profile(&self) -> SetProfileRequest {
+            SetProfileRequest {
+                inner: self.inner.set_profile(),
+                blocking: self.blocking.clone(),
+            }
+        }
+        /// [`Client::get_profile`](super::Client::get_profile), blocking.
+        pub fn get_profile(&self) -> GetProfileRequest {
+            GetProfileRequest {
+                inner: self.inner.get_profile(),
+                blocking: self.blocking.clone(),
+            }
+        }
+    }
+    impl Client {
+        /// A blocking handle for one user: see [`super::User`].
+        pub fn user(&self) -> User {
+            User {
+                inner: self.inner.user(),
+                blocking: self.blocking.clone(),
+            }
+        }
+    }
+    /// A blocking [`super::User`].
+    #[derive(Clone, Debug)]
+    pub struct User {
+        inner: super::User,
+        blocking: rt::Blocking,
+    }
+    impl User {
+        /// Unique Device ID, if the device already has one. Leave it out on a new device: the response returns a new one.
+        pub fn did(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.did(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Unique ID of the current user session, if one is already open. Leave it out to start a new session: the response returns its ID.
+        ///
+        /// Sent as `seance` and also as `sid`.
+        ///
+        /// **Note on PersonaClick's docs:** Newer PersonaClick docs call this parameter `sid` and keep `seance` for compatibility; as in `basic`, we send the value under both names and read `sid` back as `seance`.
+        pub fn seance(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.seance(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Request source URL
+        pub fn referer(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.referer(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Can take one of the values: "A" or "B" according to the segment to which the user is assigned. You can use your algorithm to divide users evenly between the segments.
+        pub fn segment(self, value: Segment) -> Self {
+            Self {
+                inner: self.inner.segment(value),
+                blocking: self.blocking,
+            }
+        }
+        /// [`User::force_change_email`](super::User::force_change_email), blocking.
+        pub fn force_change_email(&self) -> ForceChangeEmailRequest {
+            ForceChangeEmailRequest {
+                inner: self.inner.force_change_email(),
+                blocking: self.blocking.clone(),
+            }
+        }
+        /// [`User::force_change_phone`](super::User::force_change_phone), blocking.
+        pub fn force_change_phone(&self) -> ForceChangePhoneRequest {
+            ForceChangePhoneRequest {
+                inner: self.inner.force_change_phone(),
+                blocking: self.blocking.clone(),
+            }
+        }
+        /// [`User::init`](super::User::init), blocking.
+        pub fn init(&self) -> InitRequest {
+            InitRequest {
+                inner: self.inner.init(),
+                blocking: self.blocking.clone(),
+            }
+        }
+        /// [`User::get_notifications`](super::User::get_notifications), blocking.
+        pub fn get_notifications(&self) -> GetNotificationsRequest {
+            GetNotificationsRequest {
+                inner: self.inner.get_notifications(),
+                blocking: self.blocking.clone(),
+            }
+        }
+        /// [`User::get_last_order_products`](super::User::get_last_order_products), blocking.
+        pub fn get_last_order_products(&self) -> GetLastOrderProductsRequest {
+            GetLastOrderProductsRequest {
+                inner: self.inner.get_last_order_products(),
+                blocking: self.blocking.clone(),
+            }
+        }
+        /// [`User::set_profile`](super::User::set_profile), blocking.
+        pub fn set_profile(&self) -> SetProfileRequest {
+            SetProfileRequest {
+                inner: self.inner.set_profile(),
+                blocking: self.blocking.clone(),
+            }
+        }
+        /// [`User::get_profile`](super::User::get_profile), blocking.
+        pub fn get_profile(&self) -> GetProfileRequest {
+            GetProfileRequest {
+                inner: self.inner.get_profile(),
+                blocking: self.blocking.clone(),
+            }
+        }
+    }
+    /// A blocking [`ForceChangeEmailRequest`](super::ForceChangeEmailRequest): the same setters, and `send` returns when the call is done.
+    #[derive(Clone, Debug)]
+    #[must_use = "a request does nothing until it is sent"]
+    pub struct ForceChangeEmailRequest {
+        inner: super::ForceChangeEmailRequest,
+        blocking: rt::Blocking,
+    }
+    impl ForceChangeEmailRequest {
+        /// Current user email
+        ///
+        /// Required.
+        pub fn old_email(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.old_email(value),
+                blocking: self.blocking,
+            }
+        }
+        /// New user email
+        ///
+        /// Required.
+        pub fn new_email(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.new_email(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Any value means understanding and agreeing to comply with the request
+        ///
+        /// Calling this acknowledges it; the request sends `i_understand_what_i_am_doing` with the fixed value.
+        ///
+        /// **Note on PersonaClick's docs:** The table types it "string" and accepts "Any value", but the request example sends `true`. We send `true`; the caller must still acknowledge it explicitly (the setter takes no argument).
+        pub fn i_understand_what_i_am_doing(self) -> Self {
+            Self {
+                inner: self.inner.i_understand_what_i_am_doing(),
+                blocking: self.blocking,
+            }
+        }
+        /// Checks the parameters, sends the request and waits for the answer.
+        ///
+        /// # Errors
+        ///
+        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+        /// when called inside an async runtime (use the async client there).
+        pub fn send(self) -> Result<StatusResponse, ::personaclick::Error> {
+            self.blocking.call(self.inner.send())
+        }
+    }
+    /// A blocking [`ForceChangePhoneRequest`](super::ForceChangePhoneRequest): the same setters, and `send` returns when the call is done.
+    #[derive(Clone, Debug)]
+    #[must_use = "a request does nothing until it is sent"]
+    pub struct ForceChangePhoneRequest {
+        inner: super::ForceChangePhoneRequest,
+        blocking: rt::Blocking,
+    }
+    impl ForceChangePhoneRequest {
+        /// Current user email
+        ///
+        /// Required.
+        ///
+        /// **Note on PersonaClick's docs:** Copied from "Forced Email Change": this is the user's current phone, as the parameter's name and the request example ("449995550000") show.
+        pub fn old_phone(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.old_phone(value),
+                blocking: self.blocking,
+            }
+        }
+        /// New user email
+        ///
+        /// Required.
+        ///
+        /// **Note on PersonaClick's docs:** Copied from "Forced Email Change": this is the user's new phone, as the parameter's name and the request example ("440005551122") show.
+        pub fn new_phone(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.new_phone(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Any value means understanding and agreeing to comply with the request
+        ///
+        /// Calling this acknowledges it; the request sends `i_understand_what_i_am_doing` with the fixed value.
+        ///
+        /// **Note on PersonaClick's docs:** The table types it "string" and accepts "Any value", but the request example sends `true`. We send `true`; the caller must still acknowledge it explicitly (the setter takes no argument).
+        pub fn i_understand_what_i_am_doing(self) -> Self {
+            Self {
+                inner: self.inner.i_understand_what_i_am_doing(),
+                blocking: self.blocking,
+            }
+        }
+        /// Checks the parameters, sends the request and waits for the answer.
+        ///
+        /// # Errors
+        ///
+        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+        /// when called inside an async runtime (use the async client there).
+        pub fn send(self) -> Result<StatusResponse, ::personaclick::Error> {
+            self.blocking.call(self.inner.send())
+        }
+    }
+    /// A blocking [`InitRequest`](super::InitRequest): the same setters, and `send` returns when the call is done.
+    #[derive(Clone, Debug)]
+    #[must_use = "a request does nothing until it is sent"]
+    pub struct InitRequest {
+        inner: super::InitRequest,
+        blocking: rt::Blocking,
+    }
+    impl InitRequest {
+        /// Unique Device ID, if the device already has one. Leave it out on a new device: the response returns a new one.
+        pub fn did(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.did(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Unique ID of the current user session, if one is already open. Leave it out to start a new session: the response returns its ID.
+        ///
+        /// Sent as `seance` and also as `sid`.
+        ///
+        /// **Note on PersonaClick's docs:** Newer PersonaClick docs call this parameter `sid` and keep `seance` for compatibility; as in `basic`, we send the value under both names and read `sid` back as `seance`.
+        pub fn seance(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.seance(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Request source URL
+        pub fn referer(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.referer(value),
+                blocking: self.blocking,
+            }
+        }
+        /// The user's time zone offset from UTC, in hours.
+        pub fn tz(self, value: i64) -> Self {
+            Self {
+                inner: self.inner.tz(value),
+                blocking: self.blocking,
+            }
+        }
+        /// The platform the request comes from, e.g. "web", "ios", "android" (at most 16 characters).
+        ///
+        /// At most 16 characters.
+        pub fn stream(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.stream(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Test mode.
+        pub fn testmode(self, value: bool) -> Self {
+            Self {
+                inner: self.inner.testmode(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Checks the parameters, sends the request and waits for the answer.
+        ///
+        /// # Errors
+        ///
+        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+        /// when called inside an async runtime (use the async client there).
+        pub fn send(self) -> Result<InitResponse, ::personaclick::Error> {
+            self.blocking.call(self.inner.send())
+        }
+    }
+    /// A blocking [`GetNotificationsRequest`](super::GetNotificationsRequest): the same setters, and `send` returns when the call is done.
+    #[derive(Clone, Debug)]
+    #[must_use = "a request does nothing until it is sent"]
+    pub struct GetNotificationsRequest {
+        inner: super::GetNotificationsRequest,
+        blocking: rt::Blocking,
+    }
+    impl GetNotificationsRequest {
+        /// Start date of the message history period. Format: YYYY-MM-DD
+        ///
+        /// Required. Format: `YYYY-MM-DD`.
+        pub fn date_from(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.date_from(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Unique Device ID. See "Initialization (REST API)" for information about getting and using Device ID.
+        ///
+        /// It has priority over other IDs when used concurrently.
+        ///
+        /// **Note on PersonaClick's docs:** When did is set together with other identifiers, PersonaClick uses did. We send every identifier that is set and leave the choice to the server.
+        pub fn did(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.did(value),
+                blocking: self.blocking,
+            }
+        }
+        /// User's email address to select a profile
+        pub fn email(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.email(value),
+                blocking: self.blocking,
+            }
+        }
+        /// User's phone number to select a profile
+        pub fn phone(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.phone(value),
+                blocking: self.blocking,
+            }
+        }
+        /// User's loyalty card to select a profile
+        pub fn loyalty_id(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.loyalty_id(value),
+                blocking: self.blocking,
+            }
+        }
+        /// User's internal store ID to select a profile
+        pub fn external_id(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.external_id(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Comma-separated message types from available: `bulk`, `chain`, `transactional`.
+        ///
+        /// Required. Sent as one comma-separated value.
+        ///
+        /// **Note on PersonaClick's docs:** The list of this parameter names bulk, chain and transactional, but the request example sends `type=bulk,trigger,transactional` and the response's "type" names bulk, trigger and transactional. We accept all four values.
+        pub fn types(self, value: impl IntoIterator<Item = MessageType>) -> Self {
+            Self {
+                inner: self.inner.types(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Comma-separated message channels from available: `web_push`, `mobile_push`.
+        ///
+        /// Required. Sent as one comma-separated value.
+        pub fn channels(self, value: impl IntoIterator<Item = Channel>) -> Self {
+            Self {
+                inner: self.inner.channels(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Page number (first page - 1, by default - 1).
+        ///
+        /// At least 1.
+        ///
+        /// **Note on PersonaClick's docs:** The table types it "number"; a page number is whole, so we use an integer.
+        pub fn page(self, value: i64) -> Self {
+            Self {
+                inner: self.inner.page(value),
+                blocking: self.blocking,
+            }
+        }
+        /// The number of rows in the API response (by default - 20, maximum - 50).
+        ///
+        /// From 1 to 50.
+        ///
+        /// **Note on PersonaClick's docs:** The table types it "number"; a row count is whole, so we use an integer.
+        pub fn limit(self, value: i64) -> Self {
+            Self {
+                inner: self.inner.limit(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Checks the parameters, sends the request and waits for the answer.
+        ///
+        /// # Errors
+        ///
+        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+        /// when called inside an async runtime (use the async client there).
+        pub fn send(self) -> Result<Notifications, ::personaclick::Error> {
+            self.blocking.call(self.inner.send())
+        }
+        /// Every page, from `page` (default 1) on, with `limit` items each (default 50, the most allowed): the stream ends after a short or empty page, or after an error, which it yields.
+        pub fn pages(self) -> rt::BlockingIter<rt::Pages<Notifications>> {
+            rt::BlockingIter::new(self.inner.pages(), self.blocking)
+        }
+        /// Every item of every page, in order: see [`pages`](Self::pages).
+        pub fn items(self) -> rt::BlockingIter<rt::Items<Notifications, Message>> {
+            rt::BlockingIter::new(self.inner.items(), self.blocking)
+        }
+    }
+    /// A blocking [`GetLastOrderProductsRequest`](super::GetLastOrderProductsRequest): the same setters, and `send` returns when the call is done.
+    #[derive(Clone, Debug)]
+    #[must_use = "a request does nothing until it is sent"]
+    pub struct GetLastOrderProductsRequest {
+        inner: super::GetLastOrderProductsRequest,
+        blocking: rt::Blocking,
+    }
+    impl GetLastOrderProductsRequest {
+        /// Unique Device ID. See "Initialization (REST API)" for information about getting and using Device ID.
+        pub fn did(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.did(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Unique ID of the current user session. See "Initialization (REST API)" for information about getting and using User Session ID.
+        ///
+        /// Sent as `seance` and also as `sid`.
+        ///
+        /// **Note on PersonaClick's docs:** The table marks seance "required", but the request examples of "Read User Profile" and "Get Last Order Products" send none, and a server calling with shop_secret has no user session. We make it optional and send it whenever it is given.
+        ///
+        /// Newer PersonaClick docs call this parameter `sid` and keep `seance` for compatibility; the official SDKs send both. We send the value under both names too, so the client works with servers that know either name, and read `sid` back as `seance`.
+        pub fn seance(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.seance(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Can take one of the values: "A" or "B" according to the segment to which the user is assigned. You can use your algorithm to divide users evenly between the segments.
+        pub fn segment(self, value: Segment) -> Self {
+            Self {
+                inner: self.inner.segment(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Request source URL
+        pub fn referer(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.referer(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Checks the parameters, sends the request and waits for the answer.
+        ///
+        /// # Errors
+        ///
+        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+        /// when called inside an async runtime (use the async client there).
+        pub fn send(self) -> Result<Vec<Product>, ::personaclick::Error> {
+            self.blocking.call(self.inner.send())
+        }
+    }
+    /// A blocking [`SetProfileRequest`](super::SetProfileRequest): the same setters, and `send` returns when the call is done.
+    #[derive(Clone, Debug)]
+    #[must_use = "a request does nothing until it is sent"]
+    pub struct SetProfileRequest {
+        inner: super::SetProfileRequest,
+        blocking: rt::Blocking,
+    }
+    impl SetProfileRequest {
+        /// Unique Device ID. See "Initialization (REST API)" for information about getting and using Device ID.
+        pub fn did(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.did(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Unique ID of the current user session. See "Initialization (REST API)" for information about getting and using User Session ID.
+        ///
+        /// Sent as `seance` and also as `sid`.
+        ///
+        /// **Note on PersonaClick's docs:** The table marks seance "required", but the request examples of "Read User Profile" and "Get Last Order Products" send none, and a server calling with shop_secret has no user session. We make it optional and send it whenever it is given.
+        ///
+        /// Newer PersonaClick docs call this parameter `sid` and keep `seance` for compatibility; the official SDKs send both. We send the value under both names too, so the client works with servers that know either name, and read `sid` back as `seance`.
+        pub fn seance(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.seance(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Can take one of the values: "A" or "B" according to the segment to which the user is assigned. You can use your algorithm to divide users evenly between the segments.
+        pub fn segment(self, value: Segment) -> Self {
+            Self {
+                inner: self.inner.segment(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Request source URL
+        pub fn referer(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.referer(value),
+                blocking: self.blocking,
+            }
+        }
+        /// User Email.
+        pub fn email(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.email(value),
+                blocking: self.blocking,
+            }
+        }
+        /// User First Name.
+        pub fn first_name(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.first_name(value),
+                blocking: self.blocking,
+            }
+        }
+        /// User Gender (m – male, f – female).
+        pub fn gender(self, value: Gender) -> Self {
+            Self {
+                inner: self.inner.gender(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Store side user ID.
+        ///
+        /// **Note on PersonaClick's docs:** The table types it "number/string" and the request example sends a number (100500). We send a string and accept both on reading.
+        pub fn id(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.id(value),
+                blocking: self.blocking,
+            }
+        }
+        /// User Surname.
+        pub fn last_name(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.last_name(value),
+                blocking: self.blocking,
+            }
+        }
+        /// User Phone.
+        pub fn phone(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.phone(value),
+                blocking: self.blocking,
+            }
+        }
+        /// User age (in years).
+        ///
+        /// **Note on PersonaClick's docs:** The table types it "number"; an age in years is whole (the example sends 31), so we use an integer.
+        pub fn age(self, value: i64) -> Self {
+            Self {
+                inner: self.inner.age(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Vehicle data. Available properties: `brand`, `model`, `vds`.
+        pub fn auto(self, value: impl IntoIterator<Item = Auto>) -> Self {
+            Self {
+                inner: self.inner.auto(value),
+                blocking: self.blocking,
+            }
+        }
+        /// User birthday in the format YYYYY-MM-DD.
+        ///
+        /// Format: `YYYY-MM-DD`.
+        ///
+        /// **Note on PersonaClick's docs:** "YYYYY-MM-DD" (five Y) is a typo: the format is YYYY-MM-DD, as the request example ("1990-03-11") shows. We check and send YYYY-MM-DD.
+        pub fn birthday(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.birthday(value),
+                blocking: self.blocking,
+            }
+        }
+        /// The user has or hasn't ever bought something in the store.
+        pub fn bought_something(self, value: bool) -> Self {
+            Self {
+                inner: self.inner.bought_something(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Facebook User ID.
+        pub fn fb_id(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.fb_id(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Children's data. Available properties: `gender`, `birthday`.
+        pub fn kids(self, value: impl IntoIterator<Item = Kid>) -> Self {
+            Self {
+                inner: self.inner.kids(value),
+                blocking: self.blocking,
+            }
+        }
+        /// The user's current location from the list of locations in the product feed.
+        pub fn location(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.location(value),
+                blocking: self.blocking,
+            }
+        }
+        /// The current number of store bonuses at the user.
+        pub fn loyalty_bonuses(self, value: f64) -> Self {
+            Self {
+                inner: self.inner.loyalty_bonuses(value),
+                blocking: self.blocking,
+            }
+        }
+        /// The number of store bonuses necessary for the user to reach the next loyalty level.
+        pub fn loyalty_bonuses_to_next_level(self, value: f64) -> Self {
+            Self {
+                inner: self.inner.loyalty_bonuses_to_next_level(value),
+                blocking: self.blocking,
+            }
+        }
+        /// The location (from the list of locations in the product feed) where the user last used the loyalty card.
+        pub fn loyalty_card_location(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.loyalty_card_location(value),
+                blocking: self.blocking,
+            }
+        }
+        /// The Loyalty Program user ID (loyalty card).
+        pub fn loyalty_id(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.loyalty_id(value),
+                blocking: self.blocking,
+            }
+        }
+        /// The user's current status in the loyalty program.
+        pub fn loyalty_status(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.loyalty_status(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Telegram User ID.
+        pub fn telegram_id(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.telegram_id(value),
+                blocking: self.blocking,
+            }
+        }
+        /// VKontakte User ID.
+        pub fn vk_id(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.vk_id(value),
+                blocking: self.blocking,
+            }
+        }
+        /// A custom property can have any name except the reserved ones. The custom property must be created before it can be used. Located there: Account > Settings > Profile Property
+        ///
+        /// If property creation isn't available in the account, contact PersonaClick support.
+        pub fn custom_property(
+            self,
+            name: impl Into<String>,
+            value: impl Into<CustomValue>,
+        ) -> Self {
+            Self {
+                inner: self.inner.custom_property(name, value),
+                blocking: self.blocking,
+            }
+        }
+        /// A custom property can have any name except the reserved ones. The custom property must be created before it can be used. Located there: Account > Settings > Profile Property
+        ///
+        /// If property creation isn't available in the account, contact PersonaClick support.
+        pub fn custom_properties(
+            self,
+            values: impl IntoIterator<Item = (impl Into<String>, impl Into<CustomValue>)>,
+        ) -> Self {
+            Self {
+                inner: self.inner.custom_properties(values),
+                blocking: self.blocking,
+            }
+        }
+        /// Checks the parameters, sends the request and waits for the answer.
+        ///
+        /// # Errors
+        ///
+        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+        /// when called inside an async runtime (use the async client there).
+        pub fn send(self) -> Result<SetProfileResponse, ::personaclick::Error> {
+            self.blocking.call(self.inner.send())
+        }
+    }
+    /// A blocking [`GetProfileRequest`](super::GetProfileRequest): the same setters, and `send` returns when the call is done.
+    #[derive(Clone, Debug)]
+    #[must_use = "a request does nothing until it is sent"]
+    pub struct GetProfileRequest {
+        inner: super::GetProfileRequest,
+        blocking: rt::Blocking,
+    }
+    impl GetProfileRequest {
+        /// Unique Device ID. See "Initialization (REST API)" for information about getting and using Device ID.
+        pub fn did(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.did(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Unique ID of the current user session. See "Initialization (REST API)" for information about getting and using User Session ID.
+        ///
+        /// Sent as `seance` and also as `sid`.
+        ///
+        /// **Note on PersonaClick's docs:** The table marks seance "required", but the request examples of "Read User Profile" and "Get Last Order Products" send none, and a server calling with shop_secret has no user session. We make it optional and send it whenever it is given.
+        ///
+        /// Newer PersonaClick docs call this parameter `sid` and keep `seance` for compatibility; the official SDKs send both. We send the value under both names too, so the client works with servers that know either name, and read `sid` back as `seance`.
+        pub fn seance(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.seance(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Can take one of the values: "A" or "B" according to the segment to which the user is assigned. You can use your algorithm to divide users evenly between the segments.
+        pub fn segment(self, value: Segment) -> Self {
+            Self {
+                inner: self.inner.segment(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Request source URL
+        pub fn referer(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.referer(value),
+                blocking: self.blocking,
+            }
+        }
+        /// User Email
+        ///
+        /// **Note on PersonaClick's docs:** The table marks email, phone and loyalty_id "required" each, but the text above it says "Any of the parameters below can be used to obtain profile properties". They are alternatives: see the requirements.
+        pub fn email(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.email(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Phone Number
+        ///
+        /// **Note on PersonaClick's docs:** Marked "required" like email, but any one of email, phone and loyalty_id is enough: see the requirements.
+        pub fn phone(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.phone(value),
+                blocking: self.blocking,
+            }
+        }
+        /// User Loyalty Card ID
+        ///
+        /// **Note on PersonaClick's docs:** Marked "required" like email, but any one of email, phone and loyalty_id is enough: see the requirements.
+        pub fn loyalty_id(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.loyalty_id(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Checks the parameters, sends the request and waits for the answer.
+        ///
+        /// # Errors
+        ///
+        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+        /// when called inside an async runtime (use the async client there).
+        pub fn send(self) -> Result<Profile, ::personaclick::Error> {
+            self.blocking.call(self.inner.send())
+        }
     }
 }

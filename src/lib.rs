@@ -44,11 +44,15 @@ mod error;
 #[cfg(feature = "fake")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub mod fake;
+mod pager;
 mod retry;
+#[cfg(feature = "blocking")]
+mod run_blocking;
 mod transport;
 mod wire;
 
 pub use error::{ApiError, DecodeError, Error, Invalid, TransportError, TransportKind};
+pub use pager::{Items, Pages};
 pub use retry::RetryPolicy;
 
 mod generated {
@@ -63,6 +67,9 @@ pub mod __private {
     pub use crate::__client as client;
     pub use crate::check::{check, Check, Checkable, Format, Path, Rule, RuleKind};
     pub use crate::client::{Api, Core, CoreBuilder, Endpoint, ErrorShape, Method};
+    pub use crate::pager::{Items, Pages};
+    #[cfg(feature = "blocking")]
+    pub use crate::run_blocking::{Blocking, BlockingIter};
     pub use crate::wire::{
         deserialize_enum, lenient, Json, Key, Keys, Params, Redacted, Secret, UnknownValue,
     };

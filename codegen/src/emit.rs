@@ -12,6 +12,8 @@ pub fn module(model: &Model) -> TokenStream {
     let client = client(model);
     let types = model.types.iter().map(type_def);
     let endpoints = model.endpoints.iter().map(endpoint);
+    let user = user_handle(model);
+    let blocking = blocking(model);
     quote! {
         use ::personaclick::__private as rt;
         use ::std::fmt;
@@ -19,6 +21,8 @@ pub fn module(model: &Model) -> TokenStream {
         #client
         #(#types)*
         #(#endpoints)*
+        #user
+        #blocking
     }
 }
 
@@ -711,7 +715,7 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
         let n = ident(&a.name);
         quote!(#n: ::std::collections::BTreeMap::new(),)
     });
-    let setters = settable.iter().map(|p| setter(p));
+    let setters = settable.iter().map(|p| setter(p).storing());
     let extra_setters = e.additional.as_ref().map(|a| {
         let n = ident(&a.name);
         let ty = rust_ty(&a.ty);
@@ -829,6 +833,7 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
         " Checks the parameters and sends the request: `{verb} {path}`.\n\n # Errors\n\n [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error)."
     );
     let builder_name = &e.builder;
+    let paging_methods = paging(e).map(|(methods, _)| methods);
     quote! {
         impl Client {
             #method_doc
@@ -870,6 +875,7 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
 
             #(#setters)*
             #extra_setters
+            #paging_methods
 
             #[doc = #send_doc]
             pub async fn send(self) -> Result<#response, ::personaclick::Error> {
@@ -889,7 +895,58 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
     }
 }
 
-fn setter(p: &FieldModel) -> TokenStream {
+/// A setter's pieces, so the async builder, the per-user handle and the blocking builder
+/// declare the same signature.
+struct Setter {
+    /// Rustdoc and deprecation.
+    attrs: TokenStream,
+    name: Ident,
+    /// The parameters after `self` (none for an acknowledgement).
+    params: TokenStream,
+    /// The same, as arguments to forward.
+    args: TokenStream,
+    /// Stores the value in `self`.
+    store: TokenStream,
+}
+
+impl Setter {
+    /// `pub fn name(mut self, ..) -> Self`, storing into a field of the same name.
+    fn storing(&self) -> TokenStream {
+        let Setter {
+            attrs,
+            name,
+            params,
+            store,
+            ..
+        } = self;
+        quote! {
+            #attrs
+            pub fn #name(mut self, #params) -> Self {
+                #store
+                self
+            }
+        }
+    }
+
+    /// The same signature, forwarding to `self.inner` (blocking wrappers).
+    fn forwarding(&self) -> TokenStream {
+        let Setter {
+            attrs,
+            name,
+            params,
+            args,
+            ..
+        } = self;
+        quote! {
+            #attrs
+            pub fn #name(self, #params) -> Self {
+                Self { inner: self.inner.#name(#args), blocking: self.blocking }
+            }
+        }
+    }
+}
+
+fn setter(p: &FieldModel) -> Setter {
     let n = ident(&p.rust);
     let dep = deprecated(p.deprecated.as_deref());
     if p.constant.is_some() {
@@ -900,13 +957,12 @@ fn setter(p: &FieldModel) -> TokenStream {
             ),
             p.note.as_deref(),
         );
-        return quote! {
-            #doc
-            #dep
-            pub fn #n(mut self) -> Self {
-                self.#n = true;
-                self
-            }
+        return Setter {
+            attrs: quote!(#doc #dep),
+            store: quote!(self.#n = true;),
+            name: n,
+            params: quote!(),
+            args: quote!(),
         };
     }
     let mut text = p.description.clone();
@@ -953,12 +1009,291 @@ fn setter(p: &FieldModel) -> TokenStream {
     }
     let doc = docs(&text, p.note.as_deref());
     let (arg, value) = setter_arg(&p.ty);
+    Setter {
+        attrs: quote!(#doc #dep),
+        store: quote!(self.#n = Some(#value);),
+        name: n,
+        params: quote!(value: #arg),
+        args: quote!(value),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The per-user handle.
+
+fn user_handle(model: &Model) -> TokenStream {
+    if model.user_params.is_empty() {
+        return quote!();
+    }
+    let names: Vec<String> = model
+        .user_params
+        .iter()
+        .map(|p| format!("`{}`", p.wire))
+        .collect();
+    let about = format!(
+        " A handle for one user (a device, a session): {} are set once on it and preset on each of its calls.\n\n One [`Client`] serves many users; a `User` is a cheap, cloneable view of it.",
+        names.join(", ")
+    );
+    let fields = model.user_params.iter().map(|p| {
+        let n = ident(&p.rust);
+        let ty = rust_ty(&p.ty);
+        quote!(#n: Option<#ty>,)
+    });
+    let inits = model.user_params.iter().map(|p| {
+        let n = ident(&p.rust);
+        quote!(#n: None,)
+    });
+    let setters = model.user_params.iter().map(|p| setter(p).storing());
+    let debug = debug_fields(&model.user_params, |f| {
+        let n = ident(&f.rust);
+        quote!(self.#n)
+    });
+    let methods = model.endpoints.iter().map(|e| {
+        let m = ident(&e.method_name);
+        let builder = ident(&e.builder);
+        let doc = format!(
+            " [`Client::{}`], with this user's values preset.",
+            plain(&e.method_name)
+        );
+        let presets = e.params.iter().filter(|p| p.user).map(|p| {
+            let n = ident(&p.rust);
+            quote!(if self.#n.is_some() { request.#n = self.#n.clone(); })
+        });
+        quote! {
+            #[doc = #doc]
+            pub fn #m(&self) -> #builder {
+                #[allow(unused_mut)]
+                let mut request = self.client.#m();
+                #(#presets)*
+                request
+            }
+        }
+    });
     quote! {
-        #doc
-        #dep
-        pub fn #n(mut self, value: #arg) -> Self {
-            self.#n = Some(#value);
-            self
+        impl Client {
+            /// A handle for one user, whose per-user values are set once: see [`User`].
+            pub fn user(&self) -> User {
+                User { client: self.clone(), #(#inits)* }
+            }
+        }
+
+        #[doc = #about]
+        #[derive(Clone)]
+        pub struct User {
+            client: Client,
+            #(#fields)*
+        }
+
+        impl fmt::Debug for User {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut d = f.debug_struct("User");
+                #debug
+                d.finish()
+            }
+        }
+
+        impl User {
+            #(#setters)*
+            #(#methods)*
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paging: a stream of pages and one of items, for endpoints whose results come in pages.
+
+/// `r.a.as_ref().and_then(|v| v.b.as_ref()).map_or(0, Vec::len)` and
+/// `r.a.and_then(|v| v.b).unwrap_or_default()` for the items path `a.b`.
+fn items_access(path: &[String]) -> (TokenStream, TokenStream) {
+    let mut count = quote!(Some(r));
+    let mut take = quote!(Some(r));
+    for step in path {
+        let f = ident(step);
+        count = quote!(#count.and_then(|v| v.#f.as_ref()));
+        take = quote!(#take.and_then(|v| v.#f));
+    }
+    (
+        quote!(#count.map_or(0, Vec::len)),
+        quote!(#take.unwrap_or_default()),
+    )
+}
+
+fn paging(e: &EndpointModel) -> Option<(TokenStream, TokenStream)> {
+    let p = e.paging.as_ref()?;
+    let response = rust_ty(&e.response);
+    let item = rust_ty(&p.item);
+    let (page, limit) = (ident(&p.page), ident(&p.limit));
+    let size = p.page_size;
+    let (count, take) = items_access(&p.items);
+    let pages_doc = format!(
+        " Every page, from `{}` (default 1) on, with `{}` items each (default {size}, the most allowed): the stream ends after a short or empty page, or after an error, which it yields.",
+        plain(&p.page), plain(&p.limit)
+    );
+    let items_doc = " Every item of every page, in order: see [`pages`](Self::pages).";
+    let methods = quote! {
+        #[doc = #pages_doc]
+        pub fn pages(self) -> rt::Pages<#response> {
+            let first = self.#page.unwrap_or(1);
+            let size = self.#limit.unwrap_or(#size);
+            rt::Pages::new(first, size, |r: &#response| #count, move |page| {
+                Box::pin(self.clone().#page(page).#limit(size).send())
+            })
+        }
+
+        #[doc = #items_doc]
+        pub fn items(self) -> rt::Items<#response, #item> {
+            rt::Items::new(self.pages(), |r: #response| #take)
+        }
+    };
+    let blocking = quote! {
+        #[doc = #pages_doc]
+        pub fn pages(self) -> rt::BlockingIter<rt::Pages<#response>> {
+            rt::BlockingIter::new(self.inner.pages(), self.blocking)
+        }
+
+        #[doc = #items_doc]
+        pub fn items(self) -> rt::BlockingIter<rt::Items<#response, #item>> {
+            rt::BlockingIter::new(self.inner.items(), self.blocking)
+        }
+    };
+    Some((methods, blocking))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The blocking client: the same builders, forwarding to the async ones, run to completion on
+// the client's own runtime.
+
+fn blocking(model: &Model) -> TokenStream {
+    let endpoints = model.endpoints.iter().map(|e| {
+        let builder = ident(&e.builder);
+        let response = rust_ty(&e.response);
+        let doc = format!(" A blocking [`{0}`](super::{0}): the same setters, and `send` returns when the call is done.", e.builder);
+        let setters = e
+            .params
+            .iter()
+            .filter(|p| !p.client && (p.constant.is_none() || p.required))
+            .map(|p| setter(p).forwarding());
+        let extra = e.additional.as_ref().map(|a| {
+            let n = ident(&a.name);
+            let one = ident(a.item_name.as_deref().unwrap_or("additional"));
+            let ty = rust_ty(&a.ty);
+            let doc = docs(&a.description, None);
+            quote! {
+                #doc
+                pub fn #one(self, name: impl Into<String>, value: impl Into<#ty>) -> Self {
+                    Self { inner: self.inner.#one(name, value), blocking: self.blocking }
+                }
+
+                #doc
+                pub fn #n(self, values: impl IntoIterator<Item = (impl Into<String>, impl Into<#ty>)>) -> Self {
+                    Self { inner: self.inner.#n(values), blocking: self.blocking }
+                }
+            }
+        });
+        let pages = paging(e).map(|(_, blocking)| blocking);
+        quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug)]
+            #[must_use = "a request does nothing until it is sent"]
+            pub struct #builder {
+                inner: super::#builder,
+                blocking: rt::Blocking,
+            }
+
+            impl #builder {
+                #(#setters)*
+                #extra
+
+                /// Checks the parameters, sends the request and waits for the answer.
+                ///
+                /// # Errors
+                ///
+                /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+                /// when called inside an async runtime (use the async client there).
+                pub fn send(self) -> Result<#response, ::personaclick::Error> {
+                    self.blocking.call(self.inner.send())
+                }
+
+                #pages
+            }
+        }
+    });
+    let methods = |target: TokenStream| {
+        let methods = model.endpoints.iter().map(move |e| {
+            let m = ident(&e.method_name);
+            let builder = ident(&e.builder);
+            let doc = format!(
+                " [`{0}::{1}`](super::{0}::{1}), blocking.",
+                target,
+                plain(&e.method_name)
+            );
+            quote! {
+                #[doc = #doc]
+                pub fn #m(&self) -> #builder {
+                    #builder { inner: self.inner.#m(), blocking: self.blocking.clone() }
+                }
+            }
+        });
+        quote!(#(#methods)*)
+    };
+    let client_methods = methods(quote!(Client));
+    let user = (!model.user_params.is_empty()).then(|| {
+        let user_methods = methods(quote!(User));
+        let setters = model.user_params.iter().map(|p| setter(p).forwarding());
+        quote! {
+            impl Client {
+                /// A blocking handle for one user: see [`super::User`].
+                pub fn user(&self) -> User {
+                    User { inner: self.inner.user(), blocking: self.blocking.clone() }
+                }
+            }
+
+            /// A blocking [`super::User`].
+            #[derive(Clone, Debug)]
+            pub struct User {
+                inner: super::User,
+                blocking: rt::Blocking,
+            }
+
+            impl User {
+                #(#setters)*
+                #user_methods
+            }
+        }
+    });
+    let endpoints: Vec<TokenStream> = endpoints.collect();
+    quote! {
+        impl Client {
+            /// A blocking client for synchronous programs: the same calls, each returning when
+            /// it is done. It runs its own runtime (one thread), so the caller needs none.
+            ///
+            /// # Errors
+            ///
+            /// When the runtime cannot start.
+            #[cfg(feature = "blocking")]
+            pub fn blocking(&self) -> Result<blocking::Client, ::personaclick::Error> {
+                Ok(blocking::Client { inner: self.clone(), blocking: rt::Blocking::new()? })
+            }
+        }
+
+        /// Blocking versions of the client and its request builders (feature `blocking`).
+        #[cfg(feature = "blocking")]
+        pub mod blocking {
+            use super::*;
+
+            /// A blocking [`super::Client`]: see [`super::Client::blocking`].
+            #[derive(Clone, Debug)]
+            pub struct Client {
+                pub(super) inner: super::Client,
+                pub(super) blocking: rt::Blocking,
+            }
+
+            impl Client {
+                #client_methods
+            }
+
+            #user
+            #(#endpoints)*
         }
     }
 }

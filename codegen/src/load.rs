@@ -333,20 +333,20 @@ impl Reader<'_> {
             ],
         )?;
         let ty = self.type_field(&map)?;
-        let client_scope = match map.get("scope") {
+        let (client_scope, user_scope) = match map.get("scope") {
             Some((node, l)) => match self.string(node, &l).as_deref() {
-                Some("client") => true,
-                Some("call") => false,
+                Some("client") => (true, false),
+                Some("user") => (false, true),
+                Some("call") | None => (false, false),
                 Some(other) => {
                     self.error(
                         &l,
-                        format!("unknown scope \"{other}\" (allowed: client, call)"),
+                        format!("unknown scope \"{other}\" (allowed: client, user, call)"),
                     );
-                    false
+                    (false, false)
                 }
-                None => false,
             },
-            None => false,
+            None => (false, false),
         };
         let format = map.get("format").and_then(|(node, l)| {
             let text = self.string(node, &l)?;
@@ -406,6 +406,7 @@ impl Reader<'_> {
                 .map(|n| n.text)
                 .collect(),
             client_scope,
+            user_scope,
             min: map.get("min").and_then(|(n, l)| self.number(n, &l)),
             max: map.get("max").and_then(|(n, l)| self.number(n, &l)),
             max_length,
@@ -616,10 +617,28 @@ impl Reader<'_> {
                 "requirements",
                 "response",
                 "statuses",
+                "paging",
                 "note",
                 "deprecated",
             ],
         )?;
+        let paging = map.get("paging").and_then(|(node, l)| {
+            let inner = self.map(node, &l, &["page", "limit", "items"])?;
+            let mut name = |key: &str| {
+                let found = self.opt_name(&inner, key);
+                if found.is_none() {
+                    self.error(&l, format!("\"{key}\" is missing"));
+                }
+                found
+            };
+            let (page, limit, items) = (name("page"), name("limit"), name("items"));
+            Some(Paging {
+                page: page?,
+                limit: limit?,
+                items: items?,
+                loc: l,
+            })
+        });
         let method = match map.get("method") {
             Some((node, l)) => match self.string(node, &l).as_deref() {
                 Some("GET") => Some(Method::Get),
@@ -697,6 +716,7 @@ impl Reader<'_> {
             response,
             response_description,
             statuses,
+            paging,
             note,
             deprecated,
         })

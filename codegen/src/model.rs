@@ -14,6 +14,8 @@ pub struct Model {
     pub api: ApiModel,
     /// Parameters set once on the client, in first-use order.
     pub client_params: Vec<FieldModel>,
+    /// Parameters that belong to one user, preset on a per-user handle, in first-use order.
+    pub user_params: Vec<FieldModel>,
     /// Named types, in schema order.
     pub types: Vec<TypeModel>,
     /// Endpoints, in schema order.
@@ -81,6 +83,8 @@ pub struct FieldModel {
     pub aliases: Vec<String>,
     /// Set on the client.
     pub client: bool,
+    /// Preset on a per-user handle.
+    pub user: bool,
     /// Inclusive lower bound.
     pub min: Option<f64>,
     /// Inclusive upper bound.
@@ -223,6 +227,23 @@ pub struct EndpointModel {
     pub response_description: String,
     /// Documented statuses.
     pub statuses: Vec<(u16, String)>,
+    /// How results are paged, if they are.
+    pub paging: Option<PagingModel>,
+}
+
+/// Paging of an endpoint's results.
+#[derive(Clone, Debug)]
+pub struct PagingModel {
+    /// Rust name of the page parameter's setter.
+    pub page: String,
+    /// Rust name of the limit parameter's setter.
+    pub limit: String,
+    /// The page size used when the caller sets none: the limit's documented maximum.
+    pub page_size: i64,
+    /// Rust field names leading to the items in the response.
+    pub items: Vec<String>,
+    /// The type of one item.
+    pub item: Ty,
 }
 
 /// Builds the model of a schema that passed validation.
@@ -251,6 +272,7 @@ pub fn build(schema: &Schema) -> Model {
     );
     let mut endpoints = Vec::new();
     let mut client_params: Vec<FieldModel> = Vec::new();
+    let mut user_params: Vec<FieldModel> = Vec::new();
     for e in &schema.endpoints {
         let params: Vec<FieldModel> = index
             .flatten(&e.name.text, &e.include, &e.params, false, &mut sink)
@@ -262,6 +284,49 @@ pub fn build(schema: &Schema) -> Model {
                 client_params.push(p.clone());
             }
         }
+        for p in params.iter().filter(|p| p.user) {
+            if !user_params.iter().any(|c| c.wire == p.wire) {
+                user_params.push(p.clone());
+            }
+        }
+        let paging = e.paging.as_ref().map(|p| {
+            let param = |name: &str| params.iter().find(|f| f.wire == name);
+            let mut items = Vec::new();
+            let mut ty = ty(&e.response);
+            for step in p.items.text.split('.') {
+                let Ty::Named(name) = &ty else { break };
+                let Some(t) = schema.types.iter().find(|t| &t.name.text == name) else {
+                    break;
+                };
+                let TypeKind::Object {
+                    include, fields, ..
+                } = &t.kind
+                else {
+                    break;
+                };
+                let all = index.flatten(&t.name.text, include, fields, true, &mut sink);
+                let Some(f) = all.into_iter().find(|f| f.name.text == step) else {
+                    break;
+                };
+                let f = field(f);
+                items.push(f.rust.clone());
+                ty = f.ty;
+            }
+            PagingModel {
+                page: param(&p.page.text)
+                    .map(|f| f.rust.clone())
+                    .unwrap_or_default(),
+                limit: param(&p.limit.text)
+                    .map(|f| f.rust.clone())
+                    .unwrap_or_default(),
+                page_size: param(&p.limit.text).and_then(|f| f.max).unwrap_or(1.0) as i64,
+                items,
+                item: match ty {
+                    Ty::List(inner) => *inner,
+                    other => other,
+                },
+            }
+        });
         endpoints.push(EndpointModel {
             id: e.name.text.clone(),
             method_name: names::explicit_field(&e.name.text).unwrap_or_default(),
@@ -288,6 +353,7 @@ pub fn build(schema: &Schema) -> Model {
             response: ty(&e.response),
             response_description: e.response_description.clone(),
             statuses: e.statuses.clone(),
+            paging,
         });
     }
     let mut types: Vec<TypeModel> = schema
@@ -344,6 +410,7 @@ pub fn build(schema: &Schema) -> Model {
     Model {
         api,
         client_params,
+        user_params,
         types,
         endpoints,
     }
@@ -365,6 +432,7 @@ fn field(f: &Field) -> FieldModel {
         lenient: f.lenient,
         aliases: f.aliases.clone(),
         client: f.client_scope,
+        user: f.user_scope,
         min: f.min,
         max: f.max,
         max_length: f.max_length,

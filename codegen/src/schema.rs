@@ -158,6 +158,8 @@ pub struct Field {
     pub aliases: Vec<String>,
     /// Set once on the client.
     pub client_scope: bool,
+    /// Belongs to one user (device, session): preset on a per-user handle.
+    pub user_scope: bool,
     /// Inclusive lower bound.
     pub min: Option<f64>,
     /// Inclusive upper bound.
@@ -320,8 +322,23 @@ pub struct Endpoint {
     pub response_description: String,
     /// Documented status codes.
     pub statuses: Vec<(u16, String)>,
+    /// How the results are split into pages, if they are.
+    pub paging: Option<Paging>,
     /// Reviewer's remark.
     pub note: Option<String>,
     /// Deprecation reason.
     pub deprecated: Option<String>,
+}
+
+/// How an endpoint pages its results.
+#[derive(Clone, Debug)]
+pub struct Paging {
+    /// The parameter holding the page number (the first page is 1).
+    pub page: Name,
+    /// The parameter holding the page size.
+    pub limit: Name,
+    /// Dotted path, in the response, to the list of items.
+    pub items: Name,
+    /// Where it was written.
+    pub loc: Loc,
 }

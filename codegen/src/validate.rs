@@ -248,6 +248,7 @@ pub fn validate(schema: &Schema, diags: &mut Diagnostics) {
         v.fields(&fields, Place::Params(None));
         v.requirements(&s.requirements, &fields);
     }
+    let mut user_params: BTreeMap<&str, &Field> = BTreeMap::new();
     let mut methods: BTreeMap<String, &Name> = BTreeMap::new();
     for e in &schema.endpoints {
         let fields = index.flatten(&e.name.text, &e.include, &e.params, false, v.diags);
@@ -263,6 +264,28 @@ pub fn validate(schema: &Schema, diags: &mut Diagnostics) {
                     client_params.insert(&f.name.text, f);
                 }
             }
+        }
+        for f in fields.iter().filter(|f| f.user_scope) {
+            match user_params.get(f.name.text.as_str()) {
+                Some(prev) if prev.ty != f.ty || prev.rust_name.as_ref().map(|n| &n.text) != f.rust_name.as_ref().map(|n| &n.text) => report(
+                    v.diags,
+                    &f.name.loc,
+                    format!("user parameter \"{}\" is defined differently elsewhere; a per-user handle holds one value for it", f.name.text),
+                ),
+                _ => {
+                    user_params.insert(&f.name.text, f);
+                }
+            }
+        }
+        if ["builder", "base_url", "user", "blocking"].contains(&e.name.text.as_str()) {
+            report(
+                v.diags,
+                &e.name.loc,
+                format!(
+                    "\"{}\" is a method of the client itself; give the endpoint another id",
+                    e.name.text
+                ),
+            );
         }
         if let Ok(method) = names::explicit_field(&e.name.text) {
             let builder = format!("{}Request", names::to_camel(&e.name.text));
@@ -471,8 +494,8 @@ impl Validator<'_, '_> {
         if f.comma && !matches!(f.ty, TypeExpr::List(_)) {
             self.error(loc, "style: comma applies to lists only".into());
         }
-        if f.client_scope && !matches!(place, Place::Params(_)) {
-            self.error(loc, "scope: client applies to parameters only".into());
+        if (f.client_scope || f.user_scope) && !matches!(place, Place::Params(_)) {
+            self.error(loc, "scope applies to parameters only".into());
         }
         if f.replaces && place == Place::Union {
             self.error(loc, "override applies to included fields only".into());
@@ -558,6 +581,85 @@ impl Validator<'_, '_> {
         }
     }
 
+    /// The page and limit parameters are integers of the endpoint; the items path leads
+    /// through the response's objects to a list.
+    fn paging(&mut self, p: &Paging, e: &Endpoint, fields: &[&Field]) {
+        for name in [&p.page, &p.limit] {
+            match fields.iter().find(|f| f.name.text == name.text) {
+                Some(f) if f.ty == TypeExpr::Integer && !f.client_scope && !f.user_scope => {}
+                Some(_) => self.error(
+                    &name.loc,
+                    format!("\"{}\" must be an integer parameter of the call", name.text),
+                ),
+                None => {
+                    let hint = suggest(&name.text, fields.iter().map(|f| f.name.text.as_str()));
+                    self.error(
+                        &name.loc,
+                        format!("no parameter named \"{}\" here{hint}", name.text),
+                    );
+                }
+            }
+        }
+        if fields
+            .iter()
+            .find(|f| f.name.text == p.limit.text)
+            .is_some_and(|f| f.max.is_none())
+        {
+            self.error(
+                &p.limit.loc,
+                format!(
+                    "\"{}\" needs a max: it is the page size when none is set",
+                    p.limit.text
+                ),
+            );
+        }
+        let mut ty = &e.response;
+        for step in p.items.text.split('.') {
+            let object = match ty {
+                TypeExpr::Named(n) => self.index.types.get(n.text.as_str()).copied(),
+                _ => None,
+            };
+            let Some(TypeDef {
+                name,
+                kind: TypeKind::Object {
+                    include, fields, ..
+                },
+                ..
+            }) = object
+            else {
+                self.error(
+                    &p.items.loc,
+                    format!("\"{}\": \"{step}\" is not inside an object", p.items.text),
+                );
+                return;
+            };
+            let mut sink = Diagnostics::default();
+            let all = self
+                .index
+                .flatten(&name.text, include, fields, true, &mut sink);
+            match all.iter().find(|f| f.name.text == step) {
+                Some(f) => ty = &f.ty,
+                None => {
+                    let hint = suggest(step, all.iter().map(|f| f.name.text.as_str()));
+                    self.error(
+                        &p.items.loc,
+                        format!(
+                            "\"{}\": {} has no field \"{step}\"{hint}",
+                            p.items.text, name.text
+                        ),
+                    );
+                    return;
+                }
+            }
+        }
+        if !matches!(ty, TypeExpr::List(_)) {
+            self.error(
+                &p.items.loc,
+                format!("\"{}\" must lead to a list", p.items.text),
+            );
+        }
+    }
+
     fn endpoint(&mut self, e: &Endpoint, fields: &[&Field]) {
         if !e.path.starts_with('/') {
             self.error(
@@ -567,6 +669,9 @@ impl Validator<'_, '_> {
         }
         self.fields(fields, Place::Params(Some(e.method)));
         self.requirements(&e.requirements, fields);
+        if let Some(p) = &e.paging {
+            self.paging(p, e, fields);
+        }
         if let Some(a) = &e.additional {
             if e.method == Method::Get {
                 self.error(

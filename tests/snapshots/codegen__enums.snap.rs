@@ -301,3 +301,72 @@ impl SendColourRequest {
         self.client.__core().execute(&Self::ENDPOINT, params).await
     }
 }
+impl Client {
+    /// A blocking client for synchronous programs: the same calls, each returning when
+    /// it is done. It runs its own runtime (one thread), so the caller needs none.
+    ///
+    /// # Errors
+    ///
+    /// When the runtime cannot start.
+    #[cfg(feature = "blocking")]
+    pub fn blocking(&self) -> Result<blocking::Client, ::personaclick::Error> {
+        Ok(blocking::Client {
+            inner: self.clone(),
+            blocking: rt::Blocking::new()?,
+        })
+    }
+}
+/// Blocking versions of the client and its request builders (feature `blocking`).
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    use super::*;
+    /// A blocking [`super::Client`]: see [`super::Client::blocking`].
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        pub(super) inner: super::Client,
+        pub(super) blocking: rt::Blocking,
+    }
+    impl Client {
+        /// [`Client::send_colour`](super::Client::send_colour), blocking.
+        pub fn send_colour(&self) -> SendColourRequest {
+            SendColourRequest {
+                inner: self.inner.send_colour(),
+                blocking: self.blocking.clone(),
+            }
+        }
+    }
+    /// A blocking [`SendColourRequest`](super::SendColourRequest): the same setters, and `send` returns when the call is done.
+    #[derive(Clone, Debug)]
+    #[must_use = "a request does nothing until it is sent"]
+    pub struct SendColourRequest {
+        inner: super::SendColourRequest,
+        blocking: rt::Blocking,
+    }
+    impl SendColourRequest {
+        /// Request only.
+        ///
+        /// Required.
+        pub fn colour(self, value: Colour) -> Self {
+            Self {
+                inner: self.inner.colour(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Used both ways.
+        pub fn shade(self, value: Shade) -> Self {
+            Self {
+                inner: self.inner.shade(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Checks the parameters, sends the request and waits for the answer.
+        ///
+        /// # Errors
+        ///
+        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+        /// when called inside an async runtime (use the async client there).
+        pub fn send(self) -> Result<Palette, ::personaclick::Error> {
+            self.blocking.call(self.inner.send())
+        }
+    }
+}

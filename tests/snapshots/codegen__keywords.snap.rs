@@ -235,3 +235,77 @@ impl MatchRequest {
         self.client.__core().execute(&Self::ENDPOINT, params).await
     }
 }
+impl Client {
+    /// A blocking client for synchronous programs: the same calls, each returning when
+    /// it is done. It runs its own runtime (one thread), so the caller needs none.
+    ///
+    /// # Errors
+    ///
+    /// When the runtime cannot start.
+    #[cfg(feature = "blocking")]
+    pub fn blocking(&self) -> Result<blocking::Client, ::personaclick::Error> {
+        Ok(blocking::Client {
+            inner: self.clone(),
+            blocking: rt::Blocking::new()?,
+        })
+    }
+}
+/// Blocking versions of the client and its request builders (feature `blocking`).
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    use super::*;
+    /// A blocking [`super::Client`]: see [`super::Client::blocking`].
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        pub(super) inner: super::Client,
+        pub(super) blocking: rt::Blocking,
+    }
+    impl Client {
+        /// [`Client::match`](super::Client::match), blocking.
+        pub fn r#match(&self) -> MatchRequest {
+            MatchRequest {
+                inner: self.inner.r#match(),
+                blocking: self.blocking.clone(),
+            }
+        }
+    }
+    /// A blocking [`MatchRequest`](super::MatchRequest): the same setters, and `send` returns when the call is done.
+    #[derive(Clone, Debug)]
+    #[must_use = "a request does nothing until it is sent"]
+    pub struct MatchRequest {
+        inner: super::MatchRequest,
+        blocking: rt::Blocking,
+    }
+    impl MatchRequest {
+        /// A keyword, escaped as r#type.
+        pub fn r#type(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.r#type(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Another keyword.
+        pub fn r#async(self, value: i64) -> Self {
+            Self {
+                inner: self.inner.r#async(value),
+                blocking: self.blocking,
+            }
+        }
+        /// A keyword renamed.
+        pub fn looping(self, value: bool) -> Self {
+            Self {
+                inner: self.inner.looping(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Checks the parameters, sends the request and waits for the answer.
+        ///
+        /// # Errors
+        ///
+        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+        /// when called inside an async runtime (use the async client there).
+        pub fn send(self) -> Result<Sizes, ::personaclick::Error> {
+            self.blocking.call(self.inner.send())
+        }
+    }
+}

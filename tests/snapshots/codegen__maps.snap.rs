@@ -333,3 +333,94 @@ impl SaveRequest {
         self.client.__core().execute(&Self::ENDPOINT, params).await
     }
 }
+impl Client {
+    /// A blocking client for synchronous programs: the same calls, each returning when
+    /// it is done. It runs its own runtime (one thread), so the caller needs none.
+    ///
+    /// # Errors
+    ///
+    /// When the runtime cannot start.
+    #[cfg(feature = "blocking")]
+    pub fn blocking(&self) -> Result<blocking::Client, ::personaclick::Error> {
+        Ok(blocking::Client {
+            inner: self.clone(),
+            blocking: rt::Blocking::new()?,
+        })
+    }
+}
+/// Blocking versions of the client and its request builders (feature `blocking`).
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    use super::*;
+    /// A blocking [`super::Client`]: see [`super::Client::blocking`].
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        pub(super) inner: super::Client,
+        pub(super) blocking: rt::Blocking,
+    }
+    impl Client {
+        /// [`Client::save`](super::Client::save), blocking.
+        pub fn save(&self) -> SaveRequest {
+            SaveRequest {
+                inner: self.inner.save(),
+                blocking: self.blocking.clone(),
+            }
+        }
+    }
+    /// A blocking [`SaveRequest`](super::SaveRequest): the same setters, and `send` returns when the call is done.
+    #[derive(Clone, Debug)]
+    #[must_use = "a request does nothing until it is sent"]
+    pub struct SaveRequest {
+        inner: super::SaveRequest,
+        blocking: rt::Blocking,
+    }
+    impl SaveRequest {
+        /// A string or a number.
+        pub fn id(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.id(value),
+                blocking: self.blocking,
+            }
+        }
+        /// A label.
+        pub fn label(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.label(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Renamed.
+        pub fn nickname(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.nickname(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Any other property.
+        pub fn property(self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+            Self {
+                inner: self.inner.property(name, value),
+                blocking: self.blocking,
+            }
+        }
+        /// Any other property.
+        pub fn properties(
+            self,
+            values: impl IntoIterator<Item = (impl Into<String>, impl Into<Value>)>,
+        ) -> Self {
+            Self {
+                inner: self.inner.properties(values),
+                blocking: self.blocking,
+            }
+        }
+        /// Checks the parameters, sends the request and waits for the answer.
+        ///
+        /// # Errors
+        ///
+        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+        /// when called inside an async runtime (use the async client there).
+        pub fn send(self) -> Result<Record, ::personaclick::Error> {
+            self.blocking.call(self.inner.send())
+        }
+    }
+}

@@ -385,3 +385,80 @@ impl PutTreeRequest {
         self.client.__core().execute(&Self::ENDPOINT, params).await
     }
 }
+impl Client {
+    /// A blocking client for synchronous programs: the same calls, each returning when
+    /// it is done. It runs its own runtime (one thread), so the caller needs none.
+    ///
+    /// # Errors
+    ///
+    /// When the runtime cannot start.
+    #[cfg(feature = "blocking")]
+    pub fn blocking(&self) -> Result<blocking::Client, ::personaclick::Error> {
+        Ok(blocking::Client {
+            inner: self.clone(),
+            blocking: rt::Blocking::new()?,
+        })
+    }
+}
+/// Blocking versions of the client and its request builders (feature `blocking`).
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    use super::*;
+    /// A blocking [`super::Client`]: see [`super::Client::blocking`].
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        pub(super) inner: super::Client,
+        pub(super) blocking: rt::Blocking,
+    }
+    impl Client {
+        /// [`Client::put_tree`](super::Client::put_tree), blocking.
+        pub fn put_tree(&self) -> PutTreeRequest {
+            PutTreeRequest {
+                inner: self.inner.put_tree(),
+                blocking: self.blocking.clone(),
+            }
+        }
+    }
+    /// A blocking [`PutTreeRequest`](super::PutTreeRequest): the same setters, and `send` returns when the call is done.
+    #[derive(Clone, Debug)]
+    #[must_use = "a request does nothing until it is sent"]
+    pub struct PutTreeRequest {
+        inner: super::PutTreeRequest,
+        blocking: rt::Blocking,
+    }
+    impl PutTreeRequest {
+        /// A list of lists.
+        pub fn grid(self, value: impl IntoIterator<Item = Vec<Cell>>) -> Self {
+            Self {
+                inner: self.inner.grid(value),
+                blocking: self.blocking,
+            }
+        }
+        /// A map of lists.
+        pub fn tags(
+            self,
+            value: impl IntoIterator<Item = (impl Into<String>, Vec<String>)>,
+        ) -> Self {
+            Self {
+                inner: self.inner.tags(value),
+                blocking: self.blocking,
+            }
+        }
+        /// An object with objects.
+        pub fn root(self, value: Node) -> Self {
+            Self {
+                inner: self.inner.root(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Checks the parameters, sends the request and waits for the answer.
+        ///
+        /// # Errors
+        ///
+        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+        /// when called inside an async runtime (use the async client there).
+        pub fn send(self) -> Result<Vec<Node>, ::personaclick::Error> {
+            self.blocking.call(self.inner.send())
+        }
+    }
+}

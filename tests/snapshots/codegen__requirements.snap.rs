@@ -419,3 +419,147 @@ impl EraseRequest {
         self.client.__core().execute(&Self::ENDPOINT, params).await
     }
 }
+impl Client {
+    /// A blocking client for synchronous programs: the same calls, each returning when
+    /// it is done. It runs its own runtime (one thread), so the caller needs none.
+    ///
+    /// # Errors
+    ///
+    /// When the runtime cannot start.
+    #[cfg(feature = "blocking")]
+    pub fn blocking(&self) -> Result<blocking::Client, ::personaclick::Error> {
+        Ok(blocking::Client {
+            inner: self.clone(),
+            blocking: rt::Blocking::new()?,
+        })
+    }
+}
+/// Blocking versions of the client and its request builders (feature `blocking`).
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    use super::*;
+    /// A blocking [`super::Client`]: see [`super::Client::blocking`].
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        pub(super) inner: super::Client,
+        pub(super) blocking: rt::Blocking,
+    }
+    impl Client {
+        /// [`Client::search`](super::Client::search), blocking.
+        pub fn search(&self) -> SearchRequest {
+            SearchRequest {
+                inner: self.inner.search(),
+                blocking: self.blocking.clone(),
+            }
+        }
+        /// [`Client::erase`](super::Client::erase), blocking.
+        pub fn erase(&self) -> EraseRequest {
+            EraseRequest {
+                inner: self.inner.erase(),
+                blocking: self.blocking.clone(),
+            }
+        }
+    }
+    /// A blocking [`SearchRequest`](super::SearchRequest): the same setters, and `send` returns when the call is done.
+    #[derive(Clone, Debug)]
+    #[must_use = "a request does nothing until it is sent"]
+    pub struct SearchRequest {
+        inner: super::SearchRequest,
+        blocking: rt::Blocking,
+    }
+    impl SearchRequest {
+        /// A device.
+        pub fn device(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.device(value),
+                blocking: self.blocking,
+            }
+        }
+        /// An email.
+        pub fn email(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.email(value),
+                blocking: self.blocking,
+            }
+        }
+        /// A date.
+        ///
+        /// Required. Format: `YYYY-MM-DD`.
+        pub fn since(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.since(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Kinds.
+        ///
+        /// Required. Sent as one comma-separated value.
+        pub fn kinds(self, value: impl IntoIterator<Item = Kind>) -> Self {
+            Self {
+                inner: self.inner.kinds(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Page size.
+        ///
+        /// From 1 to 50.
+        pub fn limit(self, value: i64) -> Self {
+            Self {
+                inner: self.inner.limit(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Sent under two names.
+        ///
+        /// Sent as `session` and also as `sid`.
+        pub fn session(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.session(value),
+                blocking: self.blocking,
+            }
+        }
+        /// Checks the parameters, sends the request and waits for the answer.
+        ///
+        /// # Errors
+        ///
+        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+        /// when called inside an async runtime (use the async client there).
+        pub fn send(self) -> Result<Vec<String>, ::personaclick::Error> {
+            self.blocking.call(self.inner.send())
+        }
+    }
+    /// A blocking [`EraseRequest`](super::EraseRequest): the same setters, and `send` returns when the call is done.
+    #[derive(Clone, Debug)]
+    #[must_use = "a request does nothing until it is sent"]
+    pub struct EraseRequest {
+        inner: super::EraseRequest,
+        blocking: rt::Blocking,
+    }
+    impl EraseRequest {
+        /// A device.
+        pub fn device(self, value: impl Into<String>) -> Self {
+            Self {
+                inner: self.inner.device(value),
+                blocking: self.blocking,
+            }
+        }
+        /// I mean it.
+        ///
+        /// Calling this acknowledges it; the request sends `confirm` with the fixed value.
+        pub fn confirm(self) -> Self {
+            Self {
+                inner: self.inner.confirm(),
+                blocking: self.blocking,
+            }
+        }
+        /// Checks the parameters, sends the request and waits for the answer.
+        ///
+        /// # Errors
+        ///
+        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+        /// when called inside an async runtime (use the async client there).
+        pub fn send(self) -> Result<rt::Json, ::personaclick::Error> {
+            self.blocking.call(self.inner.send())
+        }
+    }
+}

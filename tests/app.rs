@@ -1,0 +1,226 @@
+//! What application code leans on: paging streams, the per-user handle and the blocking client,
+//! against the fake server.
+
+#![cfg(feature = "fake")]
+
+use personaclick::fake::{json, FakeServer, Fault, Who};
+use personaclick::{Channel, Error, MessageType};
+
+const EMAIL: &str = "john.doe@examplemail.com";
+
+fn seed_messages(fake: &FakeServer, n: usize) {
+    for i in 0..n {
+        let message = json!({
+            "type": "bulk",
+            "subject": format!("message {i:03}"),
+            // Newest first: message 000 is the newest.
+            "sent_at": format!("2023-07-01T{:02}:{:02}:00.000Z", 23 - i / 60, 59 - i % 60),
+        });
+        fake.add_message(Who::Email(EMAIL.into()), "web_push", message);
+    }
+}
+
+fn notifications(client: &personaclick::Client) -> personaclick::GetNotificationsRequest {
+    client
+        .get_notifications()
+        .email(EMAIL)
+        .date_from("2023-07-01")
+        .types([MessageType::Bulk])
+        .channels([Channel::WebPush])
+}
+
+#[tokio::test]
+async fn items_walk_every_page_at_the_largest_page_size() {
+    let fake = FakeServer::start().await.unwrap();
+    seed_messages(&fake, 120);
+    let client = fake.client().unwrap();
+    let mut items = notifications(&client).items();
+    let mut subjects = Vec::new();
+    while let Some(message) = items.next().await {
+        subjects.push(message.unwrap().subject.unwrap());
+    }
+    let expected: Vec<String> = (0..120).map(|i| format!("message {i:03}")).collect();
+    assert_eq!(subjects, expected);
+    let pages: Vec<(String, String)> = fake
+        .requests()
+        .iter()
+        .map(|r| {
+            (
+                r.param("page").unwrap().to_string(),
+                r.param("limit").unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pages,
+        [
+            ("\"1\"", "\"50\""),
+            ("\"2\"", "\"50\""),
+            ("\"3\"", "\"50\"")
+        ]
+        .map(|(a, b)| (a.into(), b.into()))
+    );
+}
+
+#[tokio::test]
+async fn pages_stop_after_an_empty_page_and_honour_a_set_limit_and_start() {
+    let fake = FakeServer::start().await.unwrap();
+    seed_messages(&fake, 20);
+    let client = fake.client().unwrap();
+    let mut pages = notifications(&client).limit(10).page(1).pages();
+    let mut sizes = Vec::new();
+    while let Some(page) = pages.next().await {
+        sizes.push(page.unwrap().payload.unwrap().messages.unwrap().len());
+    }
+    // 10, 10, then an empty page ends it.
+    assert_eq!(sizes, [10, 10, 0]);
+    let mut from_two = notifications(&client).limit(10).page(2).pages();
+    let first = from_two.next().await.unwrap().unwrap();
+    assert_eq!(
+        first.payload.unwrap().messages.unwrap()[0]
+            .subject
+            .as_deref(),
+        Some("message 010")
+    );
+}
+
+#[tokio::test]
+async fn an_error_ends_the_stream_after_it_is_yielded() {
+    let fake = FakeServer::start().await.unwrap();
+    seed_messages(&fake, 120);
+    let client = fake
+        .client_builder()
+        .retry(personaclick::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let mut items = notifications(&client).items();
+    for _ in 0..50 {
+        items.next().await.unwrap().unwrap();
+    }
+    fake.inject(Fault::status(400, "page gone").on("/notifications"));
+    match items.next().await {
+        Some(Err(Error::Api(e))) => assert_eq!(e.message(), Some("page gone")),
+        other => panic!("expected the error, got {other:?}"),
+    }
+    assert!(items.next().await.is_none());
+    assert_eq!(
+        fake.requests().len(),
+        2,
+        "nothing is fetched after the error"
+    );
+}
+
+#[tokio::test]
+async fn pages_are_a_futures_stream() {
+    let fake = FakeServer::start().await.unwrap();
+    seed_messages(&fake, 3);
+    let client = fake.client().unwrap();
+    let mut stream: Box<
+        dyn futures_core::Stream<Item = Result<personaclick::Message, Error>> + Send + Unpin,
+    > = Box::new(notifications(&client).items());
+    let mut n = 0;
+    while let Some(item) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut *stream).poll_next(cx)).await
+    {
+        item.unwrap();
+        n += 1;
+    }
+    assert_eq!(n, 3);
+}
+
+#[tokio::test]
+async fn a_user_handle_presets_the_device_and_session() {
+    let fake = FakeServer::start().await.unwrap();
+    let device = fake.device_client().unwrap();
+    let session = device.init().send().await.unwrap();
+    let user = device
+        .user()
+        .did(session.did.clone().unwrap())
+        .seance(session.seance.clone().unwrap())
+        .segment(personaclick::Segment::B);
+    user.set_profile().first_name("John").send().await.unwrap();
+    let profile = user.get_profile().send().await.unwrap();
+    assert_eq!(
+        profile.first_name, None,
+        "a device gets the public part only"
+    );
+    for request in &fake.requests()[1..] {
+        assert_eq!(
+            request.param("did"),
+            Some(json!(session.did.clone().unwrap()))
+        );
+        assert_eq!(
+            request.param("seance"),
+            Some(json!(session.seance.clone().unwrap()))
+        );
+        assert_eq!(
+            request.param("sid"),
+            Some(json!(session.seance.clone().unwrap()))
+        );
+        assert_eq!(request.param("segment"), Some(json!("B")));
+    }
+    // A value set on the call wins over the handle's.
+    let other = device.init().send().await.unwrap().did.unwrap();
+    user.get_profile().did(&other).send().await.unwrap();
+    assert_eq!(
+        fake.requests().last().unwrap().param("did"),
+        Some(json!(other))
+    );
+    // One client, many users.
+    let second = device.user().did(&other);
+    assert_eq!(format!("{second:?}"), format!("User {{ did: {other:?} }}"));
+}
+
+#[cfg(feature = "blocking")]
+#[test]
+fn the_blocking_client_needs_no_runtime_of_the_caller() {
+    // The fake runs on a runtime of its own; this thread has none.
+    let server_runtime = tokio::runtime::Runtime::new().unwrap();
+    let fake = server_runtime.block_on(FakeServer::start()).unwrap();
+    seed_messages(&fake, 60);
+    let client = fake.client().unwrap().blocking().unwrap();
+    client
+        .set_profile()
+        .email(EMAIL)
+        .first_name("John")
+        .send()
+        .unwrap();
+    let profile = client.get_profile().email(EMAIL).send().unwrap();
+    assert_eq!(profile.first_name.as_deref(), Some("John"));
+    let messages: Vec<_> = client
+        .get_notifications()
+        .email(EMAIL)
+        .date_from("2023-07-01")
+        .types([MessageType::Bulk])
+        .channels([Channel::WebPush])
+        .items()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(messages.len(), 60);
+    // Clones share the runtime and can be used from other threads.
+    let clone = client.clone();
+    let other_thread = std::thread::spawn(move || {
+        clone
+            .get_profile()
+            .email(EMAIL)
+            .send()
+            .map(|p| p.first_name)
+    });
+    assert_eq!(
+        other_thread.join().unwrap().unwrap().as_deref(),
+        Some("John")
+    );
+    let session = client.user().did("unknown-device").get_profile().send();
+    assert_eq!(session.unwrap_err().status(), Some(403));
+}
+
+#[cfg(feature = "blocking")]
+#[tokio::test]
+async fn a_blocking_call_inside_an_async_runtime_is_an_error_not_a_panic() {
+    let fake = FakeServer::start().await.unwrap();
+    let client = fake.client().unwrap().blocking().unwrap();
+    let e = client.get_profile().email(EMAIL).send().unwrap_err();
+    assert!(matches!(e, Error::InvalidConfig(_)), "{e}");
+    assert!(e.to_string().contains("async runtime"), "{e}");
+    drop(client); // Dropping its runtime here does not panic either.
+}
