@@ -390,7 +390,7 @@ pub struct Message {
     pub code: Option<String>,
     /// Date the message was sent in the format: YYYY-MM-DD (type: string)
     #[serde(rename = "date", skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    pub date: Option<rt::Date>,
     /// Extended mobile push payload details (type: Object). Contains the string properties "type" (extended data type) and "uri" (extended data ID).
     #[serde(rename = "event", skip_serializing_if = "Option::is_none")]
     pub event: Option<MessageEvent>,
@@ -402,7 +402,7 @@ pub struct Message {
     pub picture: Option<String>,
     /// Date/time of message sending in the format: YYYY-MM-DDThh:mm:ss.000Z (type: string)
     #[serde(rename = "sent_at", skip_serializing_if = "Option::is_none")]
-    pub sent_at: Option<String>,
+    pub sent_at: Option<rt::Timestamp>,
     /// Message header (type: string)
     #[serde(rename = "subject", skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
@@ -1442,7 +1442,7 @@ pub struct ProfileFields {
     ///
     /// **Note on PersonaClick's docs:** "YYYYY-MM-DD" (five Y) is a typo: the format is YYYY-MM-DD, as the request example ("1990-03-11") shows. We check and send YYYY-MM-DD.
     #[serde(rename = "birthday", skip_serializing_if = "Option::is_none")]
-    pub birthday: Option<String>,
+    pub birthday: Option<rt::Date>,
     /// The user has or hasn't ever bought something in the store.
     #[serde(rename = "bought_something", skip_serializing_if = "Option::is_none")]
     pub bought_something: Option<bool>,
@@ -1637,7 +1637,7 @@ pub struct Profile {
     ///
     /// **Note on PersonaClick's docs:** "YYYYY-MM-DD" (five Y) is a typo: the format is YYYY-MM-DD, as the request example ("1990-03-11") shows. We check and send YYYY-MM-DD.
     #[serde(rename = "birthday", skip_serializing_if = "Option::is_none")]
-    pub birthday: Option<String>,
+    pub birthday: Option<rt::Date>,
     /// The user has or hasn't ever bought something in the store.
     #[serde(rename = "bought_something", skip_serializing_if = "Option::is_none")]
     pub bought_something: Option<bool>,
@@ -1983,7 +1983,7 @@ pub struct Kid {
     pub gender: Option<Gender>,
     /// Child's birthday in the format YYYY-MM-DD. Type: string.
     #[serde(rename = "birthday", skip_serializing_if = "Option::is_none")]
-    pub birthday: Option<String>,
+    pub birthday: Option<rt::Date>,
 }
 #[allow(deprecated)]
 impl<'de> rt::serde::Deserialize<'de> for Kid {
@@ -2039,7 +2039,7 @@ impl Kid {
     }
     /// Sets `birthday`: Child's birthday in the format YYYY-MM-DD. Type: string.
     #[must_use]
-    pub fn birthday(mut self, value: impl Into<String>) -> Self {
+    pub fn birthday(mut self, value: impl Into<rt::Date>) -> Self {
         self.birthday = Some(value.into());
         self
     }
@@ -2312,7 +2312,7 @@ pub enum CustomValue {
     /// date (YYYY-MM-DD hh:mm:ss)
     ///
     /// **Note on PersonaClick's docs:** A date is sent as a string in this format, checked before sending. Variants are tried in order when decoding and `Text` comes first, so a date read back is a `Text`.
-    Date(String),
+    Date(rt::DateTime),
 }
 impl From<i64> for CustomValue {
     /// A [`CustomValue::Integer`].
@@ -2390,6 +2390,18 @@ impl From<rt::Json> for CustomValue {
     /// A [`CustomValue::Json`].
     fn from(value: rt::Json) -> Self {
         Self::Json(value)
+    }
+}
+impl From<rt::DateTime> for CustomValue {
+    /// A [`CustomValue::Date`].
+    fn from(value: rt::DateTime) -> Self {
+        Self::Date(value)
+    }
+}
+impl From<rt::jiff::civil::DateTime> for CustomValue {
+    /// A [`CustomValue::Date`].
+    fn from(value: rt::jiff::civil::DateTime) -> Self {
+        Self::Date(value.into())
     }
 }
 impl rt::Checkable for CustomValue {
@@ -2939,7 +2951,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNotificationsRequest {
     client: Client,
-    date_from: Option<String>,
+    date_from: Option<rt::Date>,
     did: Option<String>,
     email: Option<String>,
     phone: Option<String>,
@@ -2996,7 +3008,7 @@ impl GetNotificationsRequest {
     /// Start date of the message history period. Format: YYYY-MM-DD
     ///
     /// Required. Format: `YYYY-MM-DD`.
-    pub fn date_from(mut self, value: impl Into<String>) -> Self {
+    pub fn date_from(mut self, value: impl Into<rt::Date>) -> Self {
         self.date_from = Some(value.into());
         self
     }
@@ -3459,7 +3471,7 @@ pub struct SetProfileRequest {
     phone: Option<String>,
     age: Option<i64>,
     auto: Option<Vec<Auto>>,
-    birthday: Option<String>,
+    birthday: Option<rt::Date>,
     bought_something: Option<bool>,
     fb_id: Option<String>,
     kids: Option<Vec<Kid>>,
@@ -3636,7 +3648,7 @@ impl SetProfileRequest {
     /// Format: `YYYY-MM-DD`.
     ///
     /// **Note on PersonaClick's docs:** "YYYYY-MM-DD" (five Y) is a typo: the format is YYYY-MM-DD, as the request example ("1990-03-11") shows. We check and send YYYY-MM-DD.
-    pub fn birthday(mut self, value: impl Into<String>) -> Self {
+    pub fn birthday(mut self, value: impl Into<rt::Date>) -> Self {
         self.birthday = Some(value.into());
         self
     }
@@ -4696,7 +4708,7 @@ pub mod blocking {
         /// Start date of the message history period. Format: YYYY-MM-DD
         ///
         /// Required. Format: `YYYY-MM-DD`.
-        pub fn date_from(self, value: impl Into<String>) -> Self {
+        pub fn date_from(self, value: impl Into<rt::Date>) -> Self {
             Self {
                 inner: self.inner.date_from(value),
                 blocking: self.blocking,
@@ -4960,7 +4972,7 @@ pub mod blocking {
         /// Format: `YYYY-MM-DD`.
         ///
         /// **Note on PersonaClick's docs:** "YYYYY-MM-DD" (five Y) is a typo: the format is YYYY-MM-DD, as the request example ("1990-03-11") shows. We check and send YYYY-MM-DD.
-        pub fn birthday(self, value: impl Into<String>) -> Self {
+        pub fn birthday(self, value: impl Into<rt::Date>) -> Self {
             Self {
                 inner: self.inner.birthday(value),
                 blocking: self.blocking,

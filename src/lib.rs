@@ -40,6 +40,7 @@ extern crate self as personaclick;
 
 mod check;
 mod client;
+mod dates;
 mod error;
 #[cfg(feature = "fake")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
@@ -51,7 +52,10 @@ mod run_blocking;
 mod transport;
 mod wire;
 
+pub use dates::{Date, DateTime, Timestamp};
 pub use error::{ApiError, DecodeError, Error, Invalid, TransportError, TransportKind};
+/// The date crate behind [`Date`], [`DateTime`] and [`Timestamp`].
+pub use jiff;
 pub use pager::{Items, Pages};
 pub use retry::RetryPolicy;
 
@@ -67,12 +71,14 @@ pub mod __private {
     pub use crate::__client as client;
     pub use crate::check::{check, Check, Checkable, Format, Path, Rule, RuleKind};
     pub use crate::client::{Api, Core, CoreBuilder, Endpoint, ErrorShape, Method};
+    pub use crate::dates::{Date, DateTime, Timestamp};
     pub use crate::pager::{Items, Pages};
     #[cfg(feature = "blocking")]
     pub use crate::run_blocking::{Blocking, BlockingIter};
     pub use crate::wire::{
         deserialize_enum, lenient, Json, Key, Keys, Params, Redacted, Secret, UnknownValue,
     };
+    pub use jiff;
     pub use serde;
 }
 

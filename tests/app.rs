@@ -224,3 +224,65 @@ async fn a_blocking_call_inside_an_async_runtime_is_an_error_not_a_panic() {
     assert!(e.to_string().contains("async runtime"), "{e}");
     drop(client); // Dropping its runtime here does not panic either.
 }
+
+#[tokio::test]
+async fn dates_are_typed_strict_on_the_wire_and_read_leniently() {
+    use personaclick::jiff::civil::date;
+    use personaclick::{CustomValue, DateTime, Kid};
+
+    let fake = FakeServer::start().await.unwrap();
+    let client = fake.client().unwrap();
+    client
+        .set_profile()
+        .email(EMAIL)
+        .birthday(date(1990, 3, 11))
+        .kids([Kid::new().birthday("2015-07-28")])
+        .custom_property(
+            "custom_date_property",
+            DateTime::from(date(2021, 12, 31).at(23, 55, 0, 0)),
+        )
+        .send()
+        .await
+        .unwrap();
+    let sent = fake.requests()[0].body.clone().unwrap();
+    assert_eq!(sent["birthday"], "1990-03-11");
+    assert_eq!(sent["custom_date_property"], "2021-12-31 23:55:00");
+    let profile = client.get_profile().email(EMAIL).send().await.unwrap();
+    assert_eq!(profile.birthday.unwrap().get(), Some(date(1990, 3, 11)));
+
+    // A bad date from the caller: refused before sending, naming the parameter and not the value.
+    let e = client
+        .set_profile()
+        .email(EMAIL)
+        .birthday("1990-02-30")
+        .custom_property(
+            "custom_date_property",
+            CustomValue::Date("yesterday".into()),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "set_profile: invalid request, not sent: `birthday` must be a date as YYYY-MM-DD; \
+         `custom_properties[\"custom_date_property\"]` must be a date and time as YYYY-MM-DD hh:mm:ss"
+    );
+    assert_eq!(fake.requests().len(), 2);
+
+    // What the API sends: read leniently, and an odd value is kept as it came.
+    fake.add_message(
+        Who::Email(EMAIL.into()),
+        "web_push",
+        json!({"type": "bulk", "sent_at": "2023-07-02 10:20:30", "date": "02.07.2023"}),
+    );
+    let page = notifications(&client).send().await.unwrap();
+    let message = &page.payload.unwrap().messages.unwrap()[0];
+    let sent_at = message.sent_at.as_ref().unwrap();
+    assert_eq!(sent_at.to_string(), "2023-07-02T10:20:30.000Z");
+    assert_eq!(sent_at.get().unwrap().as_second(), 1_688_293_230);
+    let odd = message.date.as_ref().unwrap();
+    assert_eq!(
+        (odd.get(), odd.to_string()),
+        (None, "02.07.2023".to_string())
+    );
+}

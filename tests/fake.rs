@@ -75,8 +75,11 @@ async fn a_server_saves_and_reads_a_full_profile() {
     assert_eq!(profile.has_email, Some(true));
     assert_eq!(profile.loyalty_bonuses, Some(1123.0));
     assert_eq!(
-        profile.kids.unwrap()[0].birthday.as_deref(),
-        Some("2015-07-28")
+        profile.kids.unwrap()[0]
+            .birthday
+            .as_ref()
+            .map(ToString::to_string),
+        Some("2015-07-28".to_string())
     );
     let custom = profile.custom_properties.unwrap();
     assert_eq!(custom["custom_integer_property"], 100500);

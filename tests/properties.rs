@@ -77,6 +77,25 @@ fn value(model: &Model, ty: &Ty, lenient: bool) -> BoxedStrategy<Value> {
         ]
         .boxed(),
         Ty::Boolean => any::<bool>().prop_map(Value::from).boxed(),
+        // Valid dates, and text that is not one (kept as it came).
+        Ty::Date => prop_oneof![
+            "(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])",
+            text
+        ]
+        .prop_map(Value::from)
+        .boxed(),
+        Ty::DateTime => prop_oneof![
+            "20[0-9]{2}-0[1-9]-1[0-9] [01][0-9]:[0-5][0-9]:[0-5][0-9]",
+            text
+        ]
+        .prop_map(Value::from)
+        .boxed(),
+        Ty::Timestamp => prop_oneof![
+            "20[0-9]{2}-0[1-9]-1[0-9]T[01][0-9]:[0-5][0-9]:[0-5][0-9](\\.[0-9]{3})?Z",
+            text
+        ]
+        .prop_map(Value::from)
+        .boxed(),
         Ty::Json => prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::from),
@@ -119,7 +138,6 @@ fn named(model: &Model, name: &str) -> BoxedStrategy<Value> {
         KindModel::Union { variants } => {
             let options: Vec<BoxedStrategy<Value>> = variants
                 .iter()
-                .filter(|v| v.format.is_none())
                 .map(|v| value(model, &v.ty, v.lenient))
                 .collect();
             proptest::strategy::Union::new(options).boxed()

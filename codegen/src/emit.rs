@@ -85,6 +85,9 @@ fn rust_ty(ty: &Ty) -> TokenStream {
         Ty::Number => quote!(f64),
         Ty::Boolean => quote!(bool),
         Ty::Json => quote!(rt::Json),
+        Ty::Date => quote!(rt::Date),
+        Ty::DateTime => quote!(rt::DateTime),
+        Ty::Timestamp => quote!(rt::Timestamp),
         Ty::List(inner) => {
             let inner = rust_ty(inner);
             quote!(Vec<#inner>)
@@ -444,7 +447,10 @@ fn deserialize_object(
 fn setter_arg(ty: &Ty) -> (TokenStream, TokenStream) {
     match ty {
         Ty::String => (quote!(impl Into<String>), quote!(value.into())),
-        Ty::Json => (quote!(impl Into<rt::Json>), quote!(value.into())),
+        Ty::Json | Ty::Date | Ty::DateTime | Ty::Timestamp => {
+            let ty = rust_ty(ty);
+            (quote!(impl Into<#ty>), quote!(value.into()))
+        }
         Ty::List(inner) => {
             let item = rust_ty(inner);
             if **inner == Ty::String {
@@ -578,11 +584,11 @@ fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
         let doc = docs(&v.description, v.note.as_deref());
         quote!(#doc #var(#ty),)
     });
-    // `From` for the first variant of each Rust type that has no format to check, so that
+    // `From` for the first variant of each Rust type, so that
     // `custom_property("age", 31)` and `custom_property("name", "John")` just work.
     let mut seen: Vec<Ty> = Vec::new();
     let froms = variants.iter().filter_map(|v| {
-        if v.format.is_some() || seen.contains(&v.ty) {
+        if seen.contains(&v.ty) {
             return None;
         }
         seen.push(v.ty.clone());
@@ -604,6 +610,9 @@ fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
             }
             Ty::Number => sources.push((quote!(f32), quote!(f64::from(value)))),
             Ty::String => sources.push((quote!(&str), quote!(value.to_string()))),
+            Ty::Date => sources.push((quote!(rt::jiff::civil::Date), quote!(value.into()))),
+            Ty::DateTime => sources.push((quote!(rt::jiff::civil::DateTime), quote!(value.into()))),
+            Ty::Timestamp => sources.push((quote!(rt::jiff::Timestamp), quote!(value.into()))),
             _ => {}
         }
         let impls = sources.into_iter().map(|(src, conv)| {

@@ -50,6 +50,12 @@ pub enum Ty {
     Boolean,
     /// `serde_json::Value`
     Json,
+    /// A string with `format: date`: a typed date.
+    Date,
+    /// A string with `format: date_time`: a typed date and time.
+    DateTime,
+    /// A string with `format: timestamp`: a typed instant.
+    Timestamp,
     /// `Vec<T>`
     List(Box<Ty>),
     /// `BTreeMap<String, T>`
@@ -423,7 +429,7 @@ fn field(f: &Field) -> FieldModel {
             Some(n) => names::explicit_field(&n.text).unwrap_or_default(),
             None => names::field(&f.name.text).unwrap_or_default(),
         },
-        ty: ty(&f.ty),
+        ty: formatted(ty(&f.ty), f.format),
         description: f.description.clone(),
         note: f.note.clone(),
         deprecated: f.deprecated.clone(),
@@ -439,6 +445,17 @@ fn field(f: &Field) -> FieldModel {
         format: f.format,
         comma: f.comma,
         constant: f.constant.clone(),
+    }
+}
+
+/// A string with a date format is a typed date (in a list, each item is).
+fn formatted(ty: Ty, format: Option<Format>) -> Ty {
+    match (ty, format) {
+        (Ty::String, Some(Format::Date)) => Ty::Date,
+        (Ty::String, Some(Format::DateTime)) => Ty::DateTime,
+        (Ty::String, Some(Format::Timestamp)) => Ty::Timestamp,
+        (Ty::List(inner), Some(f)) => Ty::List(Box::new(formatted(*inner, Some(f)))),
+        (ty, _) => ty,
     }
 }
 

@@ -19,6 +19,13 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Vec",
     "Box",
     "BTreeMap",
+    "Date",
+    "DateTime",
+    "Timestamp",
+    "User",
+    "Pages",
+    "Items",
+    "RetryPolicy",
 ];
 
 /// What an `include` can name.

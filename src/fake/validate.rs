@@ -206,7 +206,9 @@ impl Checker {
     fn check_value(&self, ty: &Ty, lenient: bool, v: &Value, at: &str, problems: &mut Vec<String>) {
         let numeric_text = |v: &Value| v.as_str().is_some_and(|s| s.trim().parse::<f64>().is_ok());
         let ok = match ty {
-            Ty::String => v.is_string() || (lenient && v.is_number()),
+            Ty::String | Ty::Date | Ty::DateTime | Ty::Timestamp => {
+                v.is_string() || (lenient && v.is_number())
+            }
             Ty::Integer => {
                 v.is_i64()
                     || v.is_u64()
@@ -331,7 +333,7 @@ impl Checker {
 
 fn describe(ty: &Ty) -> String {
     match ty {
-        Ty::String => "a string".into(),
+        Ty::String | Ty::Date | Ty::DateTime | Ty::Timestamp => "a string".into(),
         Ty::Integer => "a whole number".into(),
         Ty::Number => "a number".into(),
         Ty::Boolean => "true or false".into(),

@@ -160,7 +160,7 @@ pub enum Value {
     /// Text.
     Text(String),
     /// A date.
-    Day(String),
+    Day(rt::Date),
     /// Texts.
     Many(Vec<String>),
 }
@@ -186,6 +186,18 @@ impl From<&str> for Value {
     /// A [`Value::Text`].
     fn from(value: &str) -> Self {
         Self::Text(value.to_string())
+    }
+}
+impl From<rt::Date> for Value {
+    /// A [`Value::Day`].
+    fn from(value: rt::Date) -> Self {
+        Self::Day(value)
+    }
+}
+impl From<rt::jiff::civil::Date> for Value {
+    /// A [`Value::Day`].
+    fn from(value: rt::jiff::civil::Date) -> Self {
+        Self::Day(value.into())
     }
 }
 impl From<Vec<String>> for Value {

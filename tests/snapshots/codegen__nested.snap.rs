@@ -36,7 +36,7 @@ impl ClientBuilder {}
 pub struct Cell {
     /// A date, required.
     #[serde(rename = "day", skip_serializing_if = "Option::is_none")]
-    pub day: Option<String>,
+    pub day: Option<rt::Date>,
     /// Not negative.
     #[serde(rename = "weight", skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
@@ -89,7 +89,7 @@ impl Cell {
     }
     /// Sets `day`: A date, required.
     #[must_use]
-    pub fn day(mut self, value: impl Into<String>) -> Self {
+    pub fn day(mut self, value: impl Into<rt::Date>) -> Self {
         self.day = Some(value.into());
         self
     }

@@ -130,7 +130,7 @@ pub struct SearchRequest {
     client: Client,
     device: Option<String>,
     email: Option<String>,
-    since: Option<String>,
+    since: Option<rt::Date>,
     kinds: Option<Vec<Kind>>,
     limit: Option<i64>,
     session: Option<String>,
@@ -179,7 +179,7 @@ impl SearchRequest {
     /// A date.
     ///
     /// Required. Format: `YYYY-MM-DD`.
-    pub fn since(mut self, value: impl Into<String>) -> Self {
+    pub fn since(mut self, value: impl Into<rt::Date>) -> Self {
         self.since = Some(value.into());
         self
     }
@@ -485,7 +485,7 @@ pub mod blocking {
         /// A date.
         ///
         /// Required. Format: `YYYY-MM-DD`.
-        pub fn since(self, value: impl Into<String>) -> Self {
+        pub fn since(self, value: impl Into<rt::Date>) -> Self {
             Self {
                 inner: self.inner.since(value),
                 blocking: self.blocking,
