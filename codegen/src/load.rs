@@ -210,11 +210,7 @@ impl Reader<'_> {
         };
         if let Some((node, l)) = map.get("api") {
             if let Some(prev) = &schema.api {
-                let first = format!(
-                    "{}:{}",
-                    prev.loc.file,
-                    prev.loc.pos.unwrap_or_default().line
-                );
+                let first = prev.loc.file_line();
                 self.error(&l, format!("\"api\" is already defined at {first}"));
             } else {
                 schema.api = self.api(node, &l);

@@ -15,6 +15,14 @@ pub struct Loc {
 }
 
 impl Loc {
+    /// `file:line`, for messages that point at another place.
+    pub fn file_line(&self) -> String {
+        match self.pos {
+            Some(p) => format!("{}:{}", self.file, p.line),
+            None => self.file.clone(),
+        }
+    }
+
     /// The location of a child, one step deeper in the YAML path.
     pub fn child(&self, key: &str, pos: Pos) -> Loc {
         Loc {

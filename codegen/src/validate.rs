@@ -156,18 +156,13 @@ impl<'s> Index<'s> {
             match out.iter().position(|f| f.name.text == field.name.text) {
                 Some(i) if field.replaces => out[i] = field,
                 Some(i) => {
-                    let prev = &out[i].name;
-                    let at = prev
-                        .loc
-                        .pos
-                        .map(|p| format!(":{}", p.line))
-                        .unwrap_or_default();
                     report(
                         diags,
                         &field.name.loc,
                         format!(
-                            "\"{}\" is already included from {}{at}; add `override: true` to replace it",
-                            field.name.text, prev.loc.file
+                            "\"{}\" is already included from {}; add `override: true` to replace it",
+                            field.name.text,
+                            out[i].name.loc.file_line()
                         ),
                     );
                 }
@@ -216,17 +211,13 @@ fn report(diags: &mut Diagnostics, loc: &Loc, message: String) {
 }
 
 fn twice(diags: &mut Diagnostics, name: &Name, first: &Name) {
-    let line = first
-        .loc
-        .pos
-        .map(|p| format!(":{}", p.line))
-        .unwrap_or_default();
     report(
         diags,
         &name.loc,
         format!(
-            "\"{}\" is already defined at {}{line}",
-            name.text, first.loc.file
+            "\"{}\" is already defined at {}",
+            name.text,
+            first.loc.file_line()
         ),
     );
 }
