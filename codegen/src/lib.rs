@@ -8,6 +8,11 @@
 //! `prettyplease`. Every problem is reported at once, with file, line, column and YAML path;
 //! nothing here panics on bad input.
 //!
+//! With the `cli` feature (on by default; off in `personaclick`'s build script, which needs
+//! only [`generate`]), the maintainer tools too: [`inspect`], [`docs`] (a Markdown reference),
+//! [`openapi`] (an OpenAPI 3.1 document), [`diff`] (changes classified for semver), [`sources`]
+//! (reading a schema from a path or a git revision), and the `personaclick-codegen` binary.
+//!
 //! ```
 //! use personaclick_codegen::{generate, SourceFile};
 //!
@@ -19,11 +24,23 @@
 #![deny(missing_docs)]
 
 pub mod diag;
+#[cfg(feature = "cli")]
+pub mod diff;
+#[cfg(feature = "cli")]
+pub mod docs;
 mod emit;
+#[cfg(feature = "cli")]
+pub mod inspect;
+#[cfg(feature = "cli")]
+pub mod json;
 pub mod load;
 pub mod model;
 pub mod names;
+#[cfg(feature = "cli")]
+pub mod openapi;
 pub mod schema;
+#[cfg(feature = "cli")]
+pub mod sources;
 pub mod validate;
 pub mod yaml;
 
