@@ -1,0 +1,272 @@
+//! `personaclick-codegen`: the maintainers' command line, on the same library `build.rs` uses.
+//! Run `personaclick-codegen help` (or `cargo codegen help` in the personaclick workspace).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use personaclick_codegen::{diff, docs, inspect, openapi, read_dir, sources, Diagnostics};
+
+const USAGE: &str = "\
+personaclick-codegen: maintainer tools for a schema in the personaclick-codegen schema language
+
+Usage:
+  personaclick-codegen check [PATH]
+      Validate the schema: every problem at once, each with file:line:column and its YAML
+      path, with the same messages as the build. PATH is a directory of *.yaml files or one
+      file (default: schema).
+  personaclick-codegen docs [PATH] [--out FILE] [--check]
+      Write the Markdown API reference (default FILE: generated/REFERENCE.md).
+  personaclick-codegen openapi [PATH] [--out FILE] [--check]
+      Write the OpenAPI 3.1 document (default FILE: generated/openapi.json).
+  personaclick-codegen diff OLD NEW [--json]
+      List every change from OLD to NEW, each breaking or compatible for the semver of the
+      generated crate. OLD and NEW are each a file, a directory (its schema/ subdirectory if it
+      has one), or a git revision: REV, or REV:PATH with PATH relative to the repository's top
+      (default: schema). A path that exists wins over a revision of the same name.
+      Example: personaclick-codegen diff HEAD~1 .
+  personaclick-codegen help
+
+Options:
+  --out FILE   write there instead (- for standard output)
+  --check      write nothing; exit 1 if FILE differs from what would be written
+  --json       diff: print JSON (old, new, breaking, compatible, changes[] with class, kind,
+               path, at, message)
+
+Exit codes:
+  0  success: the schema is valid, the file is written or fresh, no breaking change
+  1  check/docs/openapi: the schema is invalid, or the file is stale (--check);
+     diff: at least one breaking change
+  2  usage error, unreadable file, git error; diff: OLD or NEW is not a valid schema
+";
+
+/// How a command ends.
+enum Fail {
+    /// Exit 1, with a message.
+    Check(String),
+    /// Exit 2, with a message.
+    Usage(String),
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        None | Some("help" | "-h" | "--help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some("check") => check(&args[1..]),
+        Some("docs") => write_cmd(&args[1..], Output::Docs),
+        Some("openapi") => write_cmd(&args[1..], Output::OpenApi),
+        Some("diff") => diff_cmd(&args[1..]),
+        Some(other) => Err(Fail::Usage(format!(
+            "unknown command \"{other}\" (commands: check, docs, openapi, diff, help)"
+        ))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Fail::Check(message)) => {
+            if !message.is_empty() {
+                eprint!("{}", with_newline(&message));
+            }
+            ExitCode::from(1)
+        }
+        Err(Fail::Usage(message)) => {
+            eprint!("error: {}", with_newline(&message));
+            eprintln!("Run `personaclick-codegen help` for usage.");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn with_newline(s: &str) -> String {
+    if s.ends_with('\n') {
+        s.to_string()
+    } else {
+        format!("{s}\n")
+    }
+}
+
+/// Splits arguments into positionals, and options with and without a value.
+struct Args {
+    positional: Vec<String>,
+    out: Option<String>,
+    check: bool,
+    json: bool,
+}
+
+fn parse(args: &[String], allowed: &[&str]) -> Result<Args, Fail> {
+    let mut parsed = Args {
+        positional: Vec::new(),
+        out: None,
+        check: false,
+        json: false,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let flag = arg.split('=').next().unwrap_or(arg);
+        if arg.starts_with("--") && !allowed.contains(&flag) {
+            return Err(Fail::Usage(format!(
+                "unknown option \"{arg}\" here (allowed: {})",
+                if allowed.is_empty() {
+                    "none".to_string()
+                } else {
+                    allowed.join(", ")
+                }
+            )));
+        }
+        match flag {
+            "--out" => {
+                let value = match arg.split_once('=') {
+                    Some((_, v)) => v.to_string(),
+                    None => it
+                        .next()
+                        .ok_or_else(|| Fail::Usage("--out needs a file name".into()))?
+                        .clone(),
+                };
+                parsed.out = Some(value);
+            }
+            "--check" => parsed.check = true,
+            "--json" => parsed.json = true,
+            _ => parsed.positional.push(arg.clone()),
+        }
+    }
+    Ok(parsed)
+}
+
+/// Reads the schema at a path (`check`, `docs`, `openapi`): IO problems are usage errors.
+fn read(path: &str) -> Result<Vec<personaclick_codegen::SourceFile>, Fail> {
+    let p = Path::new(path);
+    if !p.exists() {
+        return Err(Fail::Usage(format!("{path}: no such file or directory")));
+    }
+    if p.is_dir() {
+        read_dir(p).map_err(|problems| Fail::Usage(lines(&problems)))
+    } else {
+        sources::read_path(p).map_err(Fail::Usage)
+    }
+}
+
+fn lines(problems: &Diagnostics) -> String {
+    problems
+        .0
+        .iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn one_path(args: &Args) -> Result<&str, Fail> {
+    match args.positional.as_slice() {
+        [] => Ok("schema"),
+        [path] => Ok(path),
+        [_, extra, ..] => Err(Fail::Usage(format!("unexpected argument \"{extra}\""))),
+    }
+}
+
+fn check(args: &[String]) -> Result<(), Fail> {
+    let args = parse(args, &[])?;
+    let path = one_path(&args)?;
+    let files = read(path)?;
+    match inspect::inspect(&files) {
+        Ok(api) => {
+            println!(
+                "{path}: the schema is valid ({}, {}, {})",
+                count(files.len(), "file"),
+                count(api.model.endpoints.len(), "endpoint"),
+                count(api.model.types.len(), "type")
+            );
+            Ok(())
+        }
+        Err(problems) => Err(Fail::Check(format!(
+            "error: {path}: the schema is invalid\n{problems}"
+        ))),
+    }
+}
+
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+#[derive(Clone, Copy)]
+enum Output {
+    Docs,
+    OpenApi,
+}
+
+fn write_cmd(args: &[String], output: Output) -> Result<(), Fail> {
+    let args = parse(args, &["--out", "--check"])?;
+    let path = one_path(&args)?;
+    let files = read(path)?;
+    let api = inspect::inspect(&files).map_err(|problems| {
+        Fail::Check(format!("error: {path}: the schema is invalid\n{problems}"))
+    })?;
+    let (text, default_out) = match output {
+        Output::Docs => (docs::reference(&api), "generated/REFERENCE.md"),
+        Output::OpenApi => (
+            openapi::document(&api.model).map_err(|problems| {
+                Fail::Check(format!(
+                    "error: {path}: the schema has no OpenAPI equivalent\n{problems}"
+                ))
+            })?,
+            "generated/openapi.json",
+        ),
+    };
+    let out = args.out.as_deref().unwrap_or(default_out);
+    if args.check {
+        let current = if out == "-" {
+            return Err(Fail::Usage("--check needs a file, not -".into()));
+        } else {
+            std::fs::read_to_string(out).unwrap_or_default()
+        };
+        return if current == text {
+            println!("{out} is fresh");
+            Ok(())
+        } else {
+            Err(Fail::Check(format!(
+                "{out} is stale: regenerate it (personaclick-codegen {} {path} --out {out})",
+                match output {
+                    Output::Docs => "docs",
+                    Output::OpenApi => "openapi",
+                }
+            )))
+        };
+    }
+    if out == "-" {
+        print!("{text}");
+        return Ok(());
+    }
+    let target = Path::new(out);
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Fail::Usage(format!("{}: cannot create: {e}", dir.display())))?;
+    }
+    std::fs::write(target, text).map_err(|e| Fail::Usage(format!("{out}: cannot write: {e}")))?;
+    eprintln!("wrote {out}");
+    Ok(())
+}
+
+fn diff_cmd(args: &[String]) -> Result<(), Fail> {
+    let args = parse(args, &["--json"])?;
+    let [old, new] = args.positional.as_slice() else {
+        return Err(Fail::Usage(
+            "diff needs two versions: personaclick-codegen diff OLD NEW".into(),
+        ));
+    };
+    let load = |arg: &str| -> Result<inspect::Inspected, Fail> {
+        let files = sources::read(arg).map_err(Fail::Usage)?;
+        inspect::inspect(&files)
+            .map_err(|problems| Fail::Usage(format!("{arg} is not a valid schema\n{problems}")))
+    };
+    let (a, b) = (load(old)?, load(new)?);
+    let changes = diff::diff(&a, &b);
+    if args.json {
+        print!("{}", diff::json(old, new, &changes));
+    } else {
+        print!("{}", diff::human(old, new, &changes));
+    }
+    if diff::breaking(&changes) > 0 {
+        // The list is the message; exit 1 without repeating it.
+        return Err(Fail::Check(String::new()));
+    }
+    Ok(())
+}
