@@ -1,6 +1,8 @@
-//! The generator's output, guarded: the committed copy in `generated/` must be fresh, each
-//! fixture schema's output is an insta snapshot (compiled by `tests/fixtures_compile.rs`), and
-//! every validation message for the broken fixtures is a snapshot too.
+//! The generator's output, guarded: the committed files in `generated/` (the client, the
+//! Markdown reference and the OpenAPI document) must be fresh, each fixture schema's output is
+//! an insta snapshot (compiled by `tests/fixtures_compile.rs`), every validation message for
+//! the broken fixtures is a snapshot too, and the OpenAPI export passes an independent
+//! validator.
 //!
 //! One command refreshes all of it; review the diff before committing:
 //!
@@ -9,8 +11,9 @@
 //! ```
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use personaclick_codegen::{generate, read_dir, SourceFile};
+use personaclick_codegen::{docs, generate, inspect, openapi, read_dir, SourceFile};
 
 const REFRESH: &str = "INSTA_UPDATE=always cargo test --test codegen";
 
@@ -23,19 +26,49 @@ fn generate_dir(dir: &Path) -> String {
     generate(&files).unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
 }
 
-#[test]
-fn committed_copy_is_fresh() {
-    let fresh = generate_dir(&root().join("schema"));
-    let path = root().join("generated/personaclick.rs");
+/// Each file in `generated/`, made from `schema/` by the library functions the
+/// `personaclick-codegen` binary calls too.
+fn generated_files() -> Vec<(&'static str, String)> {
+    let schema = root().join("schema");
+    let api = read_dir(&schema)
+        .and_then(|files| inspect::inspect(&files))
+        .unwrap_or_else(|e| panic!("{e}"));
+    vec![
+        ("generated/personaclick.rs", generate_dir(&schema)),
+        ("generated/REFERENCE.md", docs::reference(&api)),
+        (
+            "generated/openapi.json",
+            openapi::document(&api.model).unwrap_or_else(|e| panic!("{e}")),
+        ),
+    ]
+}
+
+/// Whether the committed file is `fresh`; with `INSTA_UPDATE=always`, makes it so.
+fn is_fresh(relative: &str, fresh: &str) -> bool {
+    let path = root().join(relative);
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     if committed == fresh {
-        return;
+        return true;
     }
     if std::env::var("INSTA_UPDATE").as_deref() == Ok("always") {
-        std::fs::write(&path, fresh).expect("write generated/personaclick.rs");
-        return;
+        std::fs::write(&path, fresh).unwrap_or_else(|e| panic!("write {relative}: {e}"));
+        return true;
     }
-    panic!("generated/personaclick.rs is stale: the schema changed. Refresh it with\n\n    {REFRESH}\n\nand review the diff.");
+    false
+}
+
+#[test]
+fn committed_copy_is_fresh() {
+    let stale: Vec<&str> = generated_files()
+        .iter()
+        .filter(|(path, fresh)| !is_fresh(path, fresh))
+        .map(|(path, _)| *path)
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "{} stale: the schema changed. Refresh with\n\n    {REFRESH}\n\nand review the diff.",
+        stale.join(", ")
+    );
 }
 
 #[test]
@@ -147,6 +180,154 @@ fn damaged_schemas_never_panic() {
     }
     for files in &still_valid {
         generate(files).expect("a schema that checks generates");
+        let api = inspect::inspect(files).expect("a schema that checks inspects");
+        docs::reference(&api);
+        openapi::document(&api.model).expect("an OpenAPI document");
     }
     assert!(variants > 1000, "only {variants} variants");
+}
+
+/// The OpenAPI document of a schema directory, parsed.
+fn openapi_of(dir: &Path) -> serde_json::Value {
+    let files = read_dir(dir).unwrap_or_else(|e| panic!("{e}"));
+    let api = inspect::inspect(&files).unwrap_or_else(|e| panic!("{e}"));
+    let text = openapi::document(&api.model).unwrap_or_else(|e| panic!("{e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", dir.display()))
+}
+
+/// Every `$ref` of the document points at a schema it defines, and every operation of the
+/// schema is there once, with its method and path.
+#[test]
+fn openapi_export_is_complete_and_self_consistent() {
+    let doc = openapi_of(&root().join("schema"));
+    assert_eq!(doc["openapi"], "3.1.0");
+    fn refs<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    match (k.as_str(), v.as_str()) {
+                        ("$ref", Some(target)) => out.push(target),
+                        _ => refs(v, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut targets = Vec::new();
+    refs(&doc, &mut targets);
+    assert!(targets.len() > 20);
+    for target in targets {
+        let name = target
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("unexpected $ref {target}"));
+        assert!(doc["components"]["schemas"][name].is_object(), "{target}");
+    }
+    let files = read_dir(&root().join("schema")).expect("schema");
+    let model = personaclick_codegen::check(&files).expect("valid");
+    for e in &model.endpoints {
+        let verb = match e.method {
+            personaclick_codegen::schema::Method::Get => "get",
+            personaclick_codegen::schema::Method::Post => "post",
+        };
+        let op = &doc["paths"][&e.path][verb];
+        assert_eq!(op["operationId"], e.id.as_str(), "{} {}", verb, e.path);
+        assert!(op["responses"]["200"].is_object(), "{}", e.id);
+    }
+    assert_eq!(
+        doc["paths"]["/notifications"]["get"]["parameters"]
+            .as_array()
+            .map(|p| p.iter().filter(|p| p["name"] == "type").count()),
+        Some(1)
+    );
+}
+
+/// The command that validates OpenAPI documents: `$OPENAPI_SPEC_VALIDATOR` (`.ci/run` sets
+/// it), else `openapi-spec-validator` on the PATH. Missing, the test fails under CI (or when the
+/// variable is set) and is skipped, with a message, elsewhere.
+fn openapi_validator() -> Option<std::ffi::OsString> {
+    let configured = std::env::var_os("OPENAPI_SPEC_VALIDATOR");
+    let program = configured
+        .clone()
+        .unwrap_or_else(|| "openapi-spec-validator".into());
+    let runs = Command::new(&program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if runs {
+        return Some(program);
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    let install = "pip install openapi-spec-validator==0.9.0 (bash .ci/run installs it in a venv)";
+    if configured.is_some() || ci {
+        panic!("the OpenAPI validator {program:?} does not run; install it: {install}");
+    }
+    eprintln!("skipped: openapi-spec-validator is not installed; install it with {install}");
+    None
+}
+
+/// The OpenAPI documents of the real schema and of every fixture schema pass an independent
+/// OpenAPI 3.1 validator, and a broken document does not (so the validator really checks).
+#[test]
+fn openapi_export_passes_an_independent_validator() {
+    let Some(validator) = openapi_validator() else {
+        return;
+    };
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("openapi");
+    std::fs::create_dir_all(&out).expect("temp dir");
+    let mut dirs = vec![root().join("schema")];
+    dirs.extend(fixture_dirs("schemas"));
+    let mut paths = Vec::new();
+    for dir in &dirs {
+        let doc = openapi_of(dir);
+        let path = out.join(format!("{}.json", name_of(dir)));
+        std::fs::write(&path, serde_json::to_string_pretty(&doc).expect("json")).expect("write");
+        paths.push(path);
+    }
+    let run = |files: &[PathBuf]| {
+        Command::new(&validator)
+            .args(["--schema", "3.1", "--validation-errors", "all"])
+            .args(files)
+            .output()
+            .expect("run the validator")
+    };
+    let o = run(&paths);
+    assert!(
+        o.status.success(),
+        "openapi-spec-validator rejects the export:\n{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    // A query parameter without `in` is invalid OpenAPI: the validator must say so.
+    let mut broken = openapi_of(&root().join("schema"));
+    let param = &mut broken["paths"]["/profile"]["get"]["parameters"][0];
+    param.as_object_mut().expect("a parameter").remove("in");
+    let path = out.join("broken.json");
+    std::fs::write(&path, broken.to_string()).expect("write");
+    assert!(
+        !run(&[path]).status.success(),
+        "the validator accepts a broken document"
+    );
+}
+
+/// `diff --json` output is JSON, with the counts and every change.
+#[test]
+fn diff_json_is_json() {
+    let fixtures = root().join("codegen/tests/fixtures/diff/param_renamed");
+    let load = |side: &str| {
+        let files = read_dir(&fixtures.join(side)).expect("fixture");
+        inspect::inspect(&files).expect("valid")
+    };
+    let changes = personaclick_codegen::diff::diff(&load("old"), &load("new"));
+    let text = personaclick_codegen::diff::json("HEAD~1", ".", &changes);
+    let v: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(v["old"], "HEAD~1");
+    assert_eq!(v["breaking"], 1);
+    assert_eq!(v["compatible"], 1);
+    assert_eq!(v["changes"][0]["kind"], "param_removed");
+    assert_eq!(v["changes"][0]["class"], "breaking");
+    assert_eq!(v["changes"][0]["path"], "endpoints.get_item.params.color");
+    assert_eq!(v["changes"][1]["at"], "new/schema.yaml:25:7");
 }
