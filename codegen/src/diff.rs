@@ -560,21 +560,25 @@ impl Differ<'_> {
             if old.iter().any(|r| key(r) == key(n)) {
                 continue;
             }
-            // The same kind of rule under the same condition, changed: relaxed or tightened.
+            // The same kind of rule, with the same names or under the same condition, changed:
+            // relaxed or tightened.
             let (any, names, when) = key(n);
             let pair = old_left.iter().position(|r| {
-                let (rany, _, rwhen) = key(r);
-                rany == any && rwhen == when
+                let (rany, rnames, rwhen) = key(r);
+                rany == any && (rwhen == when || rnames == names)
             });
             if let Some(i) = pair {
                 let r = old_left.remove(i);
-                let (_, rnames, _) = key(r);
-                // any_of with more names, or all_of with fewer, accepts every call it did.
-                let relaxed = if any {
+                let (_, rnames, rwhen) = key(r);
+                // any_of with more names, or all_of with fewer, accepts every call it did...
+                let names_relaxed = if any {
                     names.is_superset(&rnames)
                 } else {
                     names.is_subset(&rnames)
                 };
+                // ... and so does a rule that applies in fewer cases (no `when`: always).
+                let applies_less = rwhen.is_empty() || (!when.is_empty() && when.is_subset(&rwhen));
+                let relaxed = names_relaxed && applies_less;
                 let message = format!("rule changed from \"{}\" to \"{}\"", rule(r), rule(n));
                 if relaxed {
                     self.compatible("rule_relaxed", &path, Side::New, message);

@@ -96,6 +96,14 @@ const CASES: &[(&str, &[Expected])] = &[
         &[(B, "rule_added", "endpoints.get_item.requirements")],
     ),
     (
+        "rule_changed",
+        &[
+            // any_of with fewer names: tighter. The same rule in fewer cases: looser.
+            (B, "rule_tightened", "endpoints.get_item.requirements"),
+            (C, "rule_relaxed", "endpoints.get_item.requirements"),
+        ],
+    ),
+    (
         "enum_value_removed",
         &[(B, "enum_value_removed", "types.Color.values.blue")],
     ),
