@@ -331,3 +331,74 @@ fn diff_json_is_json() {
     assert_eq!(v["changes"][0]["path"], "endpoints.get_item.params.color");
     assert_eq!(v["changes"][1]["at"], "new/schema.yaml:25:7");
 }
+
+/// The reference has every operation with its method and path, every documented status,
+/// every note on the published docs, and no link to a missing heading.
+#[test]
+fn reference_has_every_operation_and_note() {
+    let files = read_dir(&root().join("schema")).expect("schema");
+    let api = inspect::inspect(&files).expect("valid");
+    let text = docs::reference(&api);
+    let model = &api.model;
+    let first_paragraph = |note: &str| note.lines().next().unwrap_or_default().trim().to_string();
+    let mut notes = Vec::new();
+    for e in &model.endpoints {
+        let verb = match e.method {
+            personaclick_codegen::schema::Method::Get => "GET",
+            personaclick_codegen::schema::Method::Post => "POST",
+        };
+        assert!(text.contains(&format!("\n### {}\n", e.id)), "{}", e.id);
+        assert!(text.contains(&format!("`{verb} {}`", e.path)), "{}", e.id);
+        for (code, _) in &e.statuses {
+            assert!(text.contains(&format!("\n| {code} | ")), "{} {code}", e.id);
+        }
+        notes.extend(e.note.clone());
+        notes.extend(e.params.iter().filter_map(|p| p.note.clone()));
+    }
+    for t in &model.types {
+        notes.extend(t.note.clone());
+        match &t.kind {
+            personaclick_codegen::model::KindModel::Object { fields, .. }
+            | personaclick_codegen::model::KindModel::Union { variants: fields } => {
+                notes.extend(fields.iter().filter_map(|f| f.note.clone()))
+            }
+            personaclick_codegen::model::KindModel::Enum { values } => {
+                notes.extend(values.iter().filter_map(|v| v.note.clone()))
+            }
+        }
+    }
+    assert!(notes.len() > 20, "only {} notes", notes.len());
+    for note in &notes {
+        assert!(
+            text.contains(&first_paragraph(note)),
+            "note missing: {note}"
+        );
+    }
+    // Every `(#anchor)` link has a heading with that anchor (GitHub's rules: lower case,
+    // punctuation dropped, spaces as hyphens).
+    let anchors: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix('#'))
+        .map(|h| {
+            h.trim_start_matches('#')
+                .trim()
+                .chars()
+                .filter(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ' '))
+                .map(|c| {
+                    if c == ' ' {
+                        '-'
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    for link in text.split("](#").skip(1) {
+        let anchor = &link[..link.find(')').expect("closing )")];
+        assert!(
+            anchors.iter().any(|a| a == anchor),
+            "no heading for #{anchor}"
+        );
+    }
+}
