@@ -63,6 +63,7 @@ pub fn diff(old: &Inspected, new: &Inspected) -> Vec<Change> {
     };
     d.api();
     d.client();
+    d.user();
     d.endpoints();
     d.types();
     let mut out = d.out;
@@ -286,6 +287,34 @@ impl Differ<'_> {
         }
     }
 
+    /// Parameters preset on the per-user handle (`client.user()`): its setters.
+    fn user(&mut self) {
+        let (old, new) = (&self.old.model, &self.new.model);
+        for p in &old.user_params {
+            if !new.user_params.iter().any(|q| q.wire == p.wire) {
+                self.breaking(
+                    "user_param_removed",
+                    &format!("user.{}", p.wire),
+                    Side::Old,
+                    format!(
+                        "no longer a user parameter: the user handle loses `{}`",
+                        plain(&p.rust)
+                    ),
+                );
+            }
+        }
+        for q in &new.user_params {
+            if !old.user_params.iter().any(|p| p.wire == q.wire) {
+                self.compatible(
+                    "user_param_added",
+                    &format!("user.{}", q.wire),
+                    Side::New,
+                    format!("the user handle can preset `{}`", plain(&q.rust)),
+                );
+            }
+        }
+    }
+
     fn endpoints(&mut self) {
         let (old, new) = (self.old, self.new);
         for e in &old.model.endpoints {
@@ -398,6 +427,7 @@ impl Differ<'_> {
             );
         }
         self.params(path, e, f);
+        self.paging(path, e, f);
         self.endpoint_additional(path, e.additional.as_ref(), f.additional.as_ref());
         self.rules(path, &e.requirements, &f.requirements);
     }
@@ -432,7 +462,24 @@ impl Differ<'_> {
             };
             match (p.client, q.client) {
                 (true, true) => {} // compared once, under `client.`
-                (false, false) => self.field(&path, p, q, ctx),
+                (false, false) => {
+                    self.field(&path, p, q, ctx);
+                    if p.user && !q.user {
+                        self.breaking(
+                            "user_scope_removed",
+                            &path,
+                            Side::New,
+                            "no longer preset by the user handle: calls through `client.user()` stop sending it".into(),
+                        );
+                    } else if !p.user && q.user {
+                        self.compatible(
+                            "user_scope_added",
+                            &path,
+                            Side::New,
+                            "now also preset by the user handle".into(),
+                        );
+                    }
+                }
                 (true, false) => self.breaking(
                     "param_scope_changed",
                     &path,
@@ -479,6 +526,51 @@ impl Differ<'_> {
                     Side::New,
                     format!("optional parameter added: setter `{}`", plain(&q.rust)),
                 );
+            }
+        }
+    }
+
+    fn paging(&mut self, endpoint: &str, e: &EndpointModel, f: &EndpointModel) {
+        let path = format!("{endpoint}.paging");
+        match (&e.paging, &f.paging) {
+            (None, None) => {}
+            (Some(_), None) => self.breaking(
+                "paging_removed",
+                &path,
+                Side::Old,
+                "no longer paged: the request's `pages()` and `items()` are gone".into(),
+            ),
+            (None, Some(_)) => self.compatible(
+                "paging_added",
+                &path,
+                Side::New,
+                "now paged: the request gains `pages()` and `items()`".into(),
+            ),
+            (Some(a), Some(b)) => {
+                if a.item != b.item {
+                    self.breaking(
+                        "type_changed",
+                        &path,
+                        Side::New,
+                        format!(
+                            "the type of the items changed from {} to {}",
+                            ty(&a.item),
+                            ty(&b.item)
+                        ),
+                    );
+                }
+                let (wa, wb) = (
+                    crate::inspect::paging_wire(&self.old.model, e),
+                    crate::inspect::paging_wire(&self.new.model, f),
+                );
+                if wa != wb || a.page_size != b.page_size {
+                    self.compatible(
+                        "paging_changed",
+                        &path,
+                        Side::New,
+                        "paging changed (its parameters, page size or where the items are)".into(),
+                    );
+                }
             }
         }
     }

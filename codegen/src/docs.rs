@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::inspect::Inspected;
+use crate::inspect::{self, Inspected};
 use crate::model::*;
 use crate::schema::{ConstValue, Format, Method, RuleKind};
 
@@ -149,6 +149,25 @@ impl<'a> Writer<'a> {
             self.field_notes(&model.client_params);
         }
 
+        if !model.user_params.is_empty() {
+            self.heading(2, "User parameters", None);
+            self.line("They belong to one user (a device, a session): preset once on a per-user handle, `client.user()`, for every operation that takes them, or set on each call.");
+            self.blank();
+            self.line("| parameter | type | constraints | description |");
+            self.line("| --- | --- | --- | --- |");
+            for p in &model.user_params {
+                let row = format!(
+                    "| {} | {} | {} | {} |",
+                    name_cell(p),
+                    self.ty(&p.ty),
+                    constraints(p, Side::Param),
+                    cell(&p.description)
+                );
+                self.line(&row);
+            }
+            self.field_notes(&model.user_params);
+        }
+
         self.heading(2, "Operations", None);
         self.line("| operation | request | summary |");
         self.line("| --- | --- | --- |");
@@ -239,6 +258,9 @@ impl<'a> Writer<'a> {
                 if p.client {
                     required.push_str(" · on the client");
                 }
+                if p.user {
+                    required.push_str(" · preset by the user handle");
+                }
                 let rules = rules_of(&p.wire);
                 if !rules.is_empty() {
                     let list = rules
@@ -294,6 +316,20 @@ impl<'a> Writer<'a> {
                     one_line(&r.description)
                 ));
             }
+            self.blank();
+        }
+
+        if let Some((page, limit, items)) = inspect::paging_wire(&self.api.model, e) {
+            let size = e.paging.as_ref().map_or(0, |p| p.page_size);
+            let item = e
+                .paging
+                .as_ref()
+                .map(|p| self.ty(&p.item))
+                .unwrap_or_default();
+            self.blank();
+            self.line(&format!(
+                "**Paged:** the request's `pages()` and `items()` walk `{page}` from 1, with `{limit}` at {size} unless it is set; the items are at `{items}` in the response, each of type {item}."
+            ));
             self.blank();
         }
 

@@ -15,8 +15,9 @@ use crate::validate::{self, Index, Source};
 pub struct Inspected {
     /// The model, exactly as the generator builds it.
     pub model: Model,
-    /// Where items were written, by path: `api`, `client.<param>`, `endpoints.<id>`,
-    /// `endpoints.<id>.params.<param>`, `endpoints.<id>.additional`, `types.<Type>`,
+    /// Where items were written, by path: `api`, `client.<param>`, `user.<param>`,
+    /// `endpoints.<id>`, `endpoints.<id>.params.<param>`, `endpoints.<id>.additional`,
+    /// `endpoints.<id>.paging`, `types.<Type>`,
     /// `types.<Type>.fields.<field>`, `types.<Type>.values.<value>`,
     /// `types.<Type>.one_of.<Variant>`, `types.<Type>.additional`.
     pub locations: BTreeMap<String, Loc>,
@@ -65,14 +66,19 @@ pub fn inspect(files: &[SourceFile]) -> Result<Inspected, Diagnostics> {
         locations.insert(at.clone(), e.name.loc.clone());
         for f in index.flatten(&e.name.text, &e.include, &e.params, false, &mut sink) {
             locations.insert(format!("{at}.params.{}", f.name.text), f.name.loc.clone());
-            if f.client_scope {
-                locations
-                    .entry(format!("client.{}", f.name.text))
-                    .or_insert_with(|| f.name.loc.clone());
+            for (scoped, prefix) in [(f.client_scope, "client"), (f.user_scope, "user")] {
+                if scoped {
+                    locations
+                        .entry(format!("{prefix}.{}", f.name.text))
+                        .or_insert_with(|| f.name.loc.clone());
+                }
             }
         }
         if let Some(a) = &e.additional {
             locations.insert(format!("{at}.additional"), a.loc.clone());
+        }
+        if let Some(p) = &e.paging {
+            locations.insert(format!("{at}.paging"), p.loc.clone());
         }
         let mut from = Vec::new();
         origins_of(&index, &e.include, &e.params, None, &mut from, 0);
@@ -160,4 +166,43 @@ fn origins_of(
             None => out.push((f.name.text.clone(), origin)),
         }
     }
+}
+
+/// The wire names of a paged endpoint's parameters and items: (page, limit, dotted path to the
+/// items in the response), as the schema wrote them. `None` if the endpoint is not paged.
+pub fn paging_wire(model: &Model, e: &model::EndpointModel) -> Option<(String, String, String)> {
+    let p = e.paging.as_ref()?;
+    let param = |rust: &str| {
+        e.params
+            .iter()
+            .find(|f| f.rust == rust)
+            .map_or_else(|| rust.to_string(), |f| f.wire.clone())
+    };
+    let mut path = Vec::new();
+    let mut ty = &e.response;
+    for step in &p.items {
+        let found = match ty {
+            model::Ty::Named(name) => {
+                model
+                    .types
+                    .iter()
+                    .find(|t| &t.name == name)
+                    .and_then(|t| match &t.kind {
+                        model::KindModel::Object { fields, .. } => {
+                            fields.iter().find(|f| &f.rust == step)
+                        }
+                        _ => None,
+                    })
+            }
+            _ => None,
+        };
+        match found {
+            Some(f) => {
+                path.push(f.wire.clone());
+                ty = &f.ty;
+            }
+            None => path.push(step.clone()),
+        }
+    }
+    Some((param(&p.page), param(&p.limit), path.join(".")))
 }

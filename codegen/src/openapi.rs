@@ -6,11 +6,12 @@
 //! unions are `anyOf` (tried in order); every documented status has a response, and error
 //! statuses carry the error envelope (`components.schemas.Error`). What JSON Schema cannot say
 //! is kept in `x-` extensions: `x-requirements` (the rules, also for GET), `x-client-scope`,
-//! `x-sensitive`, `x-lenient`, `x-aliases`/`x-alias-of`, `x-rust-name`, `x-note`,
-//! `x-idempotent`, `x-error-envelope`. Notes on the published docs are also appended to the
-//! descriptions, so that every viewer shows them.
+//! `x-user-scope`, `x-sensitive`, `x-lenient`, `x-aliases`/`x-alias-of`, `x-rust-name`,
+//! `x-note`, `x-idempotent`, `x-paging`, `x-error-envelope`. Notes on the published docs are
+//! also appended to the descriptions, so that every viewer shows them.
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::inspect;
 use crate::json::Json;
 use crate::model::*;
 use crate::schema::{ConstValue, Format, Method, RuleKind};
@@ -49,7 +50,7 @@ pub fn to_json(model: &Model) -> Result<Json, Diagnostics> {
             });
             continue;
         }
-        item.set(verb, operation(e));
+        item.set(verb, operation(model, e));
         paths.set(&e.path, item);
     }
     if !problems.is_empty() {
@@ -94,7 +95,7 @@ pub fn to_json(model: &Model) -> Result<Json, Diagnostics> {
         ))
 }
 
-fn operation(e: &EndpointModel) -> Json {
+fn operation(model: &Model, e: &EndpointModel) -> Json {
     let mut op = Json::object()
         .with("operationId", Json::str(&e.id))
         .with("summary", Json::str(e.summary.trim()))
@@ -193,6 +194,16 @@ fn operation(e: &EndpointModel) -> Json {
         );
     }
     op.set("x-idempotent", Json::Bool(e.idempotent));
+    if let (Some(p), Some((page, limit, items))) = (&e.paging, inspect::paging_wire(model, e)) {
+        op.set(
+            "x-paging",
+            Json::object()
+                .with("page", Json::str(page))
+                .with("limit", Json::str(limit))
+                .with("page_size", Json::Int(p.page_size))
+                .with("items", Json::str(items)),
+        );
+    }
     op
 }
 
@@ -490,6 +501,9 @@ fn field_schema(f: &FieldModel, reading: bool) -> Json {
     if f.client {
         schema.set("x-client-scope", Json::Bool(true));
     }
+    if f.user {
+        schema.set("x-user-scope", Json::Bool(true));
+    }
     schema
 }
 
@@ -582,6 +596,7 @@ const ANNOTATIONS: &[&str] = &[
     "x-lenient",
     "x-aliases",
     "x-client-scope",
+    "x-user-scope",
 ];
 
 /// A copy of an object without some keys.

@@ -104,6 +104,17 @@ const CASES: &[(&str, &[Expected])] = &[
         ],
     ),
     (
+        "paging_added",
+        &[(C, "paging_added", "endpoints.list_items.paging")],
+    ),
+    (
+        "user_scope_removed",
+        &[
+            (B, "user_param_removed", "user.session"),
+            (B, "user_scope_removed", "endpoints.get_item.params.session"),
+        ],
+    ),
+    (
         "enum_value_removed",
         &[(B, "enum_value_removed", "types.Color.values.blue")],
     ),
@@ -172,6 +183,7 @@ fn the_reverse_of_an_addition_is_breaking() {
         ("field_added", "field_removed"),
         ("enum_value_added", "enum_value_removed"),
         ("required_to_optional", "now_required"),
+        ("paging_added", "paging_removed"),
     ] {
         let back = diff::diff(&load(case, "new"), &load(case, "old"));
         assert_eq!(back.len(), 1, "{case}: {back:?}");
