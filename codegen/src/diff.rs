@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 use crate::inspect::Inspected;
 use crate::json::Json;
 use crate::model::*;
-use crate::schema::{ConstValue, Format, Method, RuleKind};
+use crate::schema::{ConstValue, Method, RuleKind};
 
 /// How a change affects the generated crate's users.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -1141,16 +1141,8 @@ impl Differ<'_> {
             b.max_length.map(|n| n as f64),
             true,
         );
-        match (a.format, b.format) {
-            (x, y) if x == y => {}
-            (Some(x), None) => looser.push(format!("format {} → none", format(x))),
-            (x, Some(y)) => tighter.push(format!(
-                "format {} → {}",
-                x.map_or("none", format),
-                format(y)
-            )),
-            (None, None) => {}
-        }
+        // A string's format is part of its type (`date`, `date_time`, `timestamp`): a change
+        // of format is reported as a change of type.
         if !tighter.is_empty() {
             let message = format!("constraint tightened: {}", tighter.join(", "));
             if ctx.checked {
@@ -1222,6 +1214,9 @@ fn raw_ty(t: &Ty) -> String {
         Ty::Number => "number".into(),
         Ty::Boolean => "boolean".into(),
         Ty::Json => "json".into(),
+        Ty::Date => "date".into(),
+        Ty::DateTime => "date_time".into(),
+        Ty::Timestamp => "timestamp".into(),
         Ty::List(inner) => format!("list<{}>", raw_ty(inner)),
         Ty::Map(inner) => format!("map<{}>", raw_ty(inner)),
         Ty::Named(n) => n.clone(),
@@ -1240,14 +1235,6 @@ fn verb(m: Method) -> &'static str {
     match m {
         Method::Get => "GET",
         Method::Post => "POST",
-    }
-}
-
-fn format(f: Format) -> &'static str {
-    match f {
-        Format::Date => "date",
-        Format::DateTime => "date_time",
-        Format::Timestamp => "timestamp",
     }
 }
 

@@ -434,29 +434,7 @@ fn field_schema(f: &FieldModel, reading: bool) -> Json {
         base.set("maxLength", Json::Int(i64::try_from(n).unwrap_or(i64::MAX)));
     }
     if let Some(format) = f.format {
-        let (name, pattern) = match format {
-            Format::Date => (Some("date"), r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
-            Format::DateTime => (
-                None,
-                r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$",
-            ),
-            Format::Timestamp => (
-                Some("date-time"),
-                r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$",
-            ),
-        };
-        if let Some(name) = name {
-            base.set("format", Json::str(name));
-        }
-        base.set("pattern", Json::str(pattern));
-        base.set(
-            "x-format",
-            Json::str(match format {
-                Format::Date => "date",
-                Format::DateTime => "date_time",
-                Format::Timestamp => "timestamp",
-            }),
-        );
+        base = with_format(base, format);
     }
     if let Some(c) = &f.constant {
         base.set(
@@ -516,10 +494,34 @@ fn ty_schema(ty: &Ty) -> Json {
         Ty::Number => typed("number"),
         Ty::Boolean => typed("boolean"),
         Ty::Json => Json::object(),
+        Ty::Date => with_format(typed("string"), Format::Date),
+        Ty::DateTime => with_format(typed("string"), Format::DateTime),
+        Ty::Timestamp => with_format(typed("string"), Format::Timestamp),
         Ty::List(inner) => typed("array").with("items", ty_schema(inner)),
         Ty::Map(inner) => typed("object").with("additionalProperties", ty_schema(inner)),
         Ty::Named(n) => reference(n),
     }
+}
+
+/// A string schema with a format: the JSON Schema `format` where one matches exactly, the
+/// pattern the client checks, and the schema's own name for it.
+fn with_format(base: Json, format: Format) -> Json {
+    let (name, pattern, ours) = match format {
+        Format::Date => (Some("date"), r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "date"),
+        Format::DateTime => (
+            None,
+            r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$",
+            "date_time",
+        ),
+        Format::Timestamp => (
+            Some("date-time"),
+            r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$",
+            "timestamp",
+        ),
+    };
+    base.with_opt("format", name.map(Json::str))
+        .with("pattern", Json::str(pattern))
+        .with("x-format", Json::str(ours))
 }
 
 fn reference(name: &str) -> Json {

@@ -77,6 +77,11 @@ const CASES: &[(&str, &[Expected])] = &[
         &[(B, "type_changed", "endpoints.get_item.params.id")],
     ),
     (
+        // A format makes a string a typed date in Rust: a change of type.
+        "format_added",
+        &[(B, "type_changed", "endpoints.get_item.params.since")],
+    ),
+    (
         "optional_to_required",
         &[(B, "now_required", "endpoints.get_item.params.color")],
     ),
