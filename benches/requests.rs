@@ -12,11 +12,13 @@
 //!
 //! The main figure is the client process's own CPU time (user + system, `getrusage`) per
 //! request; throughput is shown beside it. Each scenario runs both clients in alternating
-//! rounds, and reports medians over the rounds.
+//! rounds, and reports medians over the rounds; a ratio is the median of the ratios of two
+//! rounds run back to back.
 //!
 //! `cargo bench --bench requests [FILTER]`; `REQUESTS=n` and `ROUNDS=n` change the size of a
-//! round and their number. Without `--bench` (as `cargo test --benches` runs it) it only makes
-//! a few requests of each kind, as a smoke test.
+//! round and their number, `ONLY=ours` or `ONLY=hand` runs one client alone (to profile it).
+//! Without `--bench` (as `cargo test --benches` runs it) it only makes a few requests of each
+//! kind, as a smoke test.
 
 mod common;
 
@@ -47,11 +49,17 @@ fn main() {
             .unwrap_or(default)
     };
     let (requests, rounds) = if bench_mode {
-        (env_usize("REQUESTS", 2000), env_usize("ROUNDS", 7))
+        (env_usize("REQUESTS", 1500), env_usize("ROUNDS", 9))
     } else {
         (64, 1)
     };
 
+    // `ONLY=ours` or `ONLY=hand` measures one client alone (for a profiler).
+    let only = match std::env::var("ONLY").as_deref() {
+        Ok("ours") => Some(true),
+        Ok("hand") => Some(false),
+        _ => None,
+    };
     let mut server = Server::start();
     let base = format!("http://127.0.0.1:{}", server.port);
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -66,12 +74,12 @@ fn main() {
     );
     println!("{requests} requests a round x {rounds} rounds per client, rounds alternating\n");
     println!(
-        "{:<34} {:>10} {:>10} {:>9}   {:>10} {:>10} {:>9}",
-        "scenario", "ours", "hand", "ours/hand", "ours", "hand", "ours/hand"
+        "{:<34} {:>10} {:>10} {:>9}   {:>10} {:>10} {:>9}   {:>10}",
+        "scenario", "ours", "hand", "ours/hand", "ours", "hand", "ours/hand", "server"
     );
     println!(
-        "{:<34} {:>10} {:>10} {:>9}   {:>10} {:>10} {:>9}",
-        "", "CPU µs/req", "CPU µs/req", "", "req/s", "req/s", ""
+        "{:<34} {:>10} {:>10} {:>9}   {:>10} {:>10} {:>9}   {:>10}",
+        "", "CPU µs/req", "CPU µs/req", "", "req/s", "req/s", "", "CPU µs/req"
     );
 
     for scenario in SCENARIOS {
@@ -93,10 +101,14 @@ fn main() {
             rt.block_on(run_batch(clients, *scenario, ours, n))
         };
         // Warm up: connections open, caches and allocator warm.
-        run(true, n / 4);
-        run(false, n / 4);
+        for ours in [true, false] {
+            if only.is_none_or(|only| only == ours) {
+                run(ours, n / 4);
+            }
+        }
         let mut cpu = [Vec::new(), Vec::new()];
         let mut rate = [Vec::new(), Vec::new()];
+        let mut server_cpu = Vec::new();
         for round in 0..rounds {
             let order = if round % 2 == 0 {
                 [true, false]
@@ -104,28 +116,41 @@ fn main() {
                 [false, true]
             };
             for ours in order {
-                let (c0, w0) = (cpu_time(), Instant::now());
+                if only.is_some_and(|only| only != ours) {
+                    continue;
+                }
+                let (c0, w0, s0) = (cpu_time(), Instant::now(), server.cpu_time());
                 run(ours, n);
-                let (c1, w1) = (cpu_time(), Instant::now());
+                let (c1, w1, s1) = (cpu_time(), Instant::now(), server.cpu_time());
                 let i = usize::from(!ours);
                 cpu[i].push((c1 - c0).as_secs_f64() * 1e6 / n as f64);
                 rate[i].push(n as f64 / (w1 - w0).as_secs_f64());
+                server_cpu.push((s1 - s0).as_secs_f64() * 1e6 / n as f64);
             }
         }
+        // Ratios are of the two rounds run back to back, then their median: less sensitive to
+        // the machine's load drifting during a scenario than a ratio of medians.
+        let paired =
+            |v: &[Vec<f64>; 2]| median(v[0].iter().zip(&v[1]).map(|(o, h)| o / h).collect());
+        let (cpu_ratio, rate_ratio) = (paired(&cpu), paired(&rate));
         let [cpu_ours, cpu_hand] = cpu.map(median);
         let [rate_ours, rate_hand] = rate.map(median);
         println!(
-            "{:<34} {:>10.1} {:>10.1} {:>8.3}x   {:>10.0} {:>10.0} {:>8.3}x",
+            "{:<34} {:>10.1} {:>10.1} {:>8.3}x   {:>10.0} {:>10.0} {:>8.3}x   {:>10.1}",
             scenario.name,
             cpu_ours,
             cpu_hand,
-            cpu_ours / cpu_hand,
+            cpu_ratio,
             rate_ours,
             rate_hand,
-            rate_ours / rate_hand
+            rate_ratio,
+            median(server_cpu)
         );
     }
-    println!("\n(medians over rounds; goal: CPU ours/hand <= 1.05)");
+    println!(
+        "\n(CPU and req/s: medians over the rounds; ours/hand: median of the ratios of rounds run back \
+         to back;\n goal: CPU ours/hand <= 1.05; server: the server process's CPU per request, for reference)"
+    );
     server.stop();
 }
 
@@ -429,6 +454,29 @@ impl Server {
             .and_then(|p| p.parse().ok())
             .unwrap_or_else(|| panic!("the server said {line:?}"));
         Server { child, port }
+    }
+
+    /// The server process's CPU time so far (user + system), from `/proc/PID/stat`, in
+    /// clock ticks (10 ms): only meaningful over a whole round.
+    fn cpu_time(&self) -> Duration {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        // The fields after the command name (which may hold spaces) start at its `)`.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map_or("", |(_, rest)| rest)
+            .split_whitespace()
+            .collect();
+        let ticks = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        // utime and stime are fields 14 and 15 of the line: the 12th and 13th after the `)`.
+        // SAFETY: sysconf only reads a configuration value.
+        let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+        Duration::from_nanos((ticks(11) + ticks(12)) * 1_000_000_000 / per_second)
     }
 
     fn stop(&mut self) {
