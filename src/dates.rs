@@ -43,11 +43,14 @@ fn hms(s: &str) -> Option<(i8, i8, i8, i32, &str)> {
             if digits == 0 {
                 return None;
             }
-            let mut padded: String = frac[..digits.min(9)].to_string();
-            while padded.len() < 9 {
-                padded.push('0');
-            }
-            (padded.parse().ok()?, &frac[digits..])
+            // Nanoseconds from the first nine digits, without building a padded string.
+            let nanos = frac
+                .bytes()
+                .take(9)
+                .take_while(u8::is_ascii_digit)
+                .fold(0i32, |n, d| n * 10 + i32::from(d - b'0'))
+                * 10i32.pow(9 - digits.min(9) as u32);
+            (nanos, &frac[digits..])
         }
         None => (0, rest),
     };

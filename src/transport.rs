@@ -260,10 +260,11 @@ pub(crate) fn decode<T: DeserializeOwned>(
 /// read from the body if it is JSON), and for a success status whose body says so.
 fn error_envelope(body: &[u8], shape: &ErrorShape, error_status: bool) -> Option<Option<String>> {
     let looks_like_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    let needle = format!("\"{}\"", shape.status_field);
-    let mentions_status = body.windows(needle.len()).any(|w| w == needle.as_bytes());
-    let might_be_error = error_status || (looks_like_object && mentions_status);
-    if !might_be_error {
+    // A success status is an error only if the top-level status says so: read that one field,
+    // skipping everything else without building it (no `Value` of a large body).
+    let says_error = looks_like_object
+        && top_level_str(body, shape.status_field).as_deref() == Some(shape.error_value);
+    if !error_status && !says_error {
         return None;
     }
     let json: Option<Json> = looks_like_object
@@ -286,6 +287,34 @@ fn error_envelope(body: &[u8], shape: &ErrorShape, error_status: bool) -> Option
         })
     });
     Some(message)
+}
+
+/// The top-level `field` of a JSON object body, if it is a string. Every other value is skipped
+/// (`IgnoredAny`): nothing is allocated for them.
+fn top_level_str(body: &[u8], field: &str) -> Option<String> {
+    use serde::de::{IgnoredAny, MapAccess, Visitor};
+    struct Find<'f>(&'f str);
+    impl<'de> Visitor<'de> for Find<'_> {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                if found.is_none() && key.as_str() == self.0 {
+                    found = Some(map.next_value::<Json>()?);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found.and_then(|v| v.as_str().map(str::to_string)))
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde::Deserializer::deserialize_map(&mut de, Find(field))
+        .ok()
+        .flatten()
 }
 
 /// What went wrong decoding: where (JSON path, line, column) and a masked look at the body

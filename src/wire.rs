@@ -230,13 +230,16 @@ impl Params {
 
     /// The parameters as a JSON object body.
     pub(crate) fn json(&self) -> Vec<u8> {
-        let object: serde_json::Map<String, Json> = self
-            .entries
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect();
-        // A map of JSON values always serializes.
-        serde_json::to_vec(&object).unwrap_or_default()
+        // Written straight from the entries: no map of cloned keys and values first. Names are
+        // unique (custom properties cannot reuse a parameter's name), so no key repeats.
+        struct Entries<'a>(&'a [(Cow<'static, str>, Json)]);
+        impl Serialize for Entries<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_map(self.0.iter().map(|(k, v)| (k.as_ref(), v)))
+            }
+        }
+        // JSON values always serialize.
+        serde_json::to_vec(&Entries(&self.entries)).unwrap_or_default()
     }
 }
 
