@@ -2,7 +2,8 @@
 //! `personaclick::Notifications`) against plain serde-derive structs written by hand for the
 //! same JSON, and against `serde_json::Value` for reference.
 //!
-//! `cargo bench --bench decode`; the ratios are printed at the end.
+//! `cargo bench --bench decode`; the ratios are printed at the end. `DECODE_ONLY` (below) runs
+//! one decoder in a loop, for a profiler.
 
 mod common;
 
@@ -115,7 +116,49 @@ fn summary(since: SystemTime) {
     }
 }
 
+/// `DECODE_ONLY=products/ours` (or `notifications/hand`, `products/value`, ...): decode that
+/// body `DECODE_N` times (default 100) and exit, without criterion: for counting instructions
+/// with `valgrind --tool=callgrind`, which on this noisy machine is steadier than time.
+fn decode_only(which: &str) {
+    let n: usize = std::env::var("DECODE_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100);
+    let products = common::products_json(PRODUCTS);
+    let notifications = common::notifications_json(MESSAGES);
+    let (p, m) = (products.as_bytes(), notifications.as_bytes());
+    for _ in 0..n {
+        match which {
+            "products/ours" => drop(black_box(
+                serde_json::from_slice::<Vec<personaclick::Product>>(p).unwrap(),
+            )),
+            "products/hand" => drop(black_box(
+                serde_json::from_slice::<Vec<common::Product>>(p).unwrap(),
+            )),
+            "products/value" => drop(black_box(
+                serde_json::from_slice::<serde_json::Value>(p).unwrap(),
+            )),
+            "notifications/ours" => drop(black_box(
+                serde_json::from_slice::<personaclick::Notifications>(m).unwrap(),
+            )),
+            "notifications/hand" => drop(black_box(
+                serde_json::from_slice::<common::Notifications>(m).unwrap(),
+            )),
+            "notifications/value" => drop(black_box(
+                serde_json::from_slice::<serde_json::Value>(m).unwrap(),
+            )),
+            "none" => {}
+            other => panic!(
+                "DECODE_ONLY={other}: expected products|notifications / ours|hand|value, or none"
+            ),
+        }
+    }
+}
+
 fn main() {
+    if let Ok(which) = std::env::var("DECODE_ONLY") {
+        return decode_only(&which);
+    }
     criterion_home();
     let since = SystemTime::now();
     let mut c = Criterion::default()
