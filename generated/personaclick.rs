@@ -33,7 +33,6 @@ impl rt::Api for ClientParams {
                 min: None,
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         let _ = check;
@@ -2047,18 +2046,7 @@ impl Kid {
 impl rt::Checkable for Kid {
     fn check_value(&self, at: &rt::Path<'_>, _: &rt::Rule, check: &mut rt::Check) {
         rt::check(check, &at.field("gender"), &self.gender, &rt::Rule::NONE);
-        rt::check(
-            check,
-            &at.field("birthday"),
-            &self.birthday,
-            &rt::Rule {
-                required: false,
-                min: None,
-                max: None,
-                max_length: None,
-                format: Some(rt::Format::Date),
-            },
-        );
+        rt::check(check, &at.field("birthday"), &self.birthday, &rt::Rule::NONE);
         let _ = (at, check);
     }
 }
@@ -2412,20 +2400,7 @@ impl rt::Checkable for CustomValue {
             Self::Text(v) => rt::Checkable::check_value(v, at, &rt::Rule::NONE, check),
             Self::Strings(v) => rt::Checkable::check_value(v, at, &rt::Rule::NONE, check),
             Self::Json(v) => rt::Checkable::check_value(v, at, &rt::Rule::NONE, check),
-            Self::Date(v) => {
-                rt::Checkable::check_value(
-                    v,
-                    at,
-                    &rt::Rule {
-                        required: false,
-                        min: None,
-                        max: None,
-                        max_length: None,
-                        format: Some(rt::Format::DateTime),
-                    },
-                    check,
-                )
-            }
+            Self::Date(v) => rt::Checkable::check_value(v, at, &rt::Rule::NONE, check),
         }
     }
 }
@@ -2525,7 +2500,6 @@ impl ForceChangeEmailRequest {
                 min: None,
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         rt::check(
@@ -2543,7 +2517,6 @@ impl ForceChangeEmailRequest {
                 min: None,
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         rt::check(
@@ -2555,7 +2528,6 @@ impl ForceChangeEmailRequest {
                 min: None,
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         check
@@ -2682,7 +2654,6 @@ impl ForceChangePhoneRequest {
                 min: None,
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         rt::check(
@@ -2700,7 +2671,6 @@ impl ForceChangePhoneRequest {
                 min: None,
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         rt::check(
@@ -2712,7 +2682,6 @@ impl ForceChangePhoneRequest {
                 min: None,
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         check
@@ -2859,7 +2828,6 @@ impl InitRequest {
                 min: None,
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         rt::check(
@@ -2891,7 +2859,6 @@ impl InitRequest {
                 min: None,
                 max: None,
                 max_length: Some(16),
-                format: None,
             },
         );
         rt::check(
@@ -3120,7 +3087,6 @@ impl GetNotificationsRequest {
                 min: None,
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         rt::check(
@@ -3138,7 +3104,6 @@ impl GetNotificationsRequest {
                 min: None,
                 max: None,
                 max_length: None,
-                format: Some(rt::Format::Date),
             },
         );
         rt::check(&mut check, &rt::Path::Root.field("did"), &self.did, &rt::Rule::NONE);
@@ -3175,7 +3140,6 @@ impl GetNotificationsRequest {
                 min: None,
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         rt::check(
@@ -3187,7 +3151,6 @@ impl GetNotificationsRequest {
                 min: None,
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         rt::check(
@@ -3199,7 +3162,6 @@ impl GetNotificationsRequest {
                 min: Some(1f64),
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         rt::check(
@@ -3211,7 +3173,6 @@ impl GetNotificationsRequest {
                 min: Some(1f64),
                 max: Some(50f64),
                 max_length: None,
-                format: None,
             },
         );
         check
@@ -3355,7 +3316,6 @@ impl GetLastOrderProductsRequest {
                 min: None,
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         rt::check(
@@ -3746,7 +3706,6 @@ impl SetProfileRequest {
                 min: None,
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         rt::check(
@@ -3816,13 +3775,7 @@ impl SetProfileRequest {
             &mut check,
             &rt::Path::Root.field("birthday"),
             &self.birthday,
-            &rt::Rule {
-                required: false,
-                min: None,
-                max: None,
-                max_length: None,
-                format: Some(rt::Format::Date),
-            },
+            &rt::Rule::NONE,
         );
         rt::check(
             &mut check,
@@ -4111,7 +4064,6 @@ impl GetProfileRequest {
                 min: None,
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         rt::check(

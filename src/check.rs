@@ -52,14 +52,6 @@ pub enum Format {
 }
 
 impl Format {
-    fn describe(self) -> &'static str {
-        match self {
-            Format::Date => "a date as YYYY-MM-DD",
-            Format::DateTime => "a date and time as YYYY-MM-DD hh:mm:ss",
-            Format::Timestamp => "a UTC timestamp as YYYY-MM-DDThh:mm:ss.sssZ",
-        }
-    }
-
     /// Whether `s` is written in this format and names a real date and time.
     pub fn matches(self, s: &str) -> bool {
         let (date, rest) = s.split_at(s.len().min(10));
@@ -134,8 +126,6 @@ pub struct Rule {
     pub max: Option<f64>,
     /// Longest string, in characters.
     pub max_length: Option<usize>,
-    /// String format.
-    pub format: Option<Format>,
 }
 
 impl Rule {
@@ -145,7 +135,6 @@ impl Rule {
         min: None,
         max: None,
         max_length: None,
-        format: None,
     };
 }
 
@@ -288,12 +277,6 @@ impl Checkable for String {
                     at,
                     format!("is {n} characters long; at most {max} are allowed"),
                 );
-            }
-        }
-        if let Some(format) = rule.format {
-            if !format.matches(self) {
-                // The value itself is not repeated: it may be personal data.
-                check.problem(at, format!("must be {}", format.describe()));
             }
         }
     }

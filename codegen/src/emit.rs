@@ -130,13 +130,8 @@ fn rule(f: &FieldModel) -> TokenStream {
         }
         None => quote!(None),
     };
-    let format = match f.format {
-        Some(Format::Date) => quote!(Some(rt::Format::Date)),
-        Some(Format::DateTime) => quote!(Some(rt::Format::DateTime)),
-        Some(Format::Timestamp) => quote!(Some(rt::Format::Timestamp)),
-        None => quote!(None),
-    };
-    quote!(rt::Rule { required: #required, min: #min, max: #max, max_length: #max_length, format: #format })
+    // A format needs no rule: a formatted string is a typed date, which checks itself.
+    quote!(rt::Rule { required: #required, min: #min, max: #max, max_length: #max_length })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -108,11 +108,7 @@ pub struct FieldModel {
 impl FieldModel {
     /// Whether a value is checked before sending.
     pub fn has_rules(&self) -> bool {
-        self.required
-            || self.min.is_some()
-            || self.max.is_some()
-            || self.max_length.is_some()
-            || self.format.is_some()
+        self.required || self.min.is_some() || self.max.is_some() || self.max_length.is_some()
     }
 }
 

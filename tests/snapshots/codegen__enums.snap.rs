@@ -285,7 +285,6 @@ impl SendColourRequest {
                 min: None,
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         rt::check(

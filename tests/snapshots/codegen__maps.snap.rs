@@ -211,20 +211,7 @@ impl rt::Checkable for Value {
         match self {
             Self::Number(v) => rt::Checkable::check_value(v, at, &rt::Rule::NONE, check),
             Self::Text(v) => rt::Checkable::check_value(v, at, &rt::Rule::NONE, check),
-            Self::Day(v) => {
-                rt::Checkable::check_value(
-                    v,
-                    at,
-                    &rt::Rule {
-                        required: false,
-                        min: None,
-                        max: None,
-                        max_length: None,
-                        format: Some(rt::Format::Date),
-                    },
-                    check,
-                )
-            }
+            Self::Day(v) => rt::Checkable::check_value(v, at, &rt::Rule::NONE, check),
             Self::Many(v) => rt::Checkable::check_value(v, at, &rt::Rule::NONE, check),
         }
     }

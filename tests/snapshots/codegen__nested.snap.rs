@@ -111,7 +111,6 @@ impl rt::Checkable for Cell {
                 min: None,
                 max: None,
                 max_length: None,
-                format: Some(rt::Format::Date),
             },
         );
         rt::check(
@@ -123,7 +122,6 @@ impl rt::Checkable for Cell {
                 min: Some(0f64),
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         let _ = (at, check);
@@ -212,7 +210,6 @@ impl rt::Checkable for Node {
                 min: None,
                 max: None,
                 max_length: Some(8),
-                format: None,
             },
         );
         rt::check(check, &at.field("children"), &self.children, &rt::Rule::NONE);

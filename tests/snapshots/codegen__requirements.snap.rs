@@ -31,7 +31,6 @@ impl rt::Api for ClientParams {
                 min: None,
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         let _ = check;
@@ -221,7 +220,6 @@ impl SearchRequest {
                 min: None,
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         rt::check(
@@ -251,7 +249,6 @@ impl SearchRequest {
                 min: None,
                 max: None,
                 max_length: None,
-                format: Some(rt::Format::Date),
             },
         );
         rt::check(
@@ -263,7 +260,6 @@ impl SearchRequest {
                 min: None,
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         rt::check(
@@ -275,7 +271,6 @@ impl SearchRequest {
                 min: Some(1f64),
                 max: Some(50f64),
                 max_length: None,
-                format: None,
             },
         );
         rt::check(
@@ -386,7 +381,6 @@ impl EraseRequest {
                 min: None,
                 max: None,
                 max_length: None,
-                format: None,
             },
         );
         rt::check(
