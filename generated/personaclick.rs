@@ -28,12 +28,7 @@ impl rt::Api for ClientParams {
             check,
             &rt::Path::Root.field("shop_id"),
             &self.shop_id,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
+            &rt::Rule::REQUIRED,
         );
         let _ = check;
     }
@@ -2490,66 +2485,23 @@ impl ForceChangeEmailRequest {
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
     pub async fn send(self) -> Result<StatusResponse, ::personaclick::Error> {
         let client = self.client.__core().params();
-        let mut check = rt::Check::new(Self::ENDPOINT.id);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("shop_id"),
-            &client.shop_id,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
+        call.secret("shop_secret", &client.shop_secret, &rt::Rule::NONE);
+        call.param("old_email", &self.old_email, &rt::Rule::REQUIRED);
+        call.param("new_email", &self.new_email, &rt::Rule::REQUIRED);
+        call.acknowledged(
+            "i_understand_what_i_am_doing",
+            self.i_understand_what_i_am_doing,
+            &true,
         );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("shop_secret"),
-            &client.shop_secret,
-            &rt::Rule::NONE,
+        call.rule(
+            rt::RuleKind::AllOf,
+            &[("shop_secret", client.shop_secret.is_some())],
+            &[],
+            "The table marks shop_secret \"required\" for this method.",
         );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("old_email"),
-            &self.old_email,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("new_email"),
-            &self.new_email,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
-        );
-        check
-            .acknowledged(
-                "i_understand_what_i_am_doing",
-                self.i_understand_what_i_am_doing,
-            );
-        check
-            .rule(
-                rt::RuleKind::AllOf,
-                &[("shop_secret", client.shop_secret.is_some())],
-                &[],
-                "The table marks shop_secret \"required\" for this method.",
-            );
-        check.finish()?;
-        let mut params = rt::Params::new();
-        params.push("shop_id", client.shop_id.as_ref());
-        params.push_secret("shop_secret", client.shop_secret.as_ref());
-        params.push("old_email", self.old_email.as_ref());
-        params.push("new_email", self.new_email.as_ref());
-        params.push("i_understand_what_i_am_doing", Some(&true));
-        self.client.__core().execute(&Self::ENDPOINT, params).await
+        self.client.__core().execute(call).await
     }
 }
 impl Client {
@@ -2644,66 +2596,23 @@ impl ForceChangePhoneRequest {
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
     pub async fn send(self) -> Result<StatusResponse, ::personaclick::Error> {
         let client = self.client.__core().params();
-        let mut check = rt::Check::new(Self::ENDPOINT.id);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("shop_id"),
-            &client.shop_id,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
+        call.secret("shop_secret", &client.shop_secret, &rt::Rule::NONE);
+        call.param("old_phone", &self.old_phone, &rt::Rule::REQUIRED);
+        call.param("new_phone", &self.new_phone, &rt::Rule::REQUIRED);
+        call.acknowledged(
+            "i_understand_what_i_am_doing",
+            self.i_understand_what_i_am_doing,
+            &true,
         );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("shop_secret"),
-            &client.shop_secret,
-            &rt::Rule::NONE,
+        call.rule(
+            rt::RuleKind::AllOf,
+            &[("shop_secret", client.shop_secret.is_some())],
+            &[],
+            "The table marks shop_secret \"required\" for this method.",
         );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("old_phone"),
-            &self.old_phone,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("new_phone"),
-            &self.new_phone,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
-        );
-        check
-            .acknowledged(
-                "i_understand_what_i_am_doing",
-                self.i_understand_what_i_am_doing,
-            );
-        check
-            .rule(
-                rt::RuleKind::AllOf,
-                &[("shop_secret", client.shop_secret.is_some())],
-                &[],
-                "The table marks shop_secret \"required\" for this method.",
-            );
-        check.finish()?;
-        let mut params = rt::Params::new();
-        params.push("shop_id", client.shop_id.as_ref());
-        params.push_secret("shop_secret", client.shop_secret.as_ref());
-        params.push("old_phone", self.old_phone.as_ref());
-        params.push("new_phone", self.new_phone.as_ref());
-        params.push("i_understand_what_i_am_doing", Some(&true));
-        self.client.__core().execute(&Self::ENDPOINT, params).await
+        self.client.__core().execute(call).await
     }
 }
 impl Client {
@@ -2818,67 +2727,24 @@ impl InitRequest {
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
     pub async fn send(self) -> Result<InitResponse, ::personaclick::Error> {
         let client = self.client.__core().params();
-        let mut check = rt::Check::new(Self::ENDPOINT.id);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("shop_id"),
-            &client.shop_id,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("shop_secret"),
-            &client.shop_secret,
-            &rt::Rule::NONE,
-        );
-        rt::check(&mut check, &rt::Path::Root.field("did"), &self.did, &rt::Rule::NONE);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("seance"),
-            &self.seance,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("referer"),
-            &self.referer,
-            &rt::Rule::NONE,
-        );
-        rt::check(&mut check, &rt::Path::Root.field("tz"), &self.tz, &rt::Rule::NONE);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("stream"),
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
+        call.secret("shop_secret", &client.shop_secret, &rt::Rule::NONE);
+        call.param("did", &self.did, &rt::Rule::NONE);
+        call.param("seance", &self.seance, &rt::Rule::NONE);
+        call.alias("sid", &self.seance);
+        call.param("referer", &self.referer, &rt::Rule::NONE);
+        call.param("tz", &self.tz, &rt::Rule::NONE);
+        call.param(
+            "stream",
             &self.stream,
             &rt::Rule {
-                required: false,
-                min: None,
-                max: None,
                 max_length: Some(16),
+                ..rt::Rule::NONE
             },
         );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("testmode"),
-            &self.testmode,
-            &rt::Rule::NONE,
-        );
-        check.finish()?;
-        let mut params = rt::Params::new();
-        params.push("shop_id", client.shop_id.as_ref());
-        params.push_secret("shop_secret", client.shop_secret.as_ref());
-        params.push("did", self.did.as_ref());
-        params.push("seance", self.seance.as_ref());
-        params.push("sid", self.seance.as_ref());
-        params.push("referer", self.referer.as_ref());
-        params.push("tz", self.tz.as_ref());
-        params.push("stream", self.stream.as_ref());
-        params.push("testmode", self.testmode.as_ref());
-        self.client.__core().execute(&Self::ENDPOINT, params).await
+        call.param("testmode", &self.testmode, &rt::Rule::NONE);
+        self.client.__core().execute(call).await
     }
 }
 impl Client {
@@ -3077,139 +2943,53 @@ impl GetNotificationsRequest {
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
     pub async fn send(self) -> Result<Notifications, ::personaclick::Error> {
         let client = self.client.__core().params();
-        let mut check = rt::Check::new(Self::ENDPOINT.id);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("shop_id"),
-            &client.shop_id,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("shop_secret"),
-            &client.shop_secret,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("date_from"),
-            &self.date_from,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
-        );
-        rt::check(&mut check, &rt::Path::Root.field("did"), &self.did, &rt::Rule::NONE);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("email"),
-            &self.email,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("phone"),
-            &self.phone,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("loyalty_id"),
-            &self.loyalty_id,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("external_id"),
-            &self.external_id,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("type"),
-            &self.types,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("channel"),
-            &self.channels,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("page"),
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
+        call.secret("shop_secret", &client.shop_secret, &rt::Rule::NONE);
+        call.param("date_from", &self.date_from, &rt::Rule::REQUIRED);
+        call.param("did", &self.did, &rt::Rule::NONE);
+        call.param("email", &self.email, &rt::Rule::NONE);
+        call.param("phone", &self.phone, &rt::Rule::NONE);
+        call.param("loyalty_id", &self.loyalty_id, &rt::Rule::NONE);
+        call.param("external_id", &self.external_id, &rt::Rule::NONE);
+        call.comma("type", &self.types, &rt::Rule::REQUIRED);
+        call.comma("channel", &self.channels, &rt::Rule::REQUIRED);
+        call.param(
+            "page",
             &self.page,
             &rt::Rule {
-                required: false,
                 min: Some(1f64),
-                max: None,
-                max_length: None,
+                ..rt::Rule::NONE
             },
         );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("limit"),
+        call.param(
+            "limit",
             &self.limit,
             &rt::Rule {
-                required: false,
                 min: Some(1f64),
                 max: Some(50f64),
-                max_length: None,
+                ..rt::Rule::NONE
             },
         );
-        check
-            .rule(
-                rt::RuleKind::AllOf,
-                &[("shop_secret", client.shop_secret.is_some())],
-                &[],
-                "The table marks shop_secret \"required\" for this method (in \"Basic Details\" it is only required if did isn't used).",
-            );
-        check
-            .rule(
-                rt::RuleKind::AnyOf,
-                &[
-                    ("did", self.did.is_some()),
-                    ("email", self.email.is_some()),
-                    ("phone", self.phone.is_some()),
-                    ("loyalty_id", self.loyalty_id.is_some()),
-                    ("external_id", self.external_id.is_some()),
-                ],
-                &[],
-                "Any of the listed are required: did, email, phone, loyalty_id or external_id selects the profile. did has priority over other IDs when used concurrently.",
-            );
-        check.finish()?;
-        let mut params = rt::Params::new();
-        params.push("shop_id", client.shop_id.as_ref());
-        params.push_secret("shop_secret", client.shop_secret.as_ref());
-        params.push("date_from", self.date_from.as_ref());
-        params.push("did", self.did.as_ref());
-        params.push("email", self.email.as_ref());
-        params.push("phone", self.phone.as_ref());
-        params.push("loyalty_id", self.loyalty_id.as_ref());
-        params.push("external_id", self.external_id.as_ref());
-        params.push_comma("type", self.types.as_deref());
-        params.push_comma("channel", self.channels.as_deref());
-        params.push("page", self.page.as_ref());
-        params.push("limit", self.limit.as_ref());
-        self.client.__core().execute(&Self::ENDPOINT, params).await
+        call.rule(
+            rt::RuleKind::AllOf,
+            &[("shop_secret", client.shop_secret.is_some())],
+            &[],
+            "The table marks shop_secret \"required\" for this method (in \"Basic Details\" it is only required if did isn't used).",
+        );
+        call.rule(
+            rt::RuleKind::AnyOf,
+            &[
+                ("did", self.did.is_some()),
+                ("email", self.email.is_some()),
+                ("phone", self.phone.is_some()),
+                ("loyalty_id", self.loyalty_id.is_some()),
+                ("external_id", self.external_id.is_some()),
+            ],
+            &[],
+            "Any of the listed are required: did, email, phone, loyalty_id or external_id selects the profile. did has priority over other IDs when used concurrently.",
+        );
+        self.client.__core().execute(call).await
     }
 }
 impl Client {
@@ -3306,63 +3086,24 @@ impl GetLastOrderProductsRequest {
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
     pub async fn send(self) -> Result<Vec<Product>, ::personaclick::Error> {
         let client = self.client.__core().params();
-        let mut check = rt::Check::new(Self::ENDPOINT.id);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("shop_id"),
-            &client.shop_id,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
+        call.secret("shop_secret", &client.shop_secret, &rt::Rule::NONE);
+        call.param("did", &self.did, &rt::Rule::NONE);
+        call.param("seance", &self.seance, &rt::Rule::NONE);
+        call.alias("sid", &self.seance);
+        call.param("segment", &self.segment, &rt::Rule::NONE);
+        call.param("referer", &self.referer, &rt::Rule::NONE);
+        call.rule(
+            rt::RuleKind::AnyOf,
+            &[
+                ("shop_secret", client.shop_secret.is_some()),
+                ("did", self.did.is_some()),
+            ],
+            &[],
+            "shop_secret is \"required if did isn't used\" and did is \"required if shop_secret isn't used\": a server authenticates with the store secret, a device with its device ID.",
         );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("shop_secret"),
-            &client.shop_secret,
-            &rt::Rule::NONE,
-        );
-        rt::check(&mut check, &rt::Path::Root.field("did"), &self.did, &rt::Rule::NONE);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("seance"),
-            &self.seance,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("segment"),
-            &self.segment,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("referer"),
-            &self.referer,
-            &rt::Rule::NONE,
-        );
-        check
-            .rule(
-                rt::RuleKind::AnyOf,
-                &[
-                    ("shop_secret", client.shop_secret.is_some()),
-                    ("did", self.did.is_some()),
-                ],
-                &[],
-                "shop_secret is \"required if did isn't used\" and did is \"required if shop_secret isn't used\": a server authenticates with the store secret, a device with its device ID.",
-            );
-        check.finish()?;
-        let mut params = rt::Params::new();
-        params.push("shop_id", client.shop_id.as_ref());
-        params.push_secret("shop_secret", client.shop_secret.as_ref());
-        params.push("did", self.did.as_ref());
-        params.push("seance", self.seance.as_ref());
-        params.push("sid", self.seance.as_ref());
-        params.push("segment", self.segment.as_ref());
-        params.push("referer", self.referer.as_ref());
-        self.client.__core().execute(&Self::ENDPOINT, params).await
+        self.client.__core().execute(call).await
     }
 }
 impl Client {
@@ -3696,232 +3437,85 @@ impl SetProfileRequest {
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
     pub async fn send(self) -> Result<SetProfileResponse, ::personaclick::Error> {
         let client = self.client.__core().params();
-        let mut check = rt::Check::new(Self::ENDPOINT.id);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("shop_id"),
-            &client.shop_id,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("shop_secret"),
-            &client.shop_secret,
-            &rt::Rule::NONE,
-        );
-        rt::check(&mut check, &rt::Path::Root.field("did"), &self.did, &rt::Rule::NONE);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("seance"),
-            &self.seance,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("segment"),
-            &self.segment,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("referer"),
-            &self.referer,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("email"),
-            &self.email,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("first_name"),
-            &self.first_name,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("gender"),
-            &self.gender,
-            &rt::Rule::NONE,
-        );
-        rt::check(&mut check, &rt::Path::Root.field("id"), &self.id, &rt::Rule::NONE);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("last_name"),
-            &self.last_name,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("phone"),
-            &self.phone,
-            &rt::Rule::NONE,
-        );
-        rt::check(&mut check, &rt::Path::Root.field("age"), &self.age, &rt::Rule::NONE);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("auto"),
-            &self.auto,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("birthday"),
-            &self.birthday,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("bought_something"),
-            &self.bought_something,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("fb_id"),
-            &self.fb_id,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("kids"),
-            &self.kids,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("location"),
-            &self.location,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("loyalty_bonuses"),
-            &self.loyalty_bonuses,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("loyalty_bonuses_to_next_level"),
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
+        call.secret("shop_secret", &client.shop_secret, &rt::Rule::NONE);
+        call.param("did", &self.did, &rt::Rule::NONE);
+        call.param("seance", &self.seance, &rt::Rule::NONE);
+        call.alias("sid", &self.seance);
+        call.param("segment", &self.segment, &rt::Rule::NONE);
+        call.param("referer", &self.referer, &rt::Rule::NONE);
+        call.param("email", &self.email, &rt::Rule::NONE);
+        call.param("first_name", &self.first_name, &rt::Rule::NONE);
+        call.param("gender", &self.gender, &rt::Rule::NONE);
+        call.param("id", &self.id, &rt::Rule::NONE);
+        call.param("last_name", &self.last_name, &rt::Rule::NONE);
+        call.param("phone", &self.phone, &rt::Rule::NONE);
+        call.param("age", &self.age, &rt::Rule::NONE);
+        call.param("auto", &self.auto, &rt::Rule::NONE);
+        call.param("birthday", &self.birthday, &rt::Rule::NONE);
+        call.param("bought_something", &self.bought_something, &rt::Rule::NONE);
+        call.param("fb_id", &self.fb_id, &rt::Rule::NONE);
+        call.param("kids", &self.kids, &rt::Rule::NONE);
+        call.param("location", &self.location, &rt::Rule::NONE);
+        call.param("loyalty_bonuses", &self.loyalty_bonuses, &rt::Rule::NONE);
+        call.param(
+            "loyalty_bonuses_to_next_level",
             &self.loyalty_bonuses_to_next_level,
             &rt::Rule::NONE,
         );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("loyalty_card_location"),
+        call.param(
+            "loyalty_card_location",
             &self.loyalty_card_location,
             &rt::Rule::NONE,
         );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("loyalty_id"),
-            &self.loyalty_id,
-            &rt::Rule::NONE,
+        call.param("loyalty_id", &self.loyalty_id, &rt::Rule::NONE);
+        call.param("loyalty_status", &self.loyalty_status, &rt::Rule::NONE);
+        call.param("telegram_id", &self.telegram_id, &rt::Rule::NONE);
+        call.param("vk_id", &self.vk_id, &rt::Rule::NONE);
+        call.rule(
+            rt::RuleKind::AnyOf,
+            &[
+                ("shop_secret", client.shop_secret.is_some()),
+                ("did", self.did.is_some()),
+            ],
+            &[],
+            "shop_secret is \"required if did isn't used\" and did is \"required if shop_secret isn't used\": a server authenticates with the store secret, a device with its device ID.",
         );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("loyalty_status"),
-            &self.loyalty_status,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("telegram_id"),
-            &self.telegram_id,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("vk_id"),
-            &self.vk_id,
-            &rt::Rule::NONE,
-        );
-        check
-            .rule(
-                rt::RuleKind::AnyOf,
-                &[
-                    ("shop_secret", client.shop_secret.is_some()),
-                    ("did", self.did.is_some()),
-                ],
-                &[],
-                "shop_secret is \"required if did isn't used\" and did is \"required if shop_secret isn't used\": a server authenticates with the store secret, a device with its device ID.",
-            );
-        check
-            .additional(
-                &rt::Path::Root.field("custom_properties"),
-                &self.custom_properties,
-                &[
-                    "shop_id",
-                    "shop_secret",
-                    "did",
-                    "seance",
-                    "sid",
-                    "segment",
-                    "referer",
-                    "email",
-                    "first_name",
-                    "gender",
-                    "id",
-                    "last_name",
-                    "phone",
-                    "age",
-                    "auto",
-                    "birthday",
-                    "bought_something",
-                    "fb_id",
-                    "kids",
-                    "location",
-                    "loyalty_bonuses",
-                    "loyalty_bonuses_to_next_level",
-                    "loyalty_card_location",
-                    "loyalty_id",
-                    "loyalty_status",
-                    "telegram_id",
-                    "vk_id",
-                ],
-            );
-        check.finish()?;
-        let mut params = rt::Params::new();
-        params.push("shop_id", client.shop_id.as_ref());
-        params.push_secret("shop_secret", client.shop_secret.as_ref());
-        params.push("did", self.did.as_ref());
-        params.push("seance", self.seance.as_ref());
-        params.push("sid", self.seance.as_ref());
-        params.push("segment", self.segment.as_ref());
-        params.push("referer", self.referer.as_ref());
-        params.push("email", self.email.as_ref());
-        params.push("first_name", self.first_name.as_ref());
-        params.push("gender", self.gender.as_ref());
-        params.push("id", self.id.as_ref());
-        params.push("last_name", self.last_name.as_ref());
-        params.push("phone", self.phone.as_ref());
-        params.push("age", self.age.as_ref());
-        params.push("auto", self.auto.as_ref());
-        params.push("birthday", self.birthday.as_ref());
-        params.push("bought_something", self.bought_something.as_ref());
-        params.push("fb_id", self.fb_id.as_ref());
-        params.push("kids", self.kids.as_ref());
-        params.push("location", self.location.as_ref());
-        params.push("loyalty_bonuses", self.loyalty_bonuses.as_ref());
-        params
-            .push(
+        call.additional(
+            "custom_properties",
+            &self.custom_properties,
+            &[
+                "shop_id",
+                "shop_secret",
+                "did",
+                "seance",
+                "sid",
+                "segment",
+                "referer",
+                "email",
+                "first_name",
+                "gender",
+                "id",
+                "last_name",
+                "phone",
+                "age",
+                "auto",
+                "birthday",
+                "bought_something",
+                "fb_id",
+                "kids",
+                "location",
+                "loyalty_bonuses",
                 "loyalty_bonuses_to_next_level",
-                self.loyalty_bonuses_to_next_level.as_ref(),
-            );
-        params.push("loyalty_card_location", self.loyalty_card_location.as_ref());
-        params.push("loyalty_id", self.loyalty_id.as_ref());
-        params.push("loyalty_status", self.loyalty_status.as_ref());
-        params.push("telegram_id", self.telegram_id.as_ref());
-        params.push("vk_id", self.vk_id.as_ref());
-        params.push_additional(&self.custom_properties);
-        self.client.__core().execute(&Self::ENDPOINT, params).await
+                "loyalty_card_location",
+                "loyalty_id",
+                "loyalty_status",
+                "telegram_id",
+                "vk_id",
+            ],
+        );
+        self.client.__core().execute(call).await
     }
 }
 impl Client {
@@ -4054,107 +3648,48 @@ impl GetProfileRequest {
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
     pub async fn send(self) -> Result<Profile, ::personaclick::Error> {
         let client = self.client.__core().params();
-        let mut check = rt::Check::new(Self::ENDPOINT.id);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("shop_id"),
-            &client.shop_id,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
+        call.secret("shop_secret", &client.shop_secret, &rt::Rule::NONE);
+        call.param("did", &self.did, &rt::Rule::NONE);
+        call.param("seance", &self.seance, &rt::Rule::NONE);
+        call.alias("sid", &self.seance);
+        call.param("segment", &self.segment, &rt::Rule::NONE);
+        call.param("referer", &self.referer, &rt::Rule::NONE);
+        call.param("email", &self.email, &rt::Rule::NONE);
+        call.param("phone", &self.phone, &rt::Rule::NONE);
+        call.param("loyalty_id", &self.loyalty_id, &rt::Rule::NONE);
+        call.rule(
+            rt::RuleKind::AnyOf,
+            &[
+                ("shop_secret", client.shop_secret.is_some()),
+                ("did", self.did.is_some()),
+            ],
+            &[],
+            "shop_secret is \"required if did isn't used\" and did is \"required if shop_secret isn't used\": a server authenticates with the store secret, a device with its device ID.",
         );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("shop_secret"),
-            &client.shop_secret,
-            &rt::Rule::NONE,
+        call.rule(
+            rt::RuleKind::AnyOf,
+            &[
+                ("did", self.did.is_some()),
+                ("email", self.email.is_some()),
+                ("phone", self.phone.is_some()),
+                ("loyalty_id", self.loyalty_id.is_some()),
+            ],
+            &[],
+            "The profile to read: the device's (did), or the one found by email, phone or loyalty_id (\"Any of the parameters below can be used to obtain profile properties\").",
         );
-        rt::check(&mut check, &rt::Path::Root.field("did"), &self.did, &rt::Rule::NONE);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("seance"),
-            &self.seance,
-            &rt::Rule::NONE,
+        call.rule(
+            rt::RuleKind::AllOf,
+            &[("shop_secret", client.shop_secret.is_some())],
+            &[
+                ("email", self.email.is_some()),
+                ("phone", self.phone.is_some()),
+                ("loyalty_id", self.loyalty_id.is_some()),
+            ],
+            "email, phone and loyalty_id can only be used in conjunction with the \"shop_secret\" parameter. When using the \"did\" parameter, they are ignored.",
         );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("segment"),
-            &self.segment,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("referer"),
-            &self.referer,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("email"),
-            &self.email,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("phone"),
-            &self.phone,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("loyalty_id"),
-            &self.loyalty_id,
-            &rt::Rule::NONE,
-        );
-        check
-            .rule(
-                rt::RuleKind::AnyOf,
-                &[
-                    ("shop_secret", client.shop_secret.is_some()),
-                    ("did", self.did.is_some()),
-                ],
-                &[],
-                "shop_secret is \"required if did isn't used\" and did is \"required if shop_secret isn't used\": a server authenticates with the store secret, a device with its device ID.",
-            );
-        check
-            .rule(
-                rt::RuleKind::AnyOf,
-                &[
-                    ("did", self.did.is_some()),
-                    ("email", self.email.is_some()),
-                    ("phone", self.phone.is_some()),
-                    ("loyalty_id", self.loyalty_id.is_some()),
-                ],
-                &[],
-                "The profile to read: the device's (did), or the one found by email, phone or loyalty_id (\"Any of the parameters below can be used to obtain profile properties\").",
-            );
-        check
-            .rule(
-                rt::RuleKind::AllOf,
-                &[("shop_secret", client.shop_secret.is_some())],
-                &[
-                    ("email", self.email.is_some()),
-                    ("phone", self.phone.is_some()),
-                    ("loyalty_id", self.loyalty_id.is_some()),
-                ],
-                "email, phone and loyalty_id can only be used in conjunction with the \"shop_secret\" parameter. When using the \"did\" parameter, they are ignored.",
-            );
-        check.finish()?;
-        let mut params = rt::Params::new();
-        params.push("shop_id", client.shop_id.as_ref());
-        params.push_secret("shop_secret", client.shop_secret.as_ref());
-        params.push("did", self.did.as_ref());
-        params.push("seance", self.seance.as_ref());
-        params.push("sid", self.seance.as_ref());
-        params.push("segment", self.segment.as_ref());
-        params.push("referer", self.referer.as_ref());
-        params.push("email", self.email.as_ref());
-        params.push("phone", self.phone.as_ref());
-        params.push("loyalty_id", self.loyalty_id.as_ref());
-        self.client.__core().execute(&Self::ENDPOINT, params).await
+        self.client.__core().execute(call).await
     }
 }
 impl Client {

@@ -136,6 +136,12 @@ impl Rule {
         max: None,
         max_length: None,
     };
+
+    /// Present, and nothing more.
+    pub const REQUIRED: Rule = Rule {
+        required: true,
+        ..Rule::NONE
+    };
 }
 
 /// How many of a rule's parameters must be set.
@@ -234,6 +240,11 @@ impl Check {
             }
             value.check_value(&here, &Rule::NONE, self);
         }
+    }
+
+    /// Whether a problem was found.
+    pub fn has_problems(&self) -> bool {
+        !self.problems.is_empty()
     }
 
     /// The request's error, if any problem was found.

@@ -61,8 +61,11 @@ pub struct Core<P> {
 pub(crate) struct Inner<P> {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
+    /// `base_url`, parsed once: each call only sets its path and query on a copy.
+    pub(crate) base: reqwest::Url,
     pub(crate) params: P,
     pub(crate) timeout: Duration,
+    pub(crate) attempt_timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) budget: Budget,
     pub(crate) jitter: Jitter,
@@ -179,14 +182,17 @@ impl<P: Api> CoreBuilder<P> {
         let mut check = Check::new("Client::build");
         self.params.check(&mut check);
         let base = self.base_url.as_deref().unwrap_or(P::BASE_URL);
-        let base_url = match checked_base_url(base) {
-            Ok(url) => url,
+        let base = match checked_base_url(base) {
+            Ok(url) => Some(url),
             Err(problem) => {
                 check.problem(&Path::Root.field("base_url"), problem);
-                String::new()
+                None
             }
         };
-        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
+        if self.timeout.is_zero()
+            || self.attempt_timeout.is_zero()
+            || self.connect_timeout.is_zero()
+        {
             check.problem(
                 &crate::check::Path::Root.field("timeout"),
                 "must be longer than zero",
@@ -195,6 +201,13 @@ impl<P: Api> CoreBuilder<P> {
         if let Some(invalid) = check.into_invalid() {
             return Err(Error::InvalidConfig(invalid));
         }
+        // `base` is `None` only when its problem was recorded above.
+        let Some(base) = base else {
+            return Err(Error::InvalidConfig(Invalid {
+                context: "Client::build",
+                problems: vec!["`base_url` is not a valid URL".into()],
+            }));
+        };
         let user_agent = self.user_agent.unwrap_or_else(|| {
             concat!(env!("CARGO_PKG_NAME"), "-rust/", env!("CARGO_PKG_VERSION")).to_string()
         });
@@ -203,7 +216,6 @@ impl<P: Api> CoreBuilder<P> {
             .redirect(reqwest::redirect::Policy::none())
             // Never send a Referer: on GET it would carry the secret in the URL's query.
             .referer(false)
-            .timeout(self.attempt_timeout)
             .connect_timeout(self.connect_timeout)
             .user_agent(user_agent)
             .build()
@@ -219,9 +231,11 @@ impl<P: Api> CoreBuilder<P> {
         Ok(Core {
             inner: Arc::new(Inner {
                 http,
-                base_url,
+                base_url: base.as_str().trim_end_matches('/').to_string(),
+                base,
                 params: self.params,
                 timeout: self.timeout,
+                attempt_timeout: self.attempt_timeout,
                 retry: self.retry,
                 budget: Budget::new(RETRY_BUDGET),
                 jitter: Jitter::new(),
@@ -233,7 +247,7 @@ impl<P: Api> CoreBuilder<P> {
 
 /// An absolute `https://` URL (or `http://` to a loopback address, for local servers and
 /// tests), without a trailing slash, query or fragment.
-fn checked_base_url(raw: &str) -> Result<String, String> {
+fn checked_base_url(raw: &str) -> Result<reqwest::Url, String> {
     let url = reqwest::Url::parse(raw).map_err(|e| format!("is not a valid URL: {e}"))?;
     if url.query().is_some()
         || url.fragment().is_some()
@@ -254,7 +268,7 @@ fn checked_base_url(raw: &str) -> Result<String, String> {
         "http" => return Err("must use https:// (plain http:// is only allowed to a loopback address): the requests carry the shop secret".into()),
         other => return Err(format!("has the unsupported scheme \"{other}\"")),
     }
-    Ok(url.as_str().trim_end_matches('/').to_string())
+    Ok(url)
 }
 
 /// Declares `Client` and `ClientBuilder` for a generated API whose client parameters are

@@ -38,9 +38,11 @@
 // Lets the generated code name this crate the way it would from outside.
 extern crate self as personaclick;
 
+mod call;
 mod check;
 mod client;
 mod dates;
+mod envelope;
 mod error;
 #[cfg(feature = "fake")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
@@ -69,6 +71,7 @@ pub use generated::*;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::__client as client;
+    pub use crate::call::Call;
     pub use crate::check::{check, Check, Checkable, Format, Path, Rule, RuleKind};
     pub use crate::client::{Api, Core, CoreBuilder, Endpoint, ErrorShape, Method};
     pub use crate::dates::{Date, DateTime, Timestamp};
@@ -76,7 +79,7 @@ pub mod __private {
     #[cfg(feature = "blocking")]
     pub use crate::run_blocking::{Blocking, BlockingIter};
     pub use crate::wire::{
-        deserialize_enum, lenient, Json, Key, Keys, Params, Redacted, Secret, UnknownValue,
+        deserialize_enum, lenient, Json, Key, Keys, Redacted, Secret, UnknownValue,
     };
     pub use jiff;
     pub use serde;

@@ -8,10 +8,12 @@ use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use tracing::Instrument;
 
+use crate::call::Call;
 use crate::client::{Api, Core, Endpoint, ErrorShape, Method};
-use crate::error::{ApiError, DecodeError, Error, Invalid, TransportError, TransportKind};
+use crate::envelope;
+use crate::error::{ApiError, DecodeError, Error, TransportError, TransportKind};
 use crate::retry::{parse_retry_after, RETRYABLE_STATUSES};
-use crate::wire::{Json, Params, Secret};
+use crate::wire::Secret;
 
 /// A response, read whole (within the size limit).
 struct Answer {
@@ -47,30 +49,19 @@ impl Failure {
 }
 
 impl<P: Api> Core<P> {
-    /// Sends a checked request, retrying what is safe to retry, and decodes the response.
-    pub async fn execute<T: DeserializeOwned>(
-        &self,
-        endpoint: &'static Endpoint,
-        params: Params,
-    ) -> Result<T, Error> {
-        if let Some(problem) = params.failure() {
-            return Err(Error::InvalidRequest(Invalid {
-                context: endpoint.id,
-                problems: vec![problem.to_string()],
-            }));
+    /// Checks and sends a call, retrying what is safe to retry, and decodes the response.
+    pub async fn execute<T: DeserializeOwned>(&self, call: Call) -> Result<T, Error> {
+        let (endpoint, prepared) = call.finish()?;
+        // The base URL was parsed when the client was built: only the path and query are set.
+        let mut url = self.inner.base.clone();
+        let prefix = url.path().trim_end_matches('/');
+        if prefix.is_empty() {
+            url.set_path(endpoint.path);
+        } else {
+            let path = format!("{prefix}{}", endpoint.path);
+            url.set_path(&path);
         }
-        let mut url = format!("{}{}", self.inner.base_url, endpoint.path);
-        let body = match endpoint.method {
-            Method::Get => {
-                let query = params.query();
-                if !query.is_empty() {
-                    url.push('?');
-                    url.push_str(&query);
-                }
-                None
-            }
-            Method::Post => Some(bytes::Bytes::from(params.json())),
-        };
+        url.set_query((!prepared.query.is_empty()).then_some(prepared.query.as_str()));
         // The path template, never the URL: the URL's query carries the secret and personal data.
         let span = tracing::debug_span!(
             "personaclick",
@@ -82,17 +73,13 @@ impl<P: Api> Core<P> {
         );
         let started = Instant::now();
         let attempts = AtomicU32::new(0);
+        // One timer per attempt, no more: each attempt's timeout ends at the call's deadline
+        // at the latest, and no retry starts past it.
         let deadline = started + self.inner.timeout;
-        let outcome = tokio::time::timeout_at(
-            deadline,
-            self.attempts(endpoint, &url, body, deadline, &attempts),
-        )
-        .instrument(span.clone())
-        .await
-        .unwrap_or(Err(Failure {
-            kind: TransportKind::Timeout,
-            source: None,
-        }));
+        let outcome = self
+            .attempts(endpoint, &url, prepared.body, deadline, &attempts)
+            .instrument(span.clone())
+            .await;
         span.record("attempts", attempts.load(Ordering::Relaxed));
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         let answer = outcome.map_err(|f| {
@@ -117,7 +104,7 @@ impl<P: Api> Core<P> {
             answer.content_type,
             &answer.body,
             &P::ERRORS,
-            params.secrets(),
+            &prepared.secrets,
         );
         if result.is_ok() {
             self.inner.budget.deposit();
@@ -130,7 +117,7 @@ impl<P: Api> Core<P> {
     async fn attempts(
         &self,
         endpoint: &'static Endpoint,
-        url: &str,
+        url: &reqwest::Url,
         body: Option<bytes::Bytes>,
         deadline: Instant,
         attempts: &AtomicU32,
@@ -138,7 +125,7 @@ impl<P: Api> Core<P> {
         let policy = &self.inner.retry;
         loop {
             let n = attempts.fetch_add(1, Ordering::Relaxed) + 1;
-            let outcome = self.attempt(endpoint, url, body.clone()).await;
+            let outcome = self.attempt(endpoint, url, body.clone(), deadline).await;
             let (retry, retry_after) = match &outcome {
                 Ok(a) if RETRYABLE_STATUSES.contains(&a.status) => {
                     (endpoint.idempotent, a.retry_after)
@@ -174,20 +161,29 @@ impl<P: Api> Core<P> {
     async fn attempt(
         &self,
         endpoint: &Endpoint,
-        url: &str,
+        url: &reqwest::Url,
         body: Option<bytes::Bytes>,
+        deadline: Instant,
     ) -> Result<Answer, Failure> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(Failure {
+                kind: TransportKind::Timeout,
+                source: None,
+            });
+        }
         let http = &self.inner.http;
         let request = match (endpoint.method, body) {
             (Method::Post, Some(body)) => http
-                .post(url)
+                .post(url.clone())
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(body),
-            (Method::Post, None) => http.post(url),
-            (Method::Get, _) => http.get(url),
+            (Method::Post, None) => http.post(url.clone()),
+            (Method::Get, _) => http.get(url.clone()),
         };
         let mut response = request
             .header(reqwest::header::ACCEPT, "application/json")
+            .timeout(self.inner.attempt_timeout.min(left))
             .send()
             .await
             .map_err(|e| Failure::from_reqwest(e, false))?;
@@ -238,83 +234,41 @@ pub(crate) fn decode<T: DeserializeOwned>(
     shape: &ErrorShape,
     secrets: &[Secret],
 ) -> Result<T, Error> {
-    let envelope = error_envelope(body, shape, !(200..300).contains(&status));
-    if let Some(message) = envelope {
-        return Err(Error::Api(ApiError {
+    let api_error = |message: Option<String>| {
+        Error::Api(ApiError {
             operation,
             status,
             message: message.map(|m| scrub(&m, secrets)),
-        }));
+        })
+    };
+    if !(200..300).contains(&status) {
+        return Err(api_error(
+            envelope::error_envelope(body, shape, true).flatten(),
+        ));
     }
-    serde_json::from_slice(body).map_err(|e| {
-        Error::Decode(DecodeError {
-            operation,
-            status,
-            content_type,
-            message: scrub(&describe::<T>(&e, body), secrets),
+    // A success status: the body is an error only if its top-level status says so, which the
+    // typed decode notes as it goes; bodies it did not read as an object are asked again.
+    let (result, noted) = envelope::decode_noting::<T>(body, shape);
+    let says_error = match noted {
+        envelope::Status::Seen { error } => error,
+        envelope::Status::Unseen => envelope::says_error(body, shape),
+    };
+    if says_error {
+        if let Some(message) = envelope::error_envelope(body, shape, false) {
+            return Err(api_error(message));
+        }
+    }
+    // On this rare path only, decoding again with serde_json alone gives its error's position.
+    result.or_else(|_| {
+        serde_json::from_slice::<T>(body).map_err(|e| {
+            Error::Decode(DecodeError {
+                operation,
+                status,
+                content_type,
+                message: scrub(&describe::<T>(&e, body), secrets),
+            })
         })
     })
-}
-
-/// `Some(message)` when the response is an error: always for an error status (the message is
-/// read from the body if it is JSON), and for a success status whose body says so.
-fn error_envelope(body: &[u8], shape: &ErrorShape, error_status: bool) -> Option<Option<String>> {
-    let looks_like_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    // A success status is an error only if the top-level status says so: read that one field,
-    // skipping everything else without building it (no `Value` of a large body).
-    let says_error = looks_like_object
-        && top_level_str(body, shape.status_field).as_deref() == Some(shape.error_value);
-    if !error_status && !says_error {
-        return None;
-    }
-    let json: Option<Json> = looks_like_object
-        .then(|| serde_json::from_slice(body).ok())
-        .flatten();
-    let is_error = json
-        .as_ref()
-        .and_then(|j| j.get(shape.status_field))
-        .and_then(Json::as_str)
-        == Some(shape.error_value);
-    if !error_status && !is_error {
-        return None;
-    }
-    let message = json.as_ref().and_then(|j| {
-        shape.message_fields.iter().find_map(|path| {
-            path.split('.')
-                .try_fold(j, |v, key| v.get(key))
-                .and_then(Json::as_str)
-                .map(str::to_string)
-        })
-    });
-    Some(message)
-}
-
-/// The top-level `field` of a JSON object body, if it is a string. Every other value is skipped
-/// (`IgnoredAny`): nothing is allocated for them.
-fn top_level_str(body: &[u8], field: &str) -> Option<String> {
-    use serde::de::{IgnoredAny, MapAccess, Visitor};
-    struct Find<'f>(&'f str);
-    impl<'de> Visitor<'de> for Find<'_> {
-        type Value = Option<String>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a JSON object")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut found = None;
-            while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                if found.is_none() && key.as_str() == self.0 {
-                    found = Some(map.next_value::<Json>()?);
-                } else {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-            Ok(found.and_then(|v| v.as_str().map(str::to_string)))
-        }
-    }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    serde::Deserializer::deserialize_map(&mut de, Find(field))
-        .ok()
-        .flatten()
 }
 
 /// What went wrong decoding: where (JSON path, line, column) and a masked look at the body
@@ -466,6 +420,7 @@ fn scrub(text: &str, secrets: &[Secret]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::Json;
 
     const SHAPE: ErrorShape = ErrorShape {
         status_field: "status",

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, Deserializer, Visitor};
-use serde::Serialize;
 
 /// Any JSON value.
 pub type Json = serde_json::Value;
@@ -130,164 +129,6 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
             }
         }
         d.deserialize_str(KeyVisitor)
-    }
-}
-
-/// Parameters of one request, in order, as JSON values.
-#[derive(Default)]
-pub struct Params {
-    entries: Vec<(Cow<'static, str>, Json)>,
-    secrets: Vec<Secret>,
-    failure: Option<String>,
-}
-
-impl Params {
-    /// No parameters yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Adds a parameter if it is set.
-    pub fn push<T: Serialize + ?Sized>(&mut self, name: &'static str, value: Option<&T>) {
-        if let Some(v) = value {
-            match serde_json::to_value(v) {
-                Ok(json) => self
-                    .entries
-                    .push((Cow::Borrowed(name), whole_numbers(json))),
-                Err(e) => self.fail(name, &e),
-            }
-        }
-    }
-
-    /// Adds a secret parameter if it is set; its value is scrubbed from error messages.
-    pub fn push_secret(&mut self, name: &'static str, value: Option<&Secret>) {
-        if let Some(s) = value {
-            self.entries
-                .push((Cow::Borrowed(name), Json::String(s.expose().to_string())));
-            self.secrets.push(s.clone());
-        }
-    }
-
-    /// Adds a list as one comma-joined value (`type=bulk,chain`).
-    pub fn push_comma<T: Serialize>(&mut self, name: &'static str, values: Option<&[T]>) {
-        let Some(values) = values else { return };
-        let mut joined = String::new();
-        for (i, v) in values.iter().enumerate() {
-            match serde_json::to_value(v) {
-                Ok(json) => {
-                    if i > 0 {
-                        joined.push(',');
-                    }
-                    joined.push_str(&scalar_text(&json));
-                }
-                Err(e) => return self.fail(name, &e),
-            }
-        }
-        self.entries
-            .push((Cow::Borrowed(name), Json::String(joined)));
-    }
-
-    /// Adds free-form entries (custom properties) as parameters of their own.
-    pub fn push_additional<T: Serialize>(&mut self, map: &BTreeMap<String, T>) {
-        for (name, value) in map {
-            match serde_json::to_value(value) {
-                Ok(json) => self
-                    .entries
-                    .push((Cow::Owned(name.clone()), whole_numbers(json))),
-                Err(e) => self.fail(name, &e),
-            }
-        }
-    }
-
-    fn fail(&mut self, name: &str, e: &serde_json::Error) {
-        self.failure
-            .get_or_insert_with(|| format!("`{name}` cannot be written as JSON: {e}"));
-    }
-
-    /// A problem met while adding parameters.
-    pub(crate) fn failure(&self) -> Option<&str> {
-        self.failure.as_deref()
-    }
-
-    /// The secrets sent, to scrub from anything shown.
-    pub(crate) fn secrets(&self) -> &[Secret] {
-        &self.secrets
-    }
-
-    /// The parameters as a query string: `a=1&b=x,y`.
-    pub(crate) fn query(&self) -> String {
-        let mut out = String::new();
-        for (name, value) in &self.entries {
-            if !out.is_empty() {
-                out.push('&');
-            }
-            encode_into(&mut out, name);
-            out.push('=');
-            encode_into(&mut out, &scalar_text(value));
-        }
-        out
-    }
-
-    /// The parameters as a JSON object body.
-    pub(crate) fn json(&self) -> Vec<u8> {
-        // Written straight from the entries: no map of cloned keys and values first. Names are
-        // unique (custom properties cannot reuse a parameter's name), so no key repeats.
-        struct Entries<'a>(&'a [(Cow<'static, str>, Json)]);
-        impl Serialize for Entries<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_map(self.0.iter().map(|(k, v)| (k.as_ref(), v)))
-            }
-        }
-        // JSON values always serialize.
-        serde_json::to_vec(&Entries(&self.entries)).unwrap_or_default()
-    }
-}
-
-/// Writes whole `f64` values as integers (`1123`, not `1123.0`), as PersonaClick's examples do:
-/// the value is the same, but a server may tell the two apart.
-fn whole_numbers(json: Json) -> Json {
-    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: every whole f64 below is exact in i64
-    match json {
-        Json::Number(n) => match n.as_f64() {
-            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < EXACT => Json::from(f as i64),
-            _ => Json::Number(n),
-        },
-        Json::Array(items) => Json::Array(items.into_iter().map(whole_numbers).collect()),
-        Json::Object(map) => Json::Object(
-            map.into_iter()
-                .map(|(k, v)| (k, whole_numbers(v)))
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
-/// A JSON scalar as query text (strings without quotes).
-fn scalar_text(v: &Json) -> Cow<'_, str> {
-    match v {
-        Json::String(s) => Cow::Borrowed(s),
-        other => Cow::Owned(other.to_string()),
-    }
-}
-
-/// Percent-encodes a query component, keeping the characters that need no escaping in a
-/// query value (so `email=john.doe@examplemail.com&type=bulk,chain` reads as written).
-fn encode_into(out: &mut String, s: &str) {
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z'
-            | b'a'..=b'z'
-            | b'0'..=b'9'
-            | b'-'
-            | b'.'
-            | b'_'
-            | b'~'
-            | b','
-            | b'@'
-            | b':'
-            | b'/' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
     }
 }
 
@@ -458,21 +299,6 @@ pub mod lenient {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn query_keeps_readable_characters_and_escapes_the_rest() {
-        let mut p = Params::new();
-        p.push("email", Some("john.doe@examplemail.com"));
-        p.push_comma("type", Some(&["bulk", "trigger"][..]));
-        p.push("q", Some("a&b=c d+é"));
-        p.push("limit", Some(&20));
-        p.push("bonuses", Some(&1123.0));
-        p.push("rate", Some(&7.62));
-        assert_eq!(
-            p.query(),
-            "email=john.doe@examplemail.com&type=bulk,trigger&q=a%26b%3Dc%20d%2B%C3%A9&limit=20&bonuses=1123&rate=7.62"
-        );
-    }
 
     #[test]
     fn secrets_are_never_shown() {

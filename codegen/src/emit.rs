@@ -117,21 +117,26 @@ fn rule(f: &FieldModel) -> TokenStream {
     if !f.has_rules() {
         return quote!(rt::Rule::NONE);
     }
-    let required = f.required;
-    let opt_f64 = |v: Option<f64>| match v {
-        Some(v) => quote!(Some(#v)),
-        None => quote!(None),
-    };
-    let (min, max) = (opt_f64(f.min), opt_f64(f.max));
-    let max_length = match f.max_length {
-        Some(n) => {
-            let n = Literal::usize_unsuffixed(n as usize);
-            quote!(Some(#n))
+    // Only what differs from no rule at all. A format needs no rule: a formatted string is a
+    // typed date, which checks itself.
+    let mut set = Vec::new();
+    if f.required {
+        if f.min.is_none() && f.max.is_none() && f.max_length.is_none() {
+            return quote!(rt::Rule::REQUIRED);
         }
-        None => quote!(None),
-    };
-    // A format needs no rule: a formatted string is a typed date, which checks itself.
-    quote!(rt::Rule { required: #required, min: #min, max: #max, max_length: #max_length })
+        set.push(quote!(required: true));
+    }
+    if let Some(v) = f.min {
+        set.push(quote!(min: Some(#v)));
+    }
+    if let Some(v) = f.max {
+        set.push(quote!(max: Some(#v)));
+    }
+    if let Some(n) = f.max_length {
+        let n = Literal::usize_unsuffixed(n as usize);
+        set.push(quote!(max_length: Some(#n)));
+    }
+    quote!(rt::Rule { #(#set,)* ..rt::Rule::NONE })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -749,20 +754,40 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
     };
     let uses_client = e.params.iter().any(|p| p.client);
     let client_binding = uses_client.then(|| quote!(let client = self.client.__core().params();));
-    let checks = e.params.iter().filter(|p| p.constant.is_none()).map(|p| {
+    // Each parameter in the schema's order: checked against its rule and written, in one step.
+    let params = e.params.iter().map(|p| {
         let value = access(p);
         let wire = &p.wire;
-        let rule = rule(p);
-        quote!(rt::check(&mut check, &rt::Path::Root.field(#wire), &#value, &#rule);)
-    });
-    let acks = own
-        .iter()
-        .filter(|p| p.constant.is_some() && p.required)
-        .map(|p| {
-            let n = ident(&p.rust);
-            let wire = &p.wire;
-            quote!(check.acknowledged(#wire, self.#n);)
+        let first = match &p.constant {
+            Some(c) => {
+                let c = match c {
+                    ConstValue::Bool(b) => quote!(#b),
+                    ConstValue::Integer(i) => quote!(#i),
+                    ConstValue::String(s) => quote!(#s),
+                };
+                if p.required && !p.client {
+                    quote!(call.acknowledged(#wire, #value, &#c);)
+                } else {
+                    quote!(call.constant(#wire, &#c);)
+                }
+            }
+            None => {
+                let rule = rule(p);
+                if p.client && p.sensitive {
+                    quote!(call.secret(#wire, &#value, &#rule);)
+                } else if p.comma {
+                    quote!(call.comma(#wire, &#value, &#rule);)
+                } else {
+                    quote!(call.param(#wire, &#value, &#rule);)
+                }
+            }
+        };
+        let aliases = p.aliases.iter().map(move |alias| {
+            let value = access(p);
+            quote!(call.alias(#alias, &#value);)
         });
+        quote!(#first #(#aliases)*)
+    });
     let is_set = |wire: &String| {
         let p = e.params.iter().find(|p| &p.wire == wire);
         match p {
@@ -785,40 +810,16 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
         let names = r.names.iter().map(is_set);
         let when = r.when.iter().map(is_set);
         let why = paragraphs(&r.description).replace("\n\n", " ");
-        quote!(check.rule(#kind, &[#(#names),*], &[#(#when),*], #why);)
+        quote!(call.rule(#kind, &[#(#names),*], &[#(#when),*], #why);)
     });
-    let extra_check = e.additional.as_ref().map(|a| {
+    let extra = e.additional.as_ref().map(|a| {
         let n = ident(&a.name);
         let label = &a.name;
         let reserved = e
             .params
             .iter()
             .flat_map(|p| std::iter::once(&p.wire).chain(&p.aliases));
-        quote!(check.additional(&rt::Path::Root.field(#label), &self.#n, &[#(#reserved),*]);)
-    });
-    let pushes = e.params.iter().flat_map(|p| {
-        std::iter::once(&p.wire).chain(&p.aliases).map(move |wire| {
-            let value = access(p);
-            match &p.constant {
-                Some(c) => {
-                    let c = match c {
-                        ConstValue::Bool(b) => quote!(#b),
-                        ConstValue::Integer(i) => quote!(#i),
-                        ConstValue::String(s) => quote!(#s),
-                    };
-                    quote!(params.push(#wire, Some(&#c));)
-                }
-                None if p.client && p.sensitive => {
-                    quote!(params.push_secret(#wire, #value.as_ref());)
-                }
-                None if p.comma => quote!(params.push_comma(#wire, #value.as_deref());),
-                None => quote!(params.push(#wire, #value.as_ref());),
-            }
-        })
-    });
-    let extra_push = e.additional.as_ref().map(|a| {
-        let n = ident(&a.name);
-        quote!(params.push_additional(&self.#n);)
+        quote!(call.additional(#label, &self.#n, &[#(#reserved),*]);)
     });
     let debug_params: Vec<FieldModel> = settable.iter().map(|p| (*p).clone()).collect();
     let debug = debug_fields(&debug_params, |f| {
@@ -884,16 +885,11 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
             #[doc = #send_doc]
             pub async fn send(self) -> Result<#response, ::personaclick::Error> {
                 #client_binding
-                let mut check = rt::Check::new(Self::ENDPOINT.id);
-                #(#checks)*
-                #(#acks)*
+                let mut call = rt::Call::new(&Self::ENDPOINT);
+                #(#params)*
                 #(#rules)*
-                #extra_check
-                check.finish()?;
-                let mut params = rt::Params::new();
-                #(#pushes)*
-                #extra_push
-                self.client.__core().execute(&Self::ENDPOINT, params).await
+                #extra
+                self.client.__core().execute(call).await
             }
         }
     }

@@ -275,29 +275,10 @@ impl SendColourRequest {
 
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
     pub async fn send(self) -> Result<Palette, ::personaclick::Error> {
-        let mut check = rt::Check::new(Self::ENDPOINT.id);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("colour"),
-            &self.colour,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("shade"),
-            &self.shade,
-            &rt::Rule::NONE,
-        );
-        check.finish()?;
-        let mut params = rt::Params::new();
-        params.push("colour", self.colour.as_ref());
-        params.push("shade", self.shade.as_ref());
-        self.client.__core().execute(&Self::ENDPOINT, params).await
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("colour", &self.colour, &rt::Rule::REQUIRED);
+        call.param("shade", &self.shade, &rt::Rule::NONE);
+        self.client.__core().execute(call).await
     }
 }
 impl Client {

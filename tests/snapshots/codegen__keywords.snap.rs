@@ -208,31 +208,11 @@ impl MatchRequest {
 
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
     pub async fn send(self) -> Result<Sizes, ::personaclick::Error> {
-        let mut check = rt::Check::new(Self::ENDPOINT.id);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("type"),
-            &self.r#type,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("async"),
-            &self.r#async,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("loop"),
-            &self.looping,
-            &rt::Rule::NONE,
-        );
-        check.finish()?;
-        let mut params = rt::Params::new();
-        params.push("type", self.r#type.as_ref());
-        params.push("async", self.r#async.as_ref());
-        params.push("loop", self.looping.as_ref());
-        self.client.__core().execute(&Self::ENDPOINT, params).await
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("type", &self.r#type, &rt::Rule::NONE);
+        call.param("async", &self.r#async, &rt::Rule::NONE);
+        call.param("loop", &self.looping, &rt::Rule::NONE);
+        self.client.__core().execute(call).await
     }
 }
 impl Client {

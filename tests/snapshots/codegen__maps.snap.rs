@@ -303,33 +303,12 @@ impl SaveRequest {
 
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
     pub async fn send(self) -> Result<Record, ::personaclick::Error> {
-        let mut check = rt::Check::new(Self::ENDPOINT.id);
-        rt::check(&mut check, &rt::Path::Root.field("id"), &self.id, &rt::Rule::NONE);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("label"),
-            &self.label,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("extra_name"),
-            &self.nickname,
-            &rt::Rule::NONE,
-        );
-        check
-            .additional(
-                &rt::Path::Root.field("properties"),
-                &self.properties,
-                &["id", "label", "extra_name"],
-            );
-        check.finish()?;
-        let mut params = rt::Params::new();
-        params.push("id", self.id.as_ref());
-        params.push("label", self.label.as_ref());
-        params.push("extra_name", self.nickname.as_ref());
-        params.push_additional(&self.properties);
-        self.client.__core().execute(&Self::ENDPOINT, params).await
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("id", &self.id, &rt::Rule::NONE);
+        call.param("label", &self.label, &rt::Rule::NONE);
+        call.param("extra_name", &self.nickname, &rt::Rule::NONE);
+        call.additional("properties", &self.properties, &["id", "label", "extra_name"]);
+        self.client.__core().execute(call).await
     }
 }
 impl Client {

@@ -102,26 +102,14 @@ impl Cell {
 }
 impl rt::Checkable for Cell {
     fn check_value(&self, at: &rt::Path<'_>, _: &rt::Rule, check: &mut rt::Check) {
-        rt::check(
-            check,
-            &at.field("day"),
-            &self.day,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
-        );
+        rt::check(check, &at.field("day"), &self.day, &rt::Rule::REQUIRED);
         rt::check(
             check,
             &at.field("weight"),
             &self.weight,
             &rt::Rule {
-                required: false,
                 min: Some(0f64),
-                max: None,
-                max_length: None,
+                ..rt::Rule::NONE
             },
         );
         let _ = (at, check);
@@ -206,10 +194,8 @@ impl rt::Checkable for Node {
             &at.field("name"),
             &self.name,
             &rt::Rule {
-                required: false,
-                min: None,
-                max: None,
                 max_length: Some(8),
+                ..rt::Rule::NONE
             },
         );
         rt::check(check, &at.field("children"), &self.children, &rt::Rule::NONE);
@@ -355,31 +341,11 @@ impl PutTreeRequest {
 
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
     pub async fn send(self) -> Result<Vec<Node>, ::personaclick::Error> {
-        let mut check = rt::Check::new(Self::ENDPOINT.id);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("grid"),
-            &self.grid,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("tags"),
-            &self.tags,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("root"),
-            &self.root,
-            &rt::Rule::NONE,
-        );
-        check.finish()?;
-        let mut params = rt::Params::new();
-        params.push("grid", self.grid.as_ref());
-        params.push("tags", self.tags.as_ref());
-        params.push("root", self.root.as_ref());
-        self.client.__core().execute(&Self::ENDPOINT, params).await
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("grid", &self.grid, &rt::Rule::NONE);
+        call.param("tags", &self.tags, &rt::Rule::NONE);
+        call.param("root", &self.root, &rt::Rule::NONE);
+        self.client.__core().execute(call).await
     }
 }
 impl Client {

@@ -22,17 +22,7 @@ impl rt::Api for ClientParams {
         message_fields: &["message"],
     };
     fn check(&self, check: &mut rt::Check) {
-        rt::check(
-            check,
-            &rt::Path::Root.field("key"),
-            &self.key,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
-        );
+        rt::check(check, &rt::Path::Root.field("key"), &self.key, &rt::Rule::REQUIRED);
         let _ = check;
     }
 }
@@ -210,101 +200,37 @@ impl SearchRequest {
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
     pub async fn send(self) -> Result<Vec<String>, ::personaclick::Error> {
         let client = self.client.__core().params();
-        let mut check = rt::Check::new(Self::ENDPOINT.id);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("key"),
-            &client.key,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("token"),
-            &client.token,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("device"),
-            &self.device,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("email"),
-            &self.email,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("since"),
-            &self.since,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("kinds"),
-            &self.kinds,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("limit"),
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("key", &client.key, &rt::Rule::REQUIRED);
+        call.secret("token", &client.token, &rt::Rule::NONE);
+        call.param("device", &self.device, &rt::Rule::NONE);
+        call.param("email", &self.email, &rt::Rule::NONE);
+        call.param("since", &self.since, &rt::Rule::REQUIRED);
+        call.comma("kinds", &self.kinds, &rt::Rule::REQUIRED);
+        call.param(
+            "limit",
             &self.limit,
             &rt::Rule {
-                required: false,
                 min: Some(1f64),
                 max: Some(50f64),
-                max_length: None,
+                ..rt::Rule::NONE
             },
         );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("session"),
-            &self.session,
-            &rt::Rule::NONE,
+        call.param("session", &self.session, &rt::Rule::NONE);
+        call.alias("sid", &self.session);
+        call.rule(
+            rt::RuleKind::AnyOf,
+            &[("token", client.token.is_some()), ("device", self.device.is_some())],
+            &[],
+            "a server uses the token, a device its ID",
         );
-        check
-            .rule(
-                rt::RuleKind::AnyOf,
-                &[("token", client.token.is_some()), ("device", self.device.is_some())],
-                &[],
-                "a server uses the token, a device its ID",
-            );
-        check
-            .rule(
-                rt::RuleKind::AllOf,
-                &[("token", client.token.is_some())],
-                &[("email", self.email.is_some())],
-                "an email works with the token only",
-            );
-        check.finish()?;
-        let mut params = rt::Params::new();
-        params.push("key", client.key.as_ref());
-        params.push_secret("token", client.token.as_ref());
-        params.push("device", self.device.as_ref());
-        params.push("email", self.email.as_ref());
-        params.push("since", self.since.as_ref());
-        params.push_comma("kinds", self.kinds.as_deref());
-        params.push("limit", self.limit.as_ref());
-        params.push("session", self.session.as_ref());
-        params.push("sid", self.session.as_ref());
-        self.client.__core().execute(&Self::ENDPOINT, params).await
+        call.rule(
+            rt::RuleKind::AllOf,
+            &[("token", client.token.is_some())],
+            &[("email", self.email.is_some())],
+            "an email works with the token only",
+        );
+        self.client.__core().execute(call).await
     }
 }
 impl Client {
@@ -371,46 +297,19 @@ impl EraseRequest {
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
     pub async fn send(self) -> Result<rt::Json, ::personaclick::Error> {
         let client = self.client.__core().params();
-        let mut check = rt::Check::new(Self::ENDPOINT.id);
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("key"),
-            &client.key,
-            &rt::Rule {
-                required: true,
-                min: None,
-                max: None,
-                max_length: None,
-            },
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("key", &client.key, &rt::Rule::REQUIRED);
+        call.secret("token", &client.token, &rt::Rule::NONE);
+        call.param("device", &self.device, &rt::Rule::NONE);
+        call.acknowledged("confirm", self.confirm, &true);
+        call.constant("source", &"api");
+        call.rule(
+            rt::RuleKind::AnyOf,
+            &[("token", client.token.is_some()), ("device", self.device.is_some())],
+            &[],
+            "a server uses the token, a device its ID",
         );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("token"),
-            &client.token,
-            &rt::Rule::NONE,
-        );
-        rt::check(
-            &mut check,
-            &rt::Path::Root.field("device"),
-            &self.device,
-            &rt::Rule::NONE,
-        );
-        check.acknowledged("confirm", self.confirm);
-        check
-            .rule(
-                rt::RuleKind::AnyOf,
-                &[("token", client.token.is_some()), ("device", self.device.is_some())],
-                &[],
-                "a server uses the token, a device its ID",
-            );
-        check.finish()?;
-        let mut params = rt::Params::new();
-        params.push("key", client.key.as_ref());
-        params.push_secret("token", client.token.as_ref());
-        params.push("device", self.device.as_ref());
-        params.push("confirm", Some(&true));
-        params.push("source", Some(&"api"));
-        self.client.__core().execute(&Self::ENDPOINT, params).await
+        self.client.__core().execute(call).await
     }
 }
 impl Client {
