@@ -77,6 +77,32 @@ fn generation_is_deterministic() {
     assert_eq!(generate_dir(&dir), generate_dir(&dir));
 }
 
+/// The build script compiles `generate_unformatted`'s output, reviewers read `generate`'s: they
+/// must be the same code, for the real schema and every fixture (formatting the one gives the
+/// other, byte for byte).
+#[test]
+fn unformatted_output_is_the_same_code() {
+    let dirs = std::iter::once(root().join("schema")).chain(fixture_dirs("schemas"));
+    for dir in dirs {
+        let files = read_dir(&dir).unwrap();
+        let unformatted = personaclick_codegen::generate_unformatted(&files).unwrap();
+        let body = unformatted
+            .strip_prefix(personaclick_codegen::HEADER)
+            .expect("the do-not-edit line comes first");
+        let parsed = syn::parse_file(body).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let formatted = format!(
+            "{}\n\n{}",
+            personaclick_codegen::HEADER,
+            prettyplease::unparse(&parsed)
+        );
+        assert!(
+            formatted == generate(&files).unwrap(),
+            "{}: not the same code",
+            dir.display()
+        );
+    }
+}
+
 #[test]
 fn output_starts_with_the_do_not_edit_line() {
     let code = generate_dir(&root().join("schema"));

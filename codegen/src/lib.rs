@@ -5,7 +5,8 @@
 //! The stages, each a module: [`yaml`] and [`load`] read the files (strictly: unknown keys are
 //! errors), [`validate`] checks names and rules, [`model`] resolves Rust names and flattens
 //! includes, `emit` writes tokens with `quote`, and [`generate`] formats them with
-//! `prettyplease`. Every problem is reported at once, with file, line, column and YAML path;
+//! `prettyplease` (feature `format`, on by default; [`generate_unformatted`] skips that stage,
+//! for build scripts: the compiler needs no formatting). Every problem is reported at once, with file, line, column and YAML path;
 //! nothing here panics on bad input.
 //!
 //! With the `cli` feature (on by default; off in `personaclick`'s build script, which needs
@@ -55,6 +56,7 @@ pub const HEADER: &str =
 
 /// Generates the client module from schema files: formatted Rust source, or every problem
 /// found.
+#[cfg(feature = "format")]
 pub fn generate(files: &[SourceFile]) -> Result<String, Diagnostics> {
     let model = check(files)?;
     let tokens = emit::module(&model);
@@ -68,6 +70,34 @@ pub fn generate(files: &[SourceFile]) -> Result<String, Diagnostics> {
         }])
     })?;
     Ok(format!("{HEADER}\n\n{}", prettyplease::unparse(&file)))
+}
+
+/// The same code as [`generate`] (token for token), unformatted: one top-level item per line.
+/// For build scripts: the compiler does not need formatting, and skipping it makes generation
+/// several times faster.
+pub fn generate_unformatted(files: &[SourceFile]) -> Result<String, Diagnostics> {
+    let model = check(files)?;
+    let mut out = format!("{HEADER}\n\n");
+    let mut glued = true;
+    for tree in emit::module(&model) {
+        use proc_macro2::{Delimiter, Spacing, TokenTree};
+        if !glued {
+            out.push(' ');
+        }
+        out.push_str(&tree.to_string());
+        glued = matches!(&tree, TokenTree::Punct(p) if p.spacing() == Spacing::Joint);
+        let ends_item = match &tree {
+            TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
+            TokenTree::Punct(p) => p.as_char() == ';',
+            _ => false,
+        };
+        if ends_item {
+            out.push('\n');
+            glued = true;
+        }
+    }
+    out.push('\n');
+    Ok(out)
 }
 
 /// Loads and validates schema files, and returns their model.
