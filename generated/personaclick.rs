@@ -2381,6 +2381,7 @@ impl From<rt::DateTime> for CustomValue {
         Self::Date(value)
     }
 }
+#[cfg(feature = "jiff")]
 impl From<rt::jiff::civil::DateTime> for CustomValue {
     /// A [`CustomValue::Date`].
     fn from(value: rt::jiff::civil::DateTime) -> Self {

@@ -1,4 +1,4 @@
-//! The one error type of the crate, and what each kind carries.
+//! The error type of calls and of building a client, and what each kind carries.
 
 use std::fmt;
 

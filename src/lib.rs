@@ -54,9 +54,12 @@ mod run_blocking;
 mod transport;
 mod wire;
 
-pub use dates::{Date, DateTime, Timestamp};
+pub use dates::{Date, DateError, DateTime, Timestamp};
 pub use error::{ApiError, DecodeError, Error, Invalid, TransportError, TransportKind};
-/// The date crate behind [`Date`], [`DateTime`] and [`Timestamp`].
+/// The date crate that [`Date`], [`DateTime`] and [`Timestamp`] convert to and from (feature
+/// `jiff`).
+#[cfg(feature = "jiff")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jiff")))]
 pub use jiff;
 pub use pager::{Items, Pages};
 pub use retry::RetryPolicy;
@@ -81,6 +84,7 @@ pub mod __private {
     pub use crate::wire::{
         deserialize_enum, lenient, Json, Key, Keys, Redacted, Secret, UnknownValue,
     };
+    #[cfg(feature = "jiff")]
     pub use jiff;
     pub use serde;
 }

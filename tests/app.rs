@@ -227,19 +227,18 @@ async fn a_blocking_call_inside_an_async_runtime_is_an_error_not_a_panic() {
 
 #[tokio::test]
 async fn dates_are_typed_strict_on_the_wire_and_read_leniently() {
-    use personaclick::jiff::civil::date;
-    use personaclick::{CustomValue, DateTime, Kid};
+    use personaclick::{CustomValue, Date, DateTime, Kid};
 
     let fake = FakeServer::start().await.unwrap();
     let client = fake.client().unwrap();
     client
         .set_profile()
         .email(EMAIL)
-        .birthday(date(1990, 3, 11))
+        .birthday(Date::new(1990, 3, 11).unwrap())
         .kids([Kid::new().birthday("2015-07-28")])
         .custom_property(
             "custom_date_property",
-            DateTime::from(date(2021, 12, 31).at(23, 55, 0, 0)),
+            DateTime::new(2021, 12, 31, 23, 55, 0).unwrap(),
         )
         .send()
         .await
@@ -248,7 +247,7 @@ async fn dates_are_typed_strict_on_the_wire_and_read_leniently() {
     assert_eq!(sent["birthday"], "1990-03-11");
     assert_eq!(sent["custom_date_property"], "2021-12-31 23:55:00");
     let profile = client.get_profile().email(EMAIL).send().await.unwrap();
-    assert_eq!(profile.birthday.unwrap().get(), Some(date(1990, 3, 11)));
+    assert_eq!(profile.birthday.unwrap().get(), Some((1990, 3, 11)));
 
     // A bad date from the caller: refused before sending, naming the parameter and not the value.
     let e = client
@@ -279,10 +278,47 @@ async fn dates_are_typed_strict_on_the_wire_and_read_leniently() {
     let message = &page.payload.unwrap().messages.unwrap()[0];
     let sent_at = message.sent_at.as_ref().unwrap();
     assert_eq!(sent_at.to_string(), "2023-07-02T10:20:30.000Z");
-    assert_eq!(sent_at.get().unwrap().as_second(), 1_688_293_230);
+    assert_eq!(sent_at.get(), Some((1_688_293_230, 0)));
     let odd = message.date.as_ref().unwrap();
     assert_eq!(
         (odd.get(), odd.to_string()),
         (None, "02.07.2023".to_string())
+    );
+}
+
+#[cfg(feature = "jiff")]
+#[tokio::test]
+async fn with_the_jiff_feature_setters_take_jiff_values() {
+    use personaclick::jiff::civil::date;
+
+    let fake = FakeServer::start().await.unwrap();
+    let client = fake.client().unwrap();
+    client
+        .set_profile()
+        .email(EMAIL)
+        .birthday(date(1990, 3, 11))
+        .custom_property("custom_date_property", date(2021, 12, 31).at(23, 55, 0, 0))
+        .send()
+        .await
+        .unwrap();
+    let sent = fake.requests()[0].body.clone().unwrap();
+    assert_eq!(sent["birthday"], "1990-03-11");
+    assert_eq!(sent["custom_date_property"], "2021-12-31 23:55:00");
+    let profile = client.get_profile().email(EMAIL).send().await.unwrap();
+    let birthday = personaclick::jiff::civil::Date::try_from(profile.birthday.unwrap());
+    assert_eq!(birthday, Ok(date(1990, 3, 11)));
+
+    // A jiff date this API cannot carry is refused before sending, like a bad text.
+    let e = client
+        .set_profile()
+        .email(EMAIL)
+        .birthday(date(-1, 3, 11))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .ends_with("`birthday` must be a date as YYYY-MM-DD"),
+        "{e}"
     );
 }

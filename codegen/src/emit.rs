@@ -610,13 +610,10 @@ fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
             }
             Ty::Number => sources.push((quote!(f32), quote!(f64::from(value)))),
             Ty::String => sources.push((quote!(&str), quote!(value.to_string()))),
-            Ty::Date => sources.push((quote!(rt::jiff::civil::Date), quote!(value.into()))),
-            Ty::DateTime => sources.push((quote!(rt::jiff::civil::DateTime), quote!(value.into()))),
-            Ty::Timestamp => sources.push((quote!(rt::jiff::Timestamp), quote!(value.into()))),
             _ => {}
         }
+        let doc = format!(" A [`{}::{}`].", t.name, v.rust);
         let impls = sources.into_iter().map(|(src, conv)| {
-            let doc = format!(" A [`{}::{}`].", t.name, v.rust);
             quote! {
                 impl From<#src> for #name {
                     #[doc = #doc]
@@ -626,7 +623,25 @@ fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
                 }
             }
         });
-        Some(quote!(#(#impls)*))
+        // With the runtime's `jiff` feature, a date also comes from jiff's type.
+        let jiff = match &v.ty {
+            Ty::Date => Some(quote!(rt::jiff::civil::Date)),
+            Ty::DateTime => Some(quote!(rt::jiff::civil::DateTime)),
+            Ty::Timestamp => Some(quote!(rt::jiff::Timestamp)),
+            _ => None,
+        };
+        let jiff = jiff.map(|src| {
+            quote! {
+                #[cfg(feature = "jiff")]
+                impl From<#src> for #name {
+                    #[doc = #doc]
+                    fn from(value: #src) -> Self {
+                        Self::#var(value.into())
+                    }
+                }
+            }
+        });
+        Some(quote!(#(#impls)* #jiff))
     });
     let check = t.request.then(|| {
         let arms = variants.iter().map(|v| {

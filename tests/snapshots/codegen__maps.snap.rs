@@ -194,6 +194,7 @@ impl From<rt::Date> for Value {
         Self::Day(value)
     }
 }
+#[cfg(feature = "jiff")]
 impl From<rt::jiff::civil::Date> for Value {
     /// A [`Value::Day`].
     fn from(value: rt::jiff::civil::Date) -> Self {
