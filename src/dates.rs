@@ -306,30 +306,74 @@ fn parse_timestamp(s: &str) -> Option<Instant> {
     Some(Instant { seconds, nanos })
 }
 
-fn write_date(d: &Ymd) -> String {
-    format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
+/// A value in its wire format, written on the stack (the longest, a timestamp, is 24 bytes):
+/// sending a date allocates nothing.
+struct Written {
+    buf: [u8; 24],
+    len: usize,
 }
 
-fn write_date_time(dt: &Civil) -> String {
-    format!(
-        "{} {:02}:{:02}:{:02}",
-        write_date(&dt.date),
-        dt.hour,
-        dt.minute,
-        dt.second
-    )
+impl Written {
+    fn new() -> Self {
+        Written {
+            buf: [0; 24],
+            len: 0,
+        }
+    }
+
+    fn byte(mut self, b: u8) -> Self {
+        self.buf[self.len] = b;
+        self.len += 1;
+        self
+    }
+
+    /// `n` in decimal, zero-padded to `width` digits (`n` has no more).
+    fn number(mut self, n: u32, width: usize) -> Self {
+        let mut rest = n;
+        for i in (0..width).rev() {
+            self.buf[self.len + i] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        self.len += width;
+        self
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII digits and separators are written.
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
 }
 
-fn write_timestamp(ts: &Instant) -> String {
+fn write_ymd(w: Written, d: &Ymd) -> Written {
+    w.number(u32::from(d.year), 4)
+        .byte(b'-')
+        .number(u32::from(d.month), 2)
+        .byte(b'-')
+        .number(u32::from(d.day), 2)
+}
+
+fn write_hms(w: Written, dt: &Civil) -> Written {
+    w.number(u32::from(dt.hour), 2)
+        .byte(b':')
+        .number(u32::from(dt.minute), 2)
+        .byte(b':')
+        .number(u32::from(dt.second), 2)
+}
+
+fn write_date(d: &Ymd) -> Written {
+    write_ymd(Written::new(), d)
+}
+
+fn write_date_time(dt: &Civil) -> Written {
+    write_hms(write_ymd(Written::new(), &dt.date).byte(b' '), dt)
+}
+
+fn write_timestamp(ts: &Instant) -> Written {
     let dt = ts.utc();
-    format!(
-        "{}T{:02}:{:02}:{:02}.{:03}Z",
-        write_date(&dt.date),
-        dt.hour,
-        dt.minute,
-        dt.second,
-        ts.nanos / 1_000_000
-    )
+    write_hms(write_ymd(Written::new(), &dt.date).byte(b'T'), &dt)
+        .byte(b'.')
+        .number(ts.nanos / 1_000_000, 3)
+        .byte(b'Z')
 }
 
 /// An instant outside 0000..=9999, in ISO 8601's expanded form (`+010000-01-01T00:00:00.000Z`):
@@ -391,9 +435,14 @@ macro_rules! temporal {
                 "```"
             )]
             pub fn as_text(&self) -> String {
+                self.with_text(str::to_string)
+            }
+
+            /// Runs `f` on the text [`as_text`](Self::as_text) gives, without allocating it.
+            fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
                 match &self.0 {
-                    Repr::Valid(v) => $write(v),
-                    Repr::Unparsed(s) => s.clone(),
+                    Repr::Valid(v) => f($write(v).as_str()),
+                    Repr::Unparsed(s) => f(s),
                 }
             }
 
@@ -424,14 +473,14 @@ macro_rules! temporal {
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.as_text())
+                self.with_text(|t| f.write_str(t))
             }
         }
 
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 match &self.0 {
-                    Repr::Valid(v) => write!(f, "{}({})", stringify!($name), $write(v)),
+                    Repr::Valid(v) => write!(f, "{}({})", stringify!($name), $write(v).as_str()),
                     Repr::Unparsed(s) => write!(f, "{}(unparsed {s:?})", stringify!($name)),
                 }
             }
@@ -439,7 +488,7 @@ macro_rules! temporal {
 
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(&self.as_text())
+                self.with_text(|t| s.serialize_str(t))
             }
         }
 
