@@ -1,6 +1,8 @@
 //! Benchmark 1: the generator, schema text → formatted Rust source (`personaclick_codegen::generate`:
 //! load, validate, model, emit, format), for `schema/` and for synthetic schemas 10× and 100×
-//! larger, made here by copying every section of `schema/` with renamed names.
+//! larger, made here by copying every section of `schema/` with renamed names. Beside it,
+//! `generate_unformatted` (every stage but formatting: what build.rs runs) and `check` (load,
+//! validate, model).
 //!
 //! `cargo bench --bench codegen`; the per-copy cost of each size is printed at the end: equal
 //! per-copy costs mean the growth is linear.
@@ -132,6 +134,14 @@ fn benches(c: &mut Criterion) {
             &files,
             |b, files| b.iter(|| personaclick_codegen::generate(black_box(files)).unwrap()),
         );
+        // What build.rs runs: every stage but formatting.
+        g.bench_with_input(
+            BenchmarkId::new("unformatted", format!("{copies}x")),
+            &files,
+            |b, files| {
+                b.iter(|| personaclick_codegen::generate_unformatted(black_box(files)).unwrap())
+            },
+        );
         // Where the time goes: the first stages alone (load, validate, model); the rest of
         // `generate` is emitting tokens, parsing them with syn and printing them with
         // prettyplease.
@@ -154,24 +164,39 @@ fn summary(since: SystemTime) {
         "\nsummary (medians; goal for 1x: <= 10 ms; linear growth: the cost per copy stays flat)"
     );
     println!(
-        "{:<6} {:>12} {:>11} {:>9}   {:>26} {:>9}",
-        "size", "generate", "per copy", "vs 1x", "of which load+check+model", "vs 1x"
+        "{:<6} {:>12} {:>11} {:>9}   {:>12} {:>9}   {:>26} {:>9}",
+        "size",
+        "generate",
+        "per copy",
+        "vs 1x",
+        "unformatted",
+        "vs 1x",
+        "of which load+check+model",
+        "vs 1x"
     );
     let m = |f: &str, copies: usize| median_ns(&format!("generate/{f}/{copies}x"), since);
-    let (Some(one), Some(check_one)) = (m("schema", 1), m("check", 1)) else {
+    let (Some(one), Some(raw_one), Some(check_one)) =
+        (m("schema", 1), m("unformatted", 1), m("check", 1))
+    else {
         return;
     };
     for copies in SIZES {
-        let (Some(all), Some(check)) = (m("schema", copies), m("check", copies)) else {
+        let (Some(all), Some(raw), Some(check)) = (
+            m("schema", copies),
+            m("unformatted", copies),
+            m("check", copies),
+        ) else {
             continue;
         };
         let n = copies as f64;
         println!(
-            "{:<6} {:>12} {:>11} {:>8.2}x   {:>12} ({:>3.0}%) per copy {:>8.2}x",
+            "{:<6} {:>12} {:>11} {:>8.2}x   {:>12} {:>8.2}x   {:>12} ({:>3.0}%) per copy {:>8.2}x",
             format!("{copies}x"),
             show(all),
             show(all / n),
             all / n / one,
+            show(raw),
+            raw / n / raw_one,
             show(check),
             check / all * 100.0,
             check / n / check_one

@@ -72,32 +72,55 @@ pub fn generate(files: &[SourceFile]) -> Result<String, Diagnostics> {
     Ok(format!("{HEADER}\n\n{}", prettyplease::unparse(&file)))
 }
 
-/// The same code as [`generate`] (token for token), unformatted: one top-level item per line.
-/// For build scripts: the compiler does not need formatting, and skipping it makes generation
-/// several times faster.
+/// The same code as [`generate`] (token for token), unformatted: a line per statement or
+/// item, no indentation. For build scripts: the compiler does not need formatting, and
+/// skipping it makes generation several times faster.
 pub fn generate_unformatted(files: &[SourceFile]) -> Result<String, Diagnostics> {
     let model = check(files)?;
     let mut out = format!("{HEADER}\n\n");
+    write_lines(&mut out, emit::module(&model));
+    out.push('\n');
+    Ok(out)
+}
+
+/// Writes tokens as Rust text, breaking the line after `;` and after a `{ .. }` block (unless
+/// `else` follows: lints read `}` and `else` on separate lines as a mistake).
+fn write_lines(out: &mut String, tokens: proc_macro2::TokenStream) {
+    use proc_macro2::{Delimiter, Spacing, TokenTree};
     let mut glued = true;
-    for tree in emit::module(&model) {
-        use proc_macro2::{Delimiter, Spacing, TokenTree};
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(tree) = tokens.next() {
         if !glued {
             out.push(' ');
         }
-        out.push_str(&tree.to_string());
+        let mut ends_line = false;
+        match &tree {
+            TokenTree::Group(g) => {
+                let (open, close) = match g.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Brace => ("{", "}"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::None => ("", ""),
+                };
+                out.push_str(open);
+                write_lines(out, g.stream());
+                out.push_str(close);
+                let else_follows =
+                    matches!(tokens.peek(), Some(TokenTree::Ident(i)) if i == "else");
+                ends_line = g.delimiter() == Delimiter::Brace && !else_follows;
+            }
+            TokenTree::Punct(p) => {
+                out.push(p.as_char());
+                ends_line = p.as_char() == ';';
+            }
+            other => out.push_str(&other.to_string()),
+        }
         glued = matches!(&tree, TokenTree::Punct(p) if p.spacing() == Spacing::Joint);
-        let ends_item = match &tree {
-            TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
-            TokenTree::Punct(p) => p.as_char() == ';',
-            _ => false,
-        };
-        if ends_item {
+        if ends_line {
             out.push('\n');
             glued = true;
         }
     }
-    out.push('\n');
-    Ok(out)
 }
 
 /// Loads and validates schema files, and returns their model.
