@@ -20,7 +20,7 @@ struct Answer {
     status: u16,
     content_type: Option<String>,
     retry_after: Option<std::time::Duration>,
-    body: Vec<u8>,
+    body: bytes::Bytes,
 }
 
 /// An attempt that got no complete response.
@@ -204,17 +204,33 @@ impl<P: Api> Core<P> {
         if response.content_length().is_some_and(|n| n > limit as u64) {
             return Err(too_large());
         }
-        let mut body = Vec::new();
+        // A body that comes in one chunk (most do) is kept as it came, without a copy.
+        let mut body = bytes::Bytes::new();
+        let mut joined: Option<Vec<u8>> = None;
         while let Some(chunk) = response
             .chunk()
             .await
             .map_err(|e| Failure::from_reqwest(e, true))?
         {
-            if body.len() + chunk.len() > limit {
+            let read = joined.as_ref().map_or(body.len(), Vec::len);
+            if read + chunk.len() > limit {
                 // Dropping the response closes the connection; the rest is never read.
                 return Err(too_large());
             }
-            body.extend_from_slice(&chunk);
+            match &mut joined {
+                Some(all) => all.extend_from_slice(&chunk),
+                None if body.is_empty() => body = chunk,
+                None => {
+                    let expected = response.content_length().unwrap_or(0) as usize;
+                    let mut all = Vec::with_capacity(expected.max(read + chunk.len()).min(limit));
+                    all.extend_from_slice(&body);
+                    all.extend_from_slice(&chunk);
+                    joined = Some(all);
+                }
+            }
+        }
+        if let Some(all) = joined {
+            body = all.into();
         }
         Ok(Answer {
             status: response.status().as_u16(),

@@ -432,6 +432,30 @@ async fn an_undeclared_oversize_body_is_cut_off() {
 }
 
 #[tokio::test]
+async fn a_body_in_several_chunks_is_read_whole() {
+    let parts = [
+        r#"{"first_name": "Jo"#,
+        r#"hn", "email": "#,
+        r#""a@b.c", "age": 41}"#,
+    ];
+    let mut wire = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                    transfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+        .to_string();
+    for part in parts {
+        wire.push_str(&format!("{:x}\r\n{part}\r\n", part.len()));
+    }
+    wire.push_str("0\r\n\r\n");
+    let server = Scripted::start(vec![Reply::Bytes(wire.into_bytes())]).await;
+    let c = client(&server.url()).build().unwrap();
+    let profile = c.get_profile().email(EMAIL).send().await.unwrap();
+    assert_eq!(profile.first_name.as_deref(), Some("John"));
+    assert_eq!(
+        (profile.email.as_deref(), profile.age),
+        (Some("a@b.c"), Some(41))
+    );
+}
+
+#[tokio::test]
 async fn a_truncated_body_and_a_reset_are_transport_errors() {
     let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n";
     let truncated = format!("{head}{{\"first_name\":");
