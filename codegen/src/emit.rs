@@ -17,6 +17,7 @@ pub fn module(model: &Model) -> TokenStream {
     quote! {
         use ::personaclick::__private as rt;
         use ::std::fmt;
+        use rt::DebugFields as _;
 
         #client
         #(#types)*
@@ -223,21 +224,22 @@ fn client(model: &Model) -> TokenStream {
     }
 }
 
-/// Debug entries for the set fields, with sensitive values redacted.
+/// Debug entries for the set fields, with sensitive values redacted: one `rt::DebugFields`
+/// call per field on `d`, a `fmt::DebugStruct`.
 fn debug_fields(fields: &[FieldModel], access: impl Fn(&FieldModel) -> TokenStream) -> TokenStream {
     let entries = fields.iter().map(|f| {
         let wire = plain(&f.rust);
         let value = access(f);
         if f.constant.is_some() && f.required && !f.client {
-            return quote!(if #value { d.field(#wire, &true); });
+            return quote!(d.flag(#wire, #value););
         }
         if f.constant.is_some() {
             return quote!();
         }
         if f.sensitive {
-            quote!(if #value.is_some() { d.field(#wire, &rt::Redacted); })
+            quote!(d.redacted(#wire, &#value);)
         } else {
-            quote!(if let Some(v) = &#value { d.field(#wire, v); })
+            quote!(d.opt(#wire, &#value);)
         }
     });
     quote!(#(#entries)*)
@@ -269,7 +271,7 @@ fn object(
     let name = ident(&t.name);
     let doc = docs(&t.description, t.note.as_deref());
     let dep = deprecated(t.deprecated.as_deref());
-    // Every type serializes with serde's derive and decodes with `deserialize_object`, so
+    // Every type serializes with serde's derive and decodes with `rt::decode_object`, so
     // values can be stored and read back; requests use the first, responses the second.
     let derive_ser = quote! {
         #[derive(rt::serde::Serialize)]
@@ -281,7 +283,12 @@ fn object(
         let doc = docs(&f.description, f.note.as_deref());
         let dep = deprecated(f.deprecated.as_deref());
         let wire = &f.wire;
-        let serde = quote!(#[serde(rename = #wire, skip_serializing_if = "Option::is_none")]);
+        // serde writes a field under its name (without `r#`) unless renamed.
+        let serde = if plain(&f.rust) == wire {
+            quote!(#[serde(skip_serializing_if = "Option::is_none")])
+        } else {
+            quote!(#[serde(rename = #wire, skip_serializing_if = "Option::is_none")])
+        };
         quote! {
             #doc
             #dep
@@ -300,15 +307,19 @@ fn object(
             pub #fname: ::std::collections::BTreeMap<String, #ty>,
         }
     });
-    let deserialize = deserialize_object(t, fields, additional);
+    // Impls that name the deprecated type, or deprecated fields, allow it.
+    let type_allow = t.deprecated.is_some().then(|| quote!(#[allow(deprecated)]));
+    let allow = (t.deprecated.is_some() || fields.iter().any(|f| f.deprecated.is_some()))
+        .then(|| quote!(#[allow(deprecated)]));
+    let deserialize = deserialize_object(t, fields, additional, &allow, &type_allow);
     let debug = debug_fields(fields, |f| {
         let n = ident(&f.rust);
         quote!(self.#n)
     });
     let debug_extra = additional.map(|a| {
         let n = ident(&a.name);
-        let label = &a.name;
-        quote!(if !self.#n.is_empty() { d.field(#label, &rt::Keys(&self.#n)); })
+        let label = plain(&a.name);
+        quote!(d.keys(#label, &self.#n);)
     });
     let type_name = &t.name;
     let request_side = t.request.then(|| {
@@ -338,6 +349,7 @@ fn object(
         });
         let new_doc = format!(" An empty [`{type_name}`]; add values with the setters.");
         quote! {
+            #allow
             impl #name {
                 #[doc = #new_doc]
                 pub fn new() -> Self {
@@ -346,6 +358,7 @@ fn object(
                 #(#setters)*
             }
 
+            #allow
             impl rt::Checkable for #name {
                 fn check_value(&self, at: &rt::Path<'_>, _: &rt::Rule, check: &mut rt::Check) {
                     #(#checks)*
@@ -368,6 +381,7 @@ fn object(
 
         #deserialize
 
+        #allow
         impl fmt::Debug for #name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 let mut d = f.debug_struct(#type_name);
@@ -381,63 +395,52 @@ fn object(
     }
 }
 
-/// A decoder that takes an object only (serde's derive would also take an array, field by
-/// field), ignores unknown fields or keeps them in the `additional` map, and reads aliases and
-/// lenient values.
+/// The decoder: `rt::decode_object` takes an object only (serde's derive would also take an
+/// array, field by field) and reads it key by key with `rt::Object::field`, the type's own
+/// `match` from wire names (and aliases) to fields, reading lenient values leniently; other
+/// keys are skipped or kept in the `additional` map.
 fn deserialize_object(
     t: &TypeModel,
     fields: &[FieldModel],
     additional: Option<&AdditionalModel>,
+    allow: &Option<TokenStream>,
+    type_allow: &Option<TokenStream>,
 ) -> TokenStream {
     let name = ident(&t.name);
-    let expecting = format!("a {} object", t.name);
     let arms = fields.iter().map(|f| {
         let fname = ident(&f.rust);
         let keys = std::iter::once(&f.wire).chain(&f.aliases);
         let value = if f.lenient {
-            let wrapper = match &f.ty {
-                Ty::List(_) => quote!(rt::lenient::Strings),
-                Ty::Integer => quote!(rt::lenient::Integer),
-                Ty::Number => quote!(rt::lenient::Number),
-                _ => quote!(rt::lenient::Text),
-            };
-            quote!(map.next_value::<#wrapper>()?.0)
+            quote!(rt::lenient::next(map)?)
         } else {
             quote!(map.next_value()?)
         };
-        quote!(#(#keys)|* => out.#fname = #value,)
+        quote!(#(#keys)|* => self.#fname = #value,)
     });
     let rest = match additional {
         Some(a) => {
             let n = ident(&a.name);
-            quote!(_ => { out.#n.insert(key.into_string(), map.next_value()?); })
+            quote!(_ => rt::keep(&mut self.#n, key, map)?,)
         }
-        None => quote!(_ => { map.next_value::<rt::serde::de::IgnoredAny>()?; }),
+        None => quote!(_ => rt::skip(map)?,),
     };
     quote! {
-        #[allow(deprecated)]
+        #allow
+        impl rt::Object for #name {
+            #[inline]
+            fn field<'de, A: rt::MapAccess<'de>>(&mut self, key: rt::Key<'de>, map: &mut A) -> Result<(), A::Error> {
+                match key.as_str() {
+                    #(#arms)*
+                    #rest
+                }
+                Ok(())
+            }
+        }
+
+        #type_allow
         impl<'de> rt::serde::Deserialize<'de> for #name {
             fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct Fields;
-                impl<'de> rt::serde::de::Visitor<'de> for Fields {
-                    type Value = #name;
-
-                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str(#expecting)
-                    }
-
-                    fn visit_map<A: rt::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        let mut out = #name::default();
-                        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                            match key.as_str() {
-                                #(#arms)*
-                                #rest
-                            }
-                        }
-                        Ok(out)
-                    }
-                }
-                d.deserialize_map(Fields)
+                rt::decode_object(d)
             }
         }
     }
