@@ -80,21 +80,7 @@ impl Segment {
         }
     }
 }
-impl fmt::Display for Segment {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Segment {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Segment {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "Segment", Self::known, None)
-    }
-}
+rt::string_enum!(Segment, closed);
 impl rt::Checkable for Segment {}
 /// The outcome of a request that returns no data.
 #[derive(Clone, Default, PartialEq)]
@@ -166,21 +152,7 @@ impl Status {
         }
     }
 }
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Status {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Status {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "Status", Self::known, Some(Self::Unknown))
-    }
-}
+rt::string_enum!(Status, open);
 /// A session: the device ID (did) and session ID (seance) to use in later requests.
 #[derive(Clone, Default, PartialEq)]
 #[derive(rt::serde::Serialize)]
@@ -481,21 +453,7 @@ impl EventType {
         }
     }
 }
-impl fmt::Display for EventType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for EventType {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for EventType {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "EventType", Self::known, Some(Self::Unknown))
-    }
-}
+rt::string_enum!(EventType, open);
 /// Message Statistics.
 #[derive(Clone, Default, PartialEq)]
 #[derive(rt::serde::Serialize)]
@@ -599,21 +557,7 @@ impl MessageType {
         }
     }
 }
-impl fmt::Display for MessageType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for MessageType {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for MessageType {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "MessageType", Self::known, Some(Self::Unknown))
-    }
-}
+rt::string_enum!(MessageType, open);
 impl rt::Checkable for MessageType {}
 /// A message channel.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -641,21 +585,7 @@ impl Channel {
         }
     }
 }
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Channel {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Channel {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "Channel", Self::known, None)
-    }
-}
+rt::string_enum!(Channel, closed);
 impl rt::Checkable for Channel {}
 /// A product of the user's last order.
 #[derive(Clone, Default, PartialEq)]
@@ -1098,21 +1028,7 @@ impl Leftovers {
         }
     }
 }
-impl fmt::Display for Leftovers {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Leftovers {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Leftovers {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "Leftovers", Self::known, Some(Self::Unknown))
-    }
-}
+rt::string_enum!(Leftovers, open);
 /// The profile properties the "Update User Profile" method saves: the "Main request parameters" and the "Additional request parameters".
 #[derive(Clone, Default, PartialEq)]
 #[derive(rt::serde::Serialize)]
@@ -1518,21 +1434,7 @@ impl Gender {
         }
     }
 }
-impl fmt::Display for Gender {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Gender {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Gender {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "Gender", Self::known, Some(Self::Unknown))
-    }
-}
+rt::string_enum!(Gender, open);
 impl rt::Checkable for Gender {}
 /// Children's data.
 #[derive(Clone, Default, PartialEq)]
@@ -1805,66 +1707,9 @@ pub enum CustomValue {
     /// **Note on PersonaClick's docs:** A date is sent as a string in this format, checked before sending. Variants are tried in order when decoding and `Text` comes first, so a date read back is a `Text`.
     Date(rt::DateTime),
 }
-impl From<i64> for CustomValue {
-    /// A [`CustomValue::Integer`].
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<i32> for CustomValue {
-    /// A [`CustomValue::Integer`].
-    fn from(value: i32) -> Self {
-        Self::Integer(i64::from(value))
-    }
-}
-impl From<u32> for CustomValue {
-    /// A [`CustomValue::Integer`].
-    fn from(value: u32) -> Self {
-        Self::Integer(i64::from(value))
-    }
-}
-impl From<i16> for CustomValue {
-    /// A [`CustomValue::Integer`].
-    fn from(value: i16) -> Self {
-        Self::Integer(i64::from(value))
-    }
-}
-impl From<u16> for CustomValue {
-    /// A [`CustomValue::Integer`].
-    fn from(value: u16) -> Self {
-        Self::Integer(i64::from(value))
-    }
-}
-impl From<i8> for CustomValue {
-    /// A [`CustomValue::Integer`].
-    fn from(value: i8) -> Self {
-        Self::Integer(i64::from(value))
-    }
-}
-impl From<u8> for CustomValue {
-    /// A [`CustomValue::Integer`].
-    fn from(value: u8) -> Self {
-        Self::Integer(i64::from(value))
-    }
-}
-impl From<f64> for CustomValue {
-    /// A [`CustomValue::Float`].
-    fn from(value: f64) -> Self {
-        Self::Float(value)
-    }
-}
-impl From<f32> for CustomValue {
-    /// A [`CustomValue::Float`].
-    fn from(value: f32) -> Self {
-        Self::Float(f64::from(value))
-    }
-}
-impl From<String> for CustomValue {
-    /// A [`CustomValue::Text`].
-    fn from(value: String) -> Self {
-        Self::Text(value)
-    }
-}
+rt::union_from!(CustomValue::Integer, i64, i32, u32, i16, u16, i8, u8);
+rt::union_from!(CustomValue::Float, f64, f32);
+rt::union_from!(CustomValue::Text, String);
 impl From<&str> for CustomValue {
     /// A [`CustomValue::Text`].
     fn from(value: &str) -> Self {
@@ -1877,25 +1722,10 @@ impl From<Vec<String>> for CustomValue {
         Self::Strings(value)
     }
 }
-impl From<rt::Json> for CustomValue {
-    /// A [`CustomValue::Json`].
-    fn from(value: rt::Json) -> Self {
-        Self::Json(value)
-    }
-}
-impl From<rt::DateTime> for CustomValue {
-    /// A [`CustomValue::Date`].
-    fn from(value: rt::DateTime) -> Self {
-        Self::Date(value)
-    }
-}
+rt::union_from!(CustomValue::Json, rt::Json);
+rt::union_from!(CustomValue::Date, rt::DateTime);
 #[cfg(feature = "jiff")]
-impl From<rt::jiff::civil::DateTime> for CustomValue {
-    /// A [`CustomValue::Date`].
-    fn from(value: rt::jiff::civil::DateTime) -> Self {
-        Self::Date(value.into())
-    }
-}
+rt::union_from!(CustomValue::Date, rt::jiff::civil::DateTime);
 impl rt::Checkable for CustomValue {
     fn check_value(&self, at: &rt::Path<'_>, _: &rt::Rule, check: &mut rt::Check) {
         match self {

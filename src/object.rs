@@ -173,7 +173,7 @@ macro_rules! __string_enum {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __union_from {
-    ($name:ident :: $var:ident : $($source:ty),+ $(,)?) => {
+    ($name:ident :: $var:ident, $($source:ty),+ $(,)?) => {
         $(
             impl ::std::convert::From<$source> for $name {
                 #[doc = ::std::concat!(

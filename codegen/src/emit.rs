@@ -510,33 +510,15 @@ fn enumeration(t: &TypeModel, values: &[ValueModel]) -> TokenStream {
         let wire = &v.wire;
         quote!(#wire => Some(Self::#var),)
     });
-    let type_name = &t.name;
     // Only enums PersonaClick sends keep values this crate does not know.
-    let unknown_value = if open {
-        quote!(Some(Self::Unknown))
-    } else {
-        quote!(None)
-    };
-    let check = t.request.then(|| quote!(impl rt::Checkable for #name {}));
-    let serde_impls = quote! {
-        impl rt::serde::Serialize for #name {
-            fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> rt::serde::Deserialize<'de> for #name {
-            fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                rt::deserialize_enum(d, #type_name, Self::known, #unknown_value)
-            }
-        }
-
-        #check
-    };
-    let allow_deprecated = values
-        .iter()
-        .any(|v| v.deprecated.is_some())
-        .then(|| quote!(#[allow(deprecated)]));
+    let openness = if open { quote!(open) } else { quote!(closed) };
+    let type_allow = t.deprecated.is_some().then(|| quote!(#[allow(deprecated)]));
+    let check = t
+        .request
+        .then(|| quote!(#type_allow impl rt::Checkable for #name {}));
+    let allow_deprecated = (t.deprecated.is_some()
+        || values.iter().any(|v| v.deprecated.is_some()))
+    .then(|| quote!(#[allow(deprecated)]));
     quote! {
         #doc
         #dep
@@ -566,13 +548,8 @@ fn enumeration(t: &TypeModel, values: &[ValueModel]) -> TokenStream {
             }
         }
 
-        impl fmt::Display for #name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        #serde_impls
+        rt::string_enum!(#type_allow #name, #openness);
+        #check
     }
 }
 
@@ -587,8 +564,11 @@ fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
         let doc = docs(&v.description, v.note.as_deref());
         quote!(#doc #var(#ty),)
     });
-    // `From` for the first variant of each Rust type, so that
-    // `custom_property("age", 31)` and `custom_property("name", "John")` just work.
+    // `From` for the first variant of each Rust type, and the types it converts from
+    // losslessly, so that `custom_property("age", 31)` and `custom_property("name", "John")`
+    // just work. Plain type paths go through `rt::union_from!`, one line for all; the others
+    // (`&str`, `Vec<String>`) get an impl each, which reads better than their tokens in a
+    // macro call.
     let mut seen: Vec<Ty> = Vec::new();
     let froms = variants.iter().filter_map(|v| {
         if seen.contains(&v.ty) {
@@ -596,27 +576,27 @@ fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
         }
         seen.push(v.ty.clone());
         let var = ident(&v.rust);
-        let ty = rust_ty(&v.ty);
-        let mut sources = vec![(ty.clone(), quote!(value))];
+        let (mut paths, mut others) = (Vec::new(), Vec::new());
         match &v.ty {
-            Ty::Integer => {
-                for small in [
-                    quote!(i32),
-                    quote!(u32),
-                    quote!(i16),
-                    quote!(u16),
-                    quote!(i8),
-                    quote!(u8),
-                ] {
-                    sources.push((small, quote!(i64::from(value))));
-                }
-            }
-            Ty::Number => sources.push((quote!(f32), quote!(f64::from(value)))),
-            Ty::String => sources.push((quote!(&str), quote!(value.to_string()))),
+            Ty::List(_) | Ty::Map(_) => others.push((rust_ty(&v.ty), quote!(value))),
+            ty => paths.push(rust_ty(ty)),
+        }
+        match &v.ty {
+            Ty::Integer => paths.extend([
+                quote!(i32),
+                quote!(u32),
+                quote!(i16),
+                quote!(u16),
+                quote!(i8),
+                quote!(u8),
+            ]),
+            Ty::Number => paths.push(quote!(f32)),
+            Ty::String => others.push((quote!(&str), quote!(value.to_string()))),
             _ => {}
         }
+        let paths = (!paths.is_empty()).then(|| quote!(rt::union_from!(#name::#var, #(#paths),*);));
         let doc = format!(" A [`{}::{}`].", t.name, v.rust);
-        let impls = sources.into_iter().map(|(src, conv)| {
+        let others = others.iter().map(|(src, conv)| {
             quote! {
                 impl From<#src> for #name {
                     #[doc = #doc]
@@ -636,15 +616,10 @@ fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
         let jiff = jiff.map(|src| {
             quote! {
                 #[cfg(feature = "jiff")]
-                impl From<#src> for #name {
-                    #[doc = #doc]
-                    fn from(value: #src) -> Self {
-                        Self::#var(value.into())
-                    }
-                }
+                rt::union_from!(#name::#var, #src);
             }
         });
-        Some(quote!(#(#impls)* #jiff))
+        Some(quote!(#paths #(#others)* #jiff))
     });
     let check = t.request.then(|| {
         let arms = variants.iter().map(|v| {

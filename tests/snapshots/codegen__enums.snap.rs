@@ -56,21 +56,7 @@ impl Colour {
         }
     }
 }
-impl fmt::Display for Colour {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Colour {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Colour {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "Colour", Self::known, None)
-    }
-}
+rt::string_enum!(Colour, closed);
 impl rt::Checkable for Colour {}
 /// Sent and received.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -103,21 +89,7 @@ impl Shade {
         }
     }
 }
-impl fmt::Display for Shade {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Shade {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Shade {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "Shade", Self::known, Some(Self::Unknown))
-    }
-}
+rt::string_enum!(Shade, open);
 impl rt::Checkable for Shade {}
 /// Only ever received.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -144,21 +116,7 @@ impl Mood {
         }
     }
 }
-impl fmt::Display for Mood {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Mood {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Mood {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "Mood", Self::known, Some(Self::Unknown))
-    }
-}
+rt::string_enum!(Mood, open);
 /// A response with enums.
 #[derive(Clone, Default, PartialEq)]
 #[derive(rt::serde::Serialize)]

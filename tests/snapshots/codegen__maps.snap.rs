@@ -135,43 +135,17 @@ pub enum Value {
     /// Texts.
     Many(Vec<String>),
 }
-impl From<f64> for Value {
-    /// A [`Value::Number`].
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<f32> for Value {
-    /// A [`Value::Number`].
-    fn from(value: f32) -> Self {
-        Self::Number(f64::from(value))
-    }
-}
-impl From<String> for Value {
-    /// A [`Value::Text`].
-    fn from(value: String) -> Self {
-        Self::Text(value)
-    }
-}
+rt::union_from!(Value::Number, f64, f32);
+rt::union_from!(Value::Text, String);
 impl From<&str> for Value {
     /// A [`Value::Text`].
     fn from(value: &str) -> Self {
         Self::Text(value.to_string())
     }
 }
-impl From<rt::Date> for Value {
-    /// A [`Value::Day`].
-    fn from(value: rt::Date) -> Self {
-        Self::Day(value)
-    }
-}
+rt::union_from!(Value::Day, rt::Date);
 #[cfg(feature = "jiff")]
-impl From<rt::jiff::civil::Date> for Value {
-    /// A [`Value::Day`].
-    fn from(value: rt::jiff::civil::Date) -> Self {
-        Self::Day(value.into())
-    }
-}
+rt::union_from!(Value::Day, rt::jiff::civil::Date);
 impl From<Vec<String>> for Value {
     /// A [`Value::Many`].
     fn from(value: Vec<String>) -> Self {
