@@ -2,6 +2,7 @@
 
 use ::personaclick::__private as rt;
 use ::std::fmt;
+use rt::DebugFields as _;
 rt::client! {
     #[doc = " PersonaClick User Profile API"] #[doc = ""] #[doc =
     " PersonaClick's User Profile REST API: create, update and read customer profiles, read the last order and the last messages sent to a customer, and force a change of a customer's email or phone."]
@@ -36,12 +37,8 @@ impl rt::Api for ClientParams {
 impl fmt::Debug for ClientParams {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("ClientParams");
-        if let Some(v) = &self.shop_id {
-            d.field("shop_id", v);
-        }
-        if self.shop_secret.is_some() {
-            d.field("shop_secret", &rt::Redacted);
-        }
+        d.opt("shop_id", &self.shop_id);
+        d.redacted("shop_secret", &self.shop_secret);
         d.finish()
     }
 }
@@ -83,21 +80,7 @@ impl Segment {
         }
     }
 }
-impl fmt::Display for Segment {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Segment {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Segment {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "Segment", Self::known, None)
-    }
-}
+rt::string_enum!(Segment, closed);
 impl rt::Checkable for Segment {}
 /// The outcome of a request that returns no data.
 #[derive(Clone, Default, PartialEq)]
@@ -106,50 +89,37 @@ impl rt::Checkable for Segment {}
 #[non_exhaustive]
 pub struct StatusResponse {
     /// Current status. Can have one of two values: success - the request was successful; error - the request was unsuccessful
-    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// The text of the error if it occurred
-    #[serde(rename = "message", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
-#[allow(deprecated)]
+impl rt::Object for StatusResponse {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "status" => self.status = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for StatusResponse {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = StatusResponse;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a StatusResponse object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StatusResponse, A::Error> {
-                let mut out = StatusResponse::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "status" => out.status = map.next_value()?,
-                        "message" => out.message = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for StatusResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("StatusResponse");
-        if let Some(v) = &self.status {
-            d.field("status", v);
-        }
-        if let Some(v) = &self.message {
-            d.field("message", v);
-        }
+        d.opt("status", &self.status);
+        d.opt("message", &self.message);
         d.finish()
     }
 }
@@ -182,21 +152,7 @@ impl Status {
         }
     }
 }
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Status {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Status {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "Status", Self::known, Some(Self::Unknown))
-    }
-}
+rt::string_enum!(Status, open);
 /// A session: the device ID (did) and session ID (seance) to use in later requests.
 #[derive(Clone, Default, PartialEq)]
 #[derive(rt::serde::Serialize)]
@@ -204,58 +160,43 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
 #[non_exhaustive]
 pub struct InitResponse {
     /// Unique Device ID.
-    #[serde(rename = "did", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub did: Option<String>,
     /// Unique ID of the current user session.
     ///
     /// **Note on PersonaClick's docs:** Newer PersonaClick docs call it `sid`; a `sid` field is read as `seance`.
-    #[serde(rename = "seance", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seance: Option<String>,
     /// Fields reserved for the JS SDK.
     #[serde(flatten)]
     pub other: ::std::collections::BTreeMap<String, rt::Json>,
 }
-#[allow(deprecated)]
+impl rt::Object for InitResponse {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "did" => self.did = map.next_value()?,
+            "seance" | "sid" => self.seance = map.next_value()?,
+            _ => rt::keep(&mut self.other, key, map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for InitResponse {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = InitResponse;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a InitResponse object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InitResponse, A::Error> {
-                let mut out = InitResponse::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "did" => out.did = map.next_value()?,
-                        "seance" | "sid" => out.seance = map.next_value()?,
-                        _ => {
-                            out.other.insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for InitResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("InitResponse");
-        if let Some(v) = &self.did {
-            d.field("did", v);
-        }
-        if let Some(v) = &self.seance {
-            d.field("seance", v);
-        }
-        if !self.other.is_empty() {
-            d.field("other", &rt::Keys(&self.other));
-        }
+        d.opt("did", &self.did);
+        d.opt("seance", &self.seance);
+        d.keys("other", &self.other);
         d.finish()
     }
 }
@@ -266,57 +207,42 @@ impl fmt::Debug for InitResponse {
 #[non_exhaustive]
 pub struct Notifications {
     /// Current status. Can have one of two values: success - the request was successful; error - the request was unsuccessful
-    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// The text of the error if it occurred
-    #[serde(rename = "message", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// This contains a "messages" Object Array, where each object has the following properties: `body`, `campaign_id`, `code`, `date`, `event`, `icon`, `picture`, `sent_at`, `subject`, `type`, `url`, `statistics`.
-    #[serde(rename = "payload", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<NotificationsPayload>,
 }
-#[allow(deprecated)]
+impl rt::Object for Notifications {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "status" => self.status = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            "payload" => self.payload = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for Notifications {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = Notifications;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Notifications object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Notifications, A::Error> {
-                let mut out = Notifications::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "status" => out.status = map.next_value()?,
-                        "message" => out.message = map.next_value()?,
-                        "payload" => out.payload = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for Notifications {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Notifications");
-        if let Some(v) = &self.status {
-            d.field("status", v);
-        }
-        if let Some(v) = &self.message {
-            d.field("message", v);
-        }
-        if let Some(v) = &self.payload {
-            d.field("payload", v);
-        }
+        d.opt("status", &self.status);
+        d.opt("message", &self.message);
+        d.opt("payload", &self.payload);
         d.finish()
     }
 }
@@ -327,43 +253,32 @@ impl fmt::Debug for Notifications {
 #[non_exhaustive]
 pub struct NotificationsPayload {
     /// The messages sent to the user.
-    #[serde(rename = "messages", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<Message>>,
 }
-#[allow(deprecated)]
+impl rt::Object for NotificationsPayload {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "messages" => self.messages = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for NotificationsPayload {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = NotificationsPayload;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a NotificationsPayload object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationsPayload, A::Error> {
-                let mut out = NotificationsPayload::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "messages" => out.messages = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for NotificationsPayload {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("NotificationsPayload");
-        if let Some(v) = &self.messages {
-            d.field("messages", v);
-        }
+        d.opt("messages", &self.messages);
         d.finish()
     }
 }
@@ -374,31 +289,31 @@ impl fmt::Debug for NotificationsPayload {
 #[non_exhaustive]
 pub struct Message {
     /// message body (type: string)
-    #[serde(rename = "body", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// campaign ID (type: number)
-    #[serde(rename = "campaign_id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign_id: Option<i64>,
     /// message code (type: string)
-    #[serde(rename = "code", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Date the message was sent in the format: YYYY-MM-DD (type: string)
-    #[serde(rename = "date", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<rt::Date>,
     /// Extended mobile push payload details (type: Object). Contains the string properties "type" (extended data type) and "uri" (extended data ID).
-    #[serde(rename = "event", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<MessageEvent>,
     /// Link to the icon in the message (type: string)
-    #[serde(rename = "icon", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// Link to picture in the message (type: string)
-    #[serde(rename = "picture", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
     /// Date/time of message sending in the format: YYYY-MM-DDThh:mm:ss.000Z (type: string)
-    #[serde(rename = "sent_at", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<rt::Timestamp>,
     /// Message header (type: string)
-    #[serde(rename = "subject", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Message Type. One of the following values: "bulk", "trigger", "transactional" (type: string)
     ///
@@ -406,92 +321,57 @@ pub struct Message {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<MessageType>,
     /// Link from the message (type: string)
-    #[serde(rename = "url", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Message Statistics (type: Object). Contains the following boolean properties: "clicked", "complained", "hard_bounced", "opened", "purchased", "soft_bounced", "unsubscribed"
-    #[serde(rename = "statistics", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub statistics: Option<MessageStatistics>,
 }
-#[allow(deprecated)]
+impl rt::Object for Message {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "body" => self.body = map.next_value()?,
+            "campaign_id" => self.campaign_id = rt::lenient::next(map)?,
+            "code" => self.code = map.next_value()?,
+            "date" => self.date = map.next_value()?,
+            "event" => self.event = map.next_value()?,
+            "icon" => self.icon = map.next_value()?,
+            "picture" => self.picture = map.next_value()?,
+            "sent_at" => self.sent_at = map.next_value()?,
+            "subject" => self.subject = map.next_value()?,
+            "type" => self.kind = map.next_value()?,
+            "url" => self.url = map.next_value()?,
+            "statistics" => self.statistics = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for Message {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = Message;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Message object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Message, A::Error> {
-                let mut out = Message::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "body" => out.body = map.next_value()?,
-                        "campaign_id" => {
-                            out.campaign_id = map.next_value::<rt::lenient::Integer>()?.0;
-                        }
-                        "code" => out.code = map.next_value()?,
-                        "date" => out.date = map.next_value()?,
-                        "event" => out.event = map.next_value()?,
-                        "icon" => out.icon = map.next_value()?,
-                        "picture" => out.picture = map.next_value()?,
-                        "sent_at" => out.sent_at = map.next_value()?,
-                        "subject" => out.subject = map.next_value()?,
-                        "type" => out.kind = map.next_value()?,
-                        "url" => out.url = map.next_value()?,
-                        "statistics" => out.statistics = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Message");
-        if let Some(v) = &self.body {
-            d.field("body", v);
-        }
-        if let Some(v) = &self.campaign_id {
-            d.field("campaign_id", v);
-        }
-        if let Some(v) = &self.code {
-            d.field("code", v);
-        }
-        if let Some(v) = &self.date {
-            d.field("date", v);
-        }
-        if let Some(v) = &self.event {
-            d.field("event", v);
-        }
-        if let Some(v) = &self.icon {
-            d.field("icon", v);
-        }
-        if let Some(v) = &self.picture {
-            d.field("picture", v);
-        }
-        if let Some(v) = &self.sent_at {
-            d.field("sent_at", v);
-        }
-        if let Some(v) = &self.subject {
-            d.field("subject", v);
-        }
-        if let Some(v) = &self.kind {
-            d.field("kind", v);
-        }
-        if let Some(v) = &self.url {
-            d.field("url", v);
-        }
-        if let Some(v) = &self.statistics {
-            d.field("statistics", v);
-        }
+        d.opt("body", &self.body);
+        d.opt("campaign_id", &self.campaign_id);
+        d.opt("code", &self.code);
+        d.opt("date", &self.date);
+        d.opt("event", &self.event);
+        d.opt("icon", &self.icon);
+        d.opt("picture", &self.picture);
+        d.opt("sent_at", &self.sent_at);
+        d.opt("subject", &self.subject);
+        d.opt("kind", &self.kind);
+        d.opt("url", &self.url);
+        d.opt("statistics", &self.statistics);
         d.finish()
     }
 }
@@ -505,47 +385,34 @@ pub struct MessageEvent {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<EventType>,
     /// extended data ID
-    #[serde(rename = "uri", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 }
-#[allow(deprecated)]
+impl rt::Object for MessageEvent {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "type" => self.kind = map.next_value()?,
+            "uri" => self.uri = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for MessageEvent {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = MessageEvent;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a MessageEvent object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageEvent, A::Error> {
-                let mut out = MessageEvent::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => out.kind = map.next_value()?,
-                        "uri" => out.uri = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for MessageEvent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("MessageEvent");
-        if let Some(v) = &self.kind {
-            d.field("kind", v);
-        }
-        if let Some(v) = &self.uri {
-            d.field("uri", v);
-        }
+        d.opt("kind", &self.kind);
+        d.opt("uri", &self.uri);
         d.finish()
     }
 }
@@ -586,21 +453,7 @@ impl EventType {
         }
     }
 }
-impl fmt::Display for EventType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for EventType {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for EventType {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "EventType", Self::known, Some(Self::Unknown))
-    }
-}
+rt::string_enum!(EventType, open);
 /// Message Statistics.
 #[derive(Clone, Default, PartialEq)]
 #[derive(rt::serde::Serialize)]
@@ -608,85 +461,62 @@ impl<'de> rt::serde::Deserialize<'de> for EventType {
 #[non_exhaustive]
 pub struct MessageStatistics {
     /// The message was clicked.
-    #[serde(rename = "clicked", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub clicked: Option<bool>,
     /// The recipient complained about the message.
-    #[serde(rename = "complained", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub complained: Option<bool>,
     /// The message hard-bounced.
-    #[serde(rename = "hard_bounced", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hard_bounced: Option<bool>,
     /// The message was opened.
-    #[serde(rename = "opened", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub opened: Option<bool>,
     /// The recipient purchased after the message.
-    #[serde(rename = "purchased", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchased: Option<bool>,
     /// The message soft-bounced.
-    #[serde(rename = "soft_bounced", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub soft_bounced: Option<bool>,
     /// The recipient unsubscribed.
-    #[serde(rename = "unsubscribed", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsubscribed: Option<bool>,
 }
-#[allow(deprecated)]
+impl rt::Object for MessageStatistics {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "clicked" => self.clicked = map.next_value()?,
+            "complained" => self.complained = map.next_value()?,
+            "hard_bounced" => self.hard_bounced = map.next_value()?,
+            "opened" => self.opened = map.next_value()?,
+            "purchased" => self.purchased = map.next_value()?,
+            "soft_bounced" => self.soft_bounced = map.next_value()?,
+            "unsubscribed" => self.unsubscribed = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for MessageStatistics {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = MessageStatistics;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a MessageStatistics object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageStatistics, A::Error> {
-                let mut out = MessageStatistics::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "clicked" => out.clicked = map.next_value()?,
-                        "complained" => out.complained = map.next_value()?,
-                        "hard_bounced" => out.hard_bounced = map.next_value()?,
-                        "opened" => out.opened = map.next_value()?,
-                        "purchased" => out.purchased = map.next_value()?,
-                        "soft_bounced" => out.soft_bounced = map.next_value()?,
-                        "unsubscribed" => out.unsubscribed = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for MessageStatistics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("MessageStatistics");
-        if let Some(v) = &self.clicked {
-            d.field("clicked", v);
-        }
-        if let Some(v) = &self.complained {
-            d.field("complained", v);
-        }
-        if let Some(v) = &self.hard_bounced {
-            d.field("hard_bounced", v);
-        }
-        if let Some(v) = &self.opened {
-            d.field("opened", v);
-        }
-        if let Some(v) = &self.purchased {
-            d.field("purchased", v);
-        }
-        if let Some(v) = &self.soft_bounced {
-            d.field("soft_bounced", v);
-        }
-        if let Some(v) = &self.unsubscribed {
-            d.field("unsubscribed", v);
-        }
+        d.opt("clicked", &self.clicked);
+        d.opt("complained", &self.complained);
+        d.opt("hard_bounced", &self.hard_bounced);
+        d.opt("opened", &self.opened);
+        d.opt("purchased", &self.purchased);
+        d.opt("soft_bounced", &self.soft_bounced);
+        d.opt("unsubscribed", &self.unsubscribed);
         d.finish()
     }
 }
@@ -727,21 +557,7 @@ impl MessageType {
         }
     }
 }
-impl fmt::Display for MessageType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for MessageType {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for MessageType {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "MessageType", Self::known, Some(Self::Unknown))
-    }
-}
+rt::string_enum!(MessageType, open);
 impl rt::Checkable for MessageType {}
 /// A message channel.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -769,21 +585,7 @@ impl Channel {
         }
     }
 }
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Channel {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Channel {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "Channel", Self::known, None)
-    }
-}
+rt::string_enum!(Channel, closed);
 impl rt::Checkable for Channel {}
 /// A product of the user's last order.
 #[derive(Clone, Default, PartialEq)]
@@ -792,289 +594,200 @@ impl rt::Checkable for Channel {}
 #[non_exhaustive]
 pub struct Product {
     /// Product barcode, if it was imported in the product catalog
-    #[serde(rename = "barcode", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub barcode: Option<String>,
     /// Product vendor
-    #[serde(rename = "brand", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
     /// Object array with details of the product category hierarchy, where each object has properties: `id`, `name`, `parent`, `url`.
-    #[serde(rename = "categories", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<Category>>,
     /// Array of IDs of the product category hierarchy
-    #[serde(rename = "category_ids", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_ids: Option<Vec<String>>,
     /// Product currency (type: string, matches the currency of the PersonaClick account, or the user value set in the settings of the PersonaClick account)
-    #[serde(rename = "currency", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Product description
-    #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The percentage difference between the old price and current price
-    #[serde(rename = "discount", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<f64>,
     /// The percentage difference between the old price and current price that is formatted as a string with the "%" symbol
-    #[serde(rename = "discount_formatted", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_formatted: Option<String>,
     /// Object array with details of the product category hierarchy, where each object has properties: `color`, `picture`.
     ///
     /// **Note on PersonaClick's docs:** "details of the product category hierarchy" is copied from `categories`: the array holds the product's colors (each a color and a color-matched image).
-    #[serde(rename = "fashion_colors", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fashion_colors: Option<Vec<FashionColor>>,
     /// Original product sizes
-    #[serde(rename = "fashion_original_sizes", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fashion_original_sizes: Option<Vec<String>>,
     /// Normalised product sizes (see XML)
-    #[serde(rename = "fashion_sizes", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fashion_sizes: Option<Vec<String>>,
     /// Product group ID
-    #[serde(rename = "group_id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Product ID
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// URL of the original product image
-    #[serde(rename = "image_url", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Relative URL of the original product image
-    #[serde(rename = "image_url_handle", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url_handle: Option<String>,
     /// Object with the URLs of the resize product image. Available object keys matching the size of the image in pixels: 120, 140, 160, 180, 200, 220, 310, 520
     ///
     /// **Note on PersonaClick's docs:** "the resize product image" means the resized product images.
-    #[serde(rename = "image_url_resized", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url_resized: Option<ImageUrls>,
     /// New arrival product (type: boolean). See the parameter in the product catalog import (XML, HTTP API)
-    #[serde(rename = "is_new", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_new: Option<bool>,
     /// Rough number of the products left in stock. Available values are: "one", "few", "lot".
-    #[serde(rename = "leftovers", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub leftovers: Option<Leftovers>,
     /// Model and product name
-    #[serde(rename = "model", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Product name
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Integer old price of the product
     ///
     /// **Note on PersonaClick's docs:** Documented as an integer price, but prices can carry decimals; we read a number.
-    #[serde(rename = "oldprice", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oldprice: Option<f64>,
     /// Formatted integer old price of the product, including currency
-    #[serde(rename = "oldprice_formatted", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oldprice_formatted: Option<String>,
     /// Old price of the product
-    #[serde(rename = "oldprice_full", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oldprice_full: Option<f64>,
     /// Formatted old price of the product, including currency
-    #[serde(rename = "oldprice_full_formatted", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oldprice_full_formatted: Option<String>,
     /// Object array with pairs of "key" (type: string), "values" (type: array) properties. The data matches the values of the "param" parameter of the product feed/catalog (XML, HTTP API).
-    #[serde(rename = "params", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<Vec<ProductParam>>,
     /// Integer current price of the product
     ///
     /// **Note on PersonaClick's docs:** Documented as an integer price, but prices can carry decimals; we read a number.
-    #[serde(rename = "price", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     /// Formatted integer current price of the product, including currency
-    #[serde(rename = "price_formatted", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_formatted: Option<String>,
     /// Current price of the product
-    #[serde(rename = "price_full", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_full: Option<f64>,
     /// Formatted current price of the product, including currency
-    #[serde(rename = "price_full_formatted", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_full_formatted: Option<String>,
     /// Product rating
-    #[serde(rename = "rating", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rating: Option<f64>,
     /// The available quantity of products
-    #[serde(rename = "stock_quantity", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stock_quantity: Option<f64>,
     /// Product page URL
-    #[serde(rename = "url", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Relative product page URL
-    #[serde(rename = "url_handle", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_handle: Option<String>,
 }
-#[allow(deprecated)]
+impl rt::Object for Product {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "barcode" => self.barcode = map.next_value()?,
+            "brand" => self.brand = map.next_value()?,
+            "categories" => self.categories = map.next_value()?,
+            "category_ids" => self.category_ids = rt::lenient::next(map)?,
+            "currency" => self.currency = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "discount" => self.discount = map.next_value()?,
+            "discount_formatted" => self.discount_formatted = map.next_value()?,
+            "fashion_colors" => self.fashion_colors = map.next_value()?,
+            "fashion_original_sizes" => self.fashion_original_sizes = map.next_value()?,
+            "fashion_sizes" => self.fashion_sizes = map.next_value()?,
+            "group_id" => self.group_id = map.next_value()?,
+            "id" => self.id = rt::lenient::next(map)?,
+            "image_url" => self.image_url = map.next_value()?,
+            "image_url_handle" => self.image_url_handle = map.next_value()?,
+            "image_url_resized" => self.image_url_resized = map.next_value()?,
+            "is_new" => self.is_new = map.next_value()?,
+            "leftovers" => self.leftovers = map.next_value()?,
+            "model" => self.model = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "oldprice" => self.oldprice = map.next_value()?,
+            "oldprice_formatted" => self.oldprice_formatted = map.next_value()?,
+            "oldprice_full" => self.oldprice_full = map.next_value()?,
+            "oldprice_full_formatted" => self.oldprice_full_formatted = map.next_value()?,
+            "params" => self.params = map.next_value()?,
+            "price" => self.price = map.next_value()?,
+            "price_formatted" => self.price_formatted = map.next_value()?,
+            "price_full" => self.price_full = map.next_value()?,
+            "price_full_formatted" => self.price_full_formatted = map.next_value()?,
+            "rating" => self.rating = map.next_value()?,
+            "stock_quantity" => self.stock_quantity = map.next_value()?,
+            "url" => self.url = map.next_value()?,
+            "url_handle" => self.url_handle = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for Product {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = Product;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Product object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Product, A::Error> {
-                let mut out = Product::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "barcode" => out.barcode = map.next_value()?,
-                        "brand" => out.brand = map.next_value()?,
-                        "categories" => out.categories = map.next_value()?,
-                        "category_ids" => {
-                            out.category_ids = map
-                                .next_value::<rt::lenient::Strings>()?
-                                .0;
-                        }
-                        "currency" => out.currency = map.next_value()?,
-                        "description" => out.description = map.next_value()?,
-                        "discount" => out.discount = map.next_value()?,
-                        "discount_formatted" => {
-                            out.discount_formatted = map.next_value()?;
-                        }
-                        "fashion_colors" => out.fashion_colors = map.next_value()?,
-                        "fashion_original_sizes" => {
-                            out.fashion_original_sizes = map.next_value()?;
-                        }
-                        "fashion_sizes" => out.fashion_sizes = map.next_value()?,
-                        "group_id" => out.group_id = map.next_value()?,
-                        "id" => out.id = map.next_value::<rt::lenient::Text>()?.0,
-                        "image_url" => out.image_url = map.next_value()?,
-                        "image_url_handle" => out.image_url_handle = map.next_value()?,
-                        "image_url_resized" => out.image_url_resized = map.next_value()?,
-                        "is_new" => out.is_new = map.next_value()?,
-                        "leftovers" => out.leftovers = map.next_value()?,
-                        "model" => out.model = map.next_value()?,
-                        "name" => out.name = map.next_value()?,
-                        "oldprice" => out.oldprice = map.next_value()?,
-                        "oldprice_formatted" => {
-                            out.oldprice_formatted = map.next_value()?;
-                        }
-                        "oldprice_full" => out.oldprice_full = map.next_value()?,
-                        "oldprice_full_formatted" => {
-                            out.oldprice_full_formatted = map.next_value()?;
-                        }
-                        "params" => out.params = map.next_value()?,
-                        "price" => out.price = map.next_value()?,
-                        "price_formatted" => out.price_formatted = map.next_value()?,
-                        "price_full" => out.price_full = map.next_value()?,
-                        "price_full_formatted" => {
-                            out.price_full_formatted = map.next_value()?;
-                        }
-                        "rating" => out.rating = map.next_value()?,
-                        "stock_quantity" => out.stock_quantity = map.next_value()?,
-                        "url" => out.url = map.next_value()?,
-                        "url_handle" => out.url_handle = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for Product {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Product");
-        if let Some(v) = &self.barcode {
-            d.field("barcode", v);
-        }
-        if let Some(v) = &self.brand {
-            d.field("brand", v);
-        }
-        if let Some(v) = &self.categories {
-            d.field("categories", v);
-        }
-        if let Some(v) = &self.category_ids {
-            d.field("category_ids", v);
-        }
-        if let Some(v) = &self.currency {
-            d.field("currency", v);
-        }
-        if let Some(v) = &self.description {
-            d.field("description", v);
-        }
-        if let Some(v) = &self.discount {
-            d.field("discount", v);
-        }
-        if let Some(v) = &self.discount_formatted {
-            d.field("discount_formatted", v);
-        }
-        if let Some(v) = &self.fashion_colors {
-            d.field("fashion_colors", v);
-        }
-        if let Some(v) = &self.fashion_original_sizes {
-            d.field("fashion_original_sizes", v);
-        }
-        if let Some(v) = &self.fashion_sizes {
-            d.field("fashion_sizes", v);
-        }
-        if let Some(v) = &self.group_id {
-            d.field("group_id", v);
-        }
-        if let Some(v) = &self.id {
-            d.field("id", v);
-        }
-        if let Some(v) = &self.image_url {
-            d.field("image_url", v);
-        }
-        if let Some(v) = &self.image_url_handle {
-            d.field("image_url_handle", v);
-        }
-        if let Some(v) = &self.image_url_resized {
-            d.field("image_url_resized", v);
-        }
-        if let Some(v) = &self.is_new {
-            d.field("is_new", v);
-        }
-        if let Some(v) = &self.leftovers {
-            d.field("leftovers", v);
-        }
-        if let Some(v) = &self.model {
-            d.field("model", v);
-        }
-        if let Some(v) = &self.name {
-            d.field("name", v);
-        }
-        if let Some(v) = &self.oldprice {
-            d.field("oldprice", v);
-        }
-        if let Some(v) = &self.oldprice_formatted {
-            d.field("oldprice_formatted", v);
-        }
-        if let Some(v) = &self.oldprice_full {
-            d.field("oldprice_full", v);
-        }
-        if let Some(v) = &self.oldprice_full_formatted {
-            d.field("oldprice_full_formatted", v);
-        }
-        if let Some(v) = &self.params {
-            d.field("params", v);
-        }
-        if let Some(v) = &self.price {
-            d.field("price", v);
-        }
-        if let Some(v) = &self.price_formatted {
-            d.field("price_formatted", v);
-        }
-        if let Some(v) = &self.price_full {
-            d.field("price_full", v);
-        }
-        if let Some(v) = &self.price_full_formatted {
-            d.field("price_full_formatted", v);
-        }
-        if let Some(v) = &self.rating {
-            d.field("rating", v);
-        }
-        if let Some(v) = &self.stock_quantity {
-            d.field("stock_quantity", v);
-        }
-        if let Some(v) = &self.url {
-            d.field("url", v);
-        }
-        if let Some(v) = &self.url_handle {
-            d.field("url_handle", v);
-        }
+        d.opt("barcode", &self.barcode);
+        d.opt("brand", &self.brand);
+        d.opt("categories", &self.categories);
+        d.opt("category_ids", &self.category_ids);
+        d.opt("currency", &self.currency);
+        d.opt("description", &self.description);
+        d.opt("discount", &self.discount);
+        d.opt("discount_formatted", &self.discount_formatted);
+        d.opt("fashion_colors", &self.fashion_colors);
+        d.opt("fashion_original_sizes", &self.fashion_original_sizes);
+        d.opt("fashion_sizes", &self.fashion_sizes);
+        d.opt("group_id", &self.group_id);
+        d.opt("id", &self.id);
+        d.opt("image_url", &self.image_url);
+        d.opt("image_url_handle", &self.image_url_handle);
+        d.opt("image_url_resized", &self.image_url_resized);
+        d.opt("is_new", &self.is_new);
+        d.opt("leftovers", &self.leftovers);
+        d.opt("model", &self.model);
+        d.opt("name", &self.name);
+        d.opt("oldprice", &self.oldprice);
+        d.opt("oldprice_formatted", &self.oldprice_formatted);
+        d.opt("oldprice_full", &self.oldprice_full);
+        d.opt("oldprice_full_formatted", &self.oldprice_full_formatted);
+        d.opt("params", &self.params);
+        d.opt("price", &self.price);
+        d.opt("price_formatted", &self.price_formatted);
+        d.opt("price_full", &self.price_full);
+        d.opt("price_full_formatted", &self.price_full_formatted);
+        d.opt("rating", &self.rating);
+        d.opt("stock_quantity", &self.stock_quantity);
+        d.opt("url", &self.url);
+        d.opt("url_handle", &self.url_handle);
         d.finish()
     }
 }
@@ -1085,64 +798,47 @@ impl fmt::Debug for Product {
 #[non_exhaustive]
 pub struct Category {
     /// category ID (type: string)
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// category name (type: string)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// parent category ID (type: string)
-    #[serde(rename = "parent", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// category page url (type: string)
-    #[serde(rename = "url", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
-#[allow(deprecated)]
+impl rt::Object for Category {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "id" => self.id = rt::lenient::next(map)?,
+            "name" => self.name = map.next_value()?,
+            "parent" => self.parent = rt::lenient::next(map)?,
+            "url" => self.url = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for Category {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = Category;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Category object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Category, A::Error> {
-                let mut out = Category::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => out.id = map.next_value::<rt::lenient::Text>()?.0,
-                        "name" => out.name = map.next_value()?,
-                        "parent" => out.parent = map.next_value::<rt::lenient::Text>()?.0,
-                        "url" => out.url = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for Category {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Category");
-        if let Some(v) = &self.id {
-            d.field("id", v);
-        }
-        if let Some(v) = &self.name {
-            d.field("name", v);
-        }
-        if let Some(v) = &self.parent {
-            d.field("parent", v);
-        }
-        if let Some(v) = &self.url {
-            d.field("url", v);
-        }
+        d.opt("id", &self.id);
+        d.opt("name", &self.name);
+        d.opt("parent", &self.parent);
+        d.opt("url", &self.url);
         d.finish()
     }
 }
@@ -1153,50 +849,37 @@ impl fmt::Debug for Category {
 #[non_exhaustive]
 pub struct FashionColor {
     /// product color (type: string)
-    #[serde(rename = "color", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// color-matched product image (type: string)
-    #[serde(rename = "picture", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
 }
-#[allow(deprecated)]
+impl rt::Object for FashionColor {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "color" => self.color = map.next_value()?,
+            "picture" => self.picture = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for FashionColor {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = FashionColor;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a FashionColor object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FashionColor, A::Error> {
-                let mut out = FashionColor::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "color" => out.color = map.next_value()?,
-                        "picture" => out.picture = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for FashionColor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("FashionColor");
-        if let Some(v) = &self.color {
-            d.field("color", v);
-        }
-        if let Some(v) = &self.picture {
-            d.field("picture", v);
-        }
+        d.opt("color", &self.color);
+        d.opt("picture", &self.picture);
         d.finish()
     }
 }
@@ -1207,50 +890,37 @@ impl fmt::Debug for FashionColor {
 #[non_exhaustive]
 pub struct ProductParam {
     /// The name of the parameter ("key").
-    #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The values of the parameter ("values").
-    #[serde(rename = "values", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
-#[allow(deprecated)]
+impl rt::Object for ProductParam {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "key" => self.key = map.next_value()?,
+            "values" => self.values = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for ProductParam {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = ProductParam;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a ProductParam object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProductParam, A::Error> {
-                let mut out = ProductParam::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "key" => out.key = map.next_value()?,
-                        "values" => out.values = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for ProductParam {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("ProductParam");
-        if let Some(v) = &self.key {
-            d.field("key", v);
-        }
-        if let Some(v) = &self.values {
-            d.field("values", v);
-        }
+        d.opt("key", &self.key);
+        d.opt("values", &self.values);
         d.finish()
     }
 }
@@ -1285,68 +955,43 @@ pub struct ImageUrls {
     #[serde(rename = "520", skip_serializing_if = "Option::is_none")]
     pub px520: Option<String>,
 }
-#[allow(deprecated)]
+impl rt::Object for ImageUrls {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "120" => self.px120 = map.next_value()?,
+            "140" => self.px140 = map.next_value()?,
+            "160" => self.px160 = map.next_value()?,
+            "180" => self.px180 = map.next_value()?,
+            "200" => self.px200 = map.next_value()?,
+            "220" => self.px220 = map.next_value()?,
+            "310" => self.px310 = map.next_value()?,
+            "520" => self.px520 = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for ImageUrls {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = ImageUrls;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a ImageUrls object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ImageUrls, A::Error> {
-                let mut out = ImageUrls::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "120" => out.px120 = map.next_value()?,
-                        "140" => out.px140 = map.next_value()?,
-                        "160" => out.px160 = map.next_value()?,
-                        "180" => out.px180 = map.next_value()?,
-                        "200" => out.px200 = map.next_value()?,
-                        "220" => out.px220 = map.next_value()?,
-                        "310" => out.px310 = map.next_value()?,
-                        "520" => out.px520 = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for ImageUrls {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("ImageUrls");
-        if let Some(v) = &self.px120 {
-            d.field("px120", v);
-        }
-        if let Some(v) = &self.px140 {
-            d.field("px140", v);
-        }
-        if let Some(v) = &self.px160 {
-            d.field("px160", v);
-        }
-        if let Some(v) = &self.px180 {
-            d.field("px180", v);
-        }
-        if let Some(v) = &self.px200 {
-            d.field("px200", v);
-        }
-        if let Some(v) = &self.px220 {
-            d.field("px220", v);
-        }
-        if let Some(v) = &self.px310 {
-            d.field("px310", v);
-        }
-        if let Some(v) = &self.px520 {
-            d.field("px520", v);
-        }
+        d.opt("px120", &self.px120);
+        d.opt("px140", &self.px140);
+        d.opt("px160", &self.px160);
+        d.opt("px180", &self.px180);
+        d.opt("px200", &self.px200);
+        d.opt("px220", &self.px220);
+        d.opt("px310", &self.px310);
+        d.opt("px520", &self.px520);
         d.finish()
     }
 }
@@ -1383,21 +1028,7 @@ impl Leftovers {
         }
     }
 }
-impl fmt::Display for Leftovers {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Leftovers {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Leftovers {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "Leftovers", Self::known, Some(Self::Unknown))
-    }
-}
+rt::string_enum!(Leftovers, open);
 /// The profile properties the "Update User Profile" method saves: the "Main request parameters" and the "Additional request parameters".
 #[derive(Clone, Default, PartialEq)]
 #[derive(rt::serde::Serialize)]
@@ -1405,189 +1036,135 @@ impl<'de> rt::serde::Deserialize<'de> for Leftovers {
 #[non_exhaustive]
 pub struct ProfileFields {
     /// User Email.
-    #[serde(rename = "email", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User First Name.
-    #[serde(rename = "first_name", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// User Gender (m – male, f – female).
-    #[serde(rename = "gender", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gender: Option<Gender>,
     /// Store side user ID.
     ///
     /// **Note on PersonaClick's docs:** The table types it "number/string" and the request example sends a number (100500). We send a string and accept both on reading.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// User Surname.
-    #[serde(rename = "last_name", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// User Phone.
-    #[serde(rename = "phone", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// User age (in years).
     ///
     /// **Note on PersonaClick's docs:** The table types it "number"; an age in years is whole (the example sends 31), so we use an integer.
-    #[serde(rename = "age", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
     /// Vehicle data. Available properties: `brand`, `model`, `vds`.
-    #[serde(rename = "auto", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto: Option<Vec<Auto>>,
     /// User birthday in the format YYYYY-MM-DD.
     ///
     /// **Note on PersonaClick's docs:** "YYYYY-MM-DD" (five Y) is a typo: the format is YYYY-MM-DD, as the request example ("1990-03-11") shows. We check and send YYYY-MM-DD.
-    #[serde(rename = "birthday", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub birthday: Option<rt::Date>,
     /// The user has or hasn't ever bought something in the store.
-    #[serde(rename = "bought_something", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bought_something: Option<bool>,
     /// Facebook User ID.
-    #[serde(rename = "fb_id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fb_id: Option<String>,
     /// Children's data. Available properties: `gender`, `birthday`.
-    #[serde(rename = "kids", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kids: Option<Vec<Kid>>,
     /// The user's current location from the list of locations in the product feed.
-    #[serde(rename = "location", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The current number of store bonuses at the user.
-    #[serde(rename = "loyalty_bonuses", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_bonuses: Option<f64>,
     /// The number of store bonuses necessary for the user to reach the next loyalty level.
-    #[serde(
-        rename = "loyalty_bonuses_to_next_level",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_bonuses_to_next_level: Option<f64>,
     /// The location (from the list of locations in the product feed) where the user last used the loyalty card.
-    #[serde(rename = "loyalty_card_location", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_card_location: Option<String>,
     /// The Loyalty Program user ID (loyalty card).
-    #[serde(rename = "loyalty_id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_id: Option<String>,
     /// The user's current status in the loyalty program.
-    #[serde(rename = "loyalty_status", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_status: Option<String>,
     /// Telegram User ID.
-    #[serde(rename = "telegram_id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub telegram_id: Option<String>,
     /// VKontakte User ID.
-    #[serde(rename = "vk_id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vk_id: Option<String>,
 }
-#[allow(deprecated)]
+impl rt::Object for ProfileFields {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "email" => self.email = map.next_value()?,
+            "first_name" => self.first_name = map.next_value()?,
+            "gender" => self.gender = map.next_value()?,
+            "id" => self.id = rt::lenient::next(map)?,
+            "last_name" => self.last_name = map.next_value()?,
+            "phone" => self.phone = map.next_value()?,
+            "age" => self.age = map.next_value()?,
+            "auto" => self.auto = map.next_value()?,
+            "birthday" => self.birthday = map.next_value()?,
+            "bought_something" => self.bought_something = map.next_value()?,
+            "fb_id" => self.fb_id = map.next_value()?,
+            "kids" => self.kids = map.next_value()?,
+            "location" => self.location = map.next_value()?,
+            "loyalty_bonuses" => self.loyalty_bonuses = map.next_value()?,
+            "loyalty_bonuses_to_next_level" => {
+                self.loyalty_bonuses_to_next_level = map.next_value()?;
+            }
+            "loyalty_card_location" => self.loyalty_card_location = map.next_value()?,
+            "loyalty_id" => self.loyalty_id = map.next_value()?,
+            "loyalty_status" => self.loyalty_status = map.next_value()?,
+            "telegram_id" => self.telegram_id = map.next_value()?,
+            "vk_id" => self.vk_id = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for ProfileFields {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = ProfileFields;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a ProfileFields object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProfileFields, A::Error> {
-                let mut out = ProfileFields::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "email" => out.email = map.next_value()?,
-                        "first_name" => out.first_name = map.next_value()?,
-                        "gender" => out.gender = map.next_value()?,
-                        "id" => out.id = map.next_value::<rt::lenient::Text>()?.0,
-                        "last_name" => out.last_name = map.next_value()?,
-                        "phone" => out.phone = map.next_value()?,
-                        "age" => out.age = map.next_value()?,
-                        "auto" => out.auto = map.next_value()?,
-                        "birthday" => out.birthday = map.next_value()?,
-                        "bought_something" => out.bought_something = map.next_value()?,
-                        "fb_id" => out.fb_id = map.next_value()?,
-                        "kids" => out.kids = map.next_value()?,
-                        "location" => out.location = map.next_value()?,
-                        "loyalty_bonuses" => out.loyalty_bonuses = map.next_value()?,
-                        "loyalty_bonuses_to_next_level" => {
-                            out.loyalty_bonuses_to_next_level = map.next_value()?;
-                        }
-                        "loyalty_card_location" => {
-                            out.loyalty_card_location = map.next_value()?;
-                        }
-                        "loyalty_id" => out.loyalty_id = map.next_value()?,
-                        "loyalty_status" => out.loyalty_status = map.next_value()?,
-                        "telegram_id" => out.telegram_id = map.next_value()?,
-                        "vk_id" => out.vk_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for ProfileFields {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("ProfileFields");
-        if self.email.is_some() {
-            d.field("email", &rt::Redacted);
-        }
-        if self.first_name.is_some() {
-            d.field("first_name", &rt::Redacted);
-        }
-        if let Some(v) = &self.gender {
-            d.field("gender", v);
-        }
-        if self.id.is_some() {
-            d.field("id", &rt::Redacted);
-        }
-        if self.last_name.is_some() {
-            d.field("last_name", &rt::Redacted);
-        }
-        if self.phone.is_some() {
-            d.field("phone", &rt::Redacted);
-        }
-        if let Some(v) = &self.age {
-            d.field("age", v);
-        }
-        if let Some(v) = &self.auto {
-            d.field("auto", v);
-        }
-        if self.birthday.is_some() {
-            d.field("birthday", &rt::Redacted);
-        }
-        if let Some(v) = &self.bought_something {
-            d.field("bought_something", v);
-        }
-        if self.fb_id.is_some() {
-            d.field("fb_id", &rt::Redacted);
-        }
-        if let Some(v) = &self.kids {
-            d.field("kids", v);
-        }
-        if let Some(v) = &self.location {
-            d.field("location", v);
-        }
-        if let Some(v) = &self.loyalty_bonuses {
-            d.field("loyalty_bonuses", v);
-        }
-        if let Some(v) = &self.loyalty_bonuses_to_next_level {
-            d.field("loyalty_bonuses_to_next_level", v);
-        }
-        if let Some(v) = &self.loyalty_card_location {
-            d.field("loyalty_card_location", v);
-        }
-        if self.loyalty_id.is_some() {
-            d.field("loyalty_id", &rt::Redacted);
-        }
-        if let Some(v) = &self.loyalty_status {
-            d.field("loyalty_status", v);
-        }
-        if self.telegram_id.is_some() {
-            d.field("telegram_id", &rt::Redacted);
-        }
-        if self.vk_id.is_some() {
-            d.field("vk_id", &rt::Redacted);
-        }
+        d.redacted("email", &self.email);
+        d.redacted("first_name", &self.first_name);
+        d.opt("gender", &self.gender);
+        d.redacted("id", &self.id);
+        d.redacted("last_name", &self.last_name);
+        d.redacted("phone", &self.phone);
+        d.opt("age", &self.age);
+        d.opt("auto", &self.auto);
+        d.redacted("birthday", &self.birthday);
+        d.opt("bought_something", &self.bought_something);
+        d.redacted("fb_id", &self.fb_id);
+        d.opt("kids", &self.kids);
+        d.opt("location", &self.location);
+        d.opt("loyalty_bonuses", &self.loyalty_bonuses);
+        d.opt("loyalty_bonuses_to_next_level", &self.loyalty_bonuses_to_next_level);
+        d.opt("loyalty_card_location", &self.loyalty_card_location);
+        d.redacted("loyalty_id", &self.loyalty_id);
+        d.opt("loyalty_status", &self.loyalty_status);
+        d.redacted("telegram_id", &self.telegram_id);
+        d.redacted("vk_id", &self.vk_id);
         d.finish()
     }
 }
@@ -1598,263 +1175,187 @@ impl fmt::Debug for ProfileFields {
 #[non_exhaustive]
 pub struct Profile {
     /// User Email.
-    #[serde(rename = "email", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User First Name.
-    #[serde(rename = "first_name", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The gender of the current user.
     ///
     /// If not forced by the "Update User Profile" method, it has the same value as the "computed_gender" property (see below).
-    #[serde(rename = "gender", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gender: Option<Gender>,
     /// Store side user ID.
     ///
     /// **Note on PersonaClick's docs:** The table types it "number/string" and the request example sends a number (100500). We send a string and accept both on reading.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// User Surname.
-    #[serde(rename = "last_name", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// User Phone.
-    #[serde(rename = "phone", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// User age (in years).
     ///
     /// **Note on PersonaClick's docs:** The table types it "number"; an age in years is whole (the example sends 31), so we use an integer.
-    #[serde(rename = "age", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
     /// Vehicle data. Available properties: `brand`, `model`, `vds`.
-    #[serde(rename = "auto", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto: Option<Vec<Auto>>,
     /// User birthday in the format YYYYY-MM-DD.
     ///
     /// **Note on PersonaClick's docs:** "YYYYY-MM-DD" (five Y) is a typo: the format is YYYY-MM-DD, as the request example ("1990-03-11") shows. We check and send YYYY-MM-DD.
-    #[serde(rename = "birthday", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub birthday: Option<rt::Date>,
     /// The user has or hasn't ever bought something in the store.
-    #[serde(rename = "bought_something", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bought_something: Option<bool>,
     /// Facebook User ID.
-    #[serde(rename = "fb_id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fb_id: Option<String>,
     /// Children's data. Available properties: `gender`, `birthday`.
-    #[serde(rename = "kids", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kids: Option<Vec<Kid>>,
     /// The user's current location from the list of locations in the product feed.
-    #[serde(rename = "location", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The current number of store bonuses at the user.
-    #[serde(rename = "loyalty_bonuses", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_bonuses: Option<f64>,
     /// The number of store bonuses necessary for the user to reach the next loyalty level.
-    #[serde(
-        rename = "loyalty_bonuses_to_next_level",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_bonuses_to_next_level: Option<f64>,
     /// The location (from the list of locations in the product feed) where the user last used the loyalty card.
-    #[serde(rename = "loyalty_card_location", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_card_location: Option<String>,
     /// The Loyalty Program user ID (loyalty card).
-    #[serde(rename = "loyalty_id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_id: Option<String>,
     /// The user's current status in the loyalty program.
-    #[serde(rename = "loyalty_status", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_status: Option<String>,
     /// Telegram User ID.
-    #[serde(rename = "telegram_id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub telegram_id: Option<String>,
     /// VKontakte User ID.
-    #[serde(rename = "vk_id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vk_id: Option<String>,
     /// Available only in case of an error. Contains the "error" value in this case.
-    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Available only in case of an error. Contains a description of the error.
-    #[serde(rename = "message", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The array of additional user email addresses.
-    #[serde(rename = "additional_emails", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_emails: Option<Vec<String>>,
     /// The array of additional user phone numbers.
-    #[serde(rename = "additional_phones", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_phones: Option<Vec<String>>,
     /// The array of additional user loyalty cards.
-    #[serde(rename = "additional_loyalty_ids", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_loyalty_ids: Option<Vec<String>>,
     /// It shows whether the profile has an email or not.
-    #[serde(rename = "has_email", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_email: Option<bool>,
     /// The calculated value of gender is based on the user's interaction with the products.
-    #[serde(rename = "computed_gender", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub computed_gender: Option<Gender>,
     /// It contains non-empty custom profile properties created there: Account > Settings > Profile Property
-    #[serde(rename = "custom_properties", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_properties: Option<::std::collections::BTreeMap<String, rt::Json>>,
     /// Each element contains the following properties: `id`, `status`, `value`, `items`.
-    #[serde(rename = "orders", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub orders: Option<Vec<Order>>,
     /// Tags that were created there: Account > Settings > User tags, and assigned to the user on the profile page manually.
-    #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
-#[allow(deprecated)]
+impl rt::Object for Profile {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "email" => self.email = map.next_value()?,
+            "first_name" => self.first_name = map.next_value()?,
+            "gender" => self.gender = map.next_value()?,
+            "id" => self.id = rt::lenient::next(map)?,
+            "last_name" => self.last_name = map.next_value()?,
+            "phone" => self.phone = map.next_value()?,
+            "age" => self.age = map.next_value()?,
+            "auto" => self.auto = map.next_value()?,
+            "birthday" => self.birthday = map.next_value()?,
+            "bought_something" => self.bought_something = map.next_value()?,
+            "fb_id" => self.fb_id = map.next_value()?,
+            "kids" => self.kids = map.next_value()?,
+            "location" => self.location = map.next_value()?,
+            "loyalty_bonuses" => self.loyalty_bonuses = map.next_value()?,
+            "loyalty_bonuses_to_next_level" => {
+                self.loyalty_bonuses_to_next_level = map.next_value()?;
+            }
+            "loyalty_card_location" => self.loyalty_card_location = map.next_value()?,
+            "loyalty_id" => self.loyalty_id = map.next_value()?,
+            "loyalty_status" => self.loyalty_status = map.next_value()?,
+            "telegram_id" => self.telegram_id = map.next_value()?,
+            "vk_id" => self.vk_id = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            "additional_emails" => self.additional_emails = map.next_value()?,
+            "additional_phones" => self.additional_phones = map.next_value()?,
+            "additional_loyalty_ids" => self.additional_loyalty_ids = map.next_value()?,
+            "has_email" => self.has_email = map.next_value()?,
+            "computed_gender" => self.computed_gender = map.next_value()?,
+            "custom_properties" => self.custom_properties = map.next_value()?,
+            "orders" => self.orders = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for Profile {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = Profile;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Profile object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Profile, A::Error> {
-                let mut out = Profile::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "email" => out.email = map.next_value()?,
-                        "first_name" => out.first_name = map.next_value()?,
-                        "gender" => out.gender = map.next_value()?,
-                        "id" => out.id = map.next_value::<rt::lenient::Text>()?.0,
-                        "last_name" => out.last_name = map.next_value()?,
-                        "phone" => out.phone = map.next_value()?,
-                        "age" => out.age = map.next_value()?,
-                        "auto" => out.auto = map.next_value()?,
-                        "birthday" => out.birthday = map.next_value()?,
-                        "bought_something" => out.bought_something = map.next_value()?,
-                        "fb_id" => out.fb_id = map.next_value()?,
-                        "kids" => out.kids = map.next_value()?,
-                        "location" => out.location = map.next_value()?,
-                        "loyalty_bonuses" => out.loyalty_bonuses = map.next_value()?,
-                        "loyalty_bonuses_to_next_level" => {
-                            out.loyalty_bonuses_to_next_level = map.next_value()?;
-                        }
-                        "loyalty_card_location" => {
-                            out.loyalty_card_location = map.next_value()?;
-                        }
-                        "loyalty_id" => out.loyalty_id = map.next_value()?,
-                        "loyalty_status" => out.loyalty_status = map.next_value()?,
-                        "telegram_id" => out.telegram_id = map.next_value()?,
-                        "vk_id" => out.vk_id = map.next_value()?,
-                        "status" => out.status = map.next_value()?,
-                        "message" => out.message = map.next_value()?,
-                        "additional_emails" => out.additional_emails = map.next_value()?,
-                        "additional_phones" => out.additional_phones = map.next_value()?,
-                        "additional_loyalty_ids" => {
-                            out.additional_loyalty_ids = map.next_value()?;
-                        }
-                        "has_email" => out.has_email = map.next_value()?,
-                        "computed_gender" => out.computed_gender = map.next_value()?,
-                        "custom_properties" => out.custom_properties = map.next_value()?,
-                        "orders" => out.orders = map.next_value()?,
-                        "tags" => out.tags = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for Profile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Profile");
-        if self.email.is_some() {
-            d.field("email", &rt::Redacted);
-        }
-        if self.first_name.is_some() {
-            d.field("first_name", &rt::Redacted);
-        }
-        if let Some(v) = &self.gender {
-            d.field("gender", v);
-        }
-        if self.id.is_some() {
-            d.field("id", &rt::Redacted);
-        }
-        if self.last_name.is_some() {
-            d.field("last_name", &rt::Redacted);
-        }
-        if self.phone.is_some() {
-            d.field("phone", &rt::Redacted);
-        }
-        if let Some(v) = &self.age {
-            d.field("age", v);
-        }
-        if let Some(v) = &self.auto {
-            d.field("auto", v);
-        }
-        if self.birthday.is_some() {
-            d.field("birthday", &rt::Redacted);
-        }
-        if let Some(v) = &self.bought_something {
-            d.field("bought_something", v);
-        }
-        if self.fb_id.is_some() {
-            d.field("fb_id", &rt::Redacted);
-        }
-        if let Some(v) = &self.kids {
-            d.field("kids", v);
-        }
-        if let Some(v) = &self.location {
-            d.field("location", v);
-        }
-        if let Some(v) = &self.loyalty_bonuses {
-            d.field("loyalty_bonuses", v);
-        }
-        if let Some(v) = &self.loyalty_bonuses_to_next_level {
-            d.field("loyalty_bonuses_to_next_level", v);
-        }
-        if let Some(v) = &self.loyalty_card_location {
-            d.field("loyalty_card_location", v);
-        }
-        if self.loyalty_id.is_some() {
-            d.field("loyalty_id", &rt::Redacted);
-        }
-        if let Some(v) = &self.loyalty_status {
-            d.field("loyalty_status", v);
-        }
-        if self.telegram_id.is_some() {
-            d.field("telegram_id", &rt::Redacted);
-        }
-        if self.vk_id.is_some() {
-            d.field("vk_id", &rt::Redacted);
-        }
-        if let Some(v) = &self.status {
-            d.field("status", v);
-        }
-        if let Some(v) = &self.message {
-            d.field("message", v);
-        }
-        if self.additional_emails.is_some() {
-            d.field("additional_emails", &rt::Redacted);
-        }
-        if self.additional_phones.is_some() {
-            d.field("additional_phones", &rt::Redacted);
-        }
-        if self.additional_loyalty_ids.is_some() {
-            d.field("additional_loyalty_ids", &rt::Redacted);
-        }
-        if let Some(v) = &self.has_email {
-            d.field("has_email", v);
-        }
-        if let Some(v) = &self.computed_gender {
-            d.field("computed_gender", v);
-        }
-        if let Some(v) = &self.custom_properties {
-            d.field("custom_properties", v);
-        }
-        if let Some(v) = &self.orders {
-            d.field("orders", v);
-        }
-        if let Some(v) = &self.tags {
-            d.field("tags", v);
-        }
+        d.redacted("email", &self.email);
+        d.redacted("first_name", &self.first_name);
+        d.opt("gender", &self.gender);
+        d.redacted("id", &self.id);
+        d.redacted("last_name", &self.last_name);
+        d.redacted("phone", &self.phone);
+        d.opt("age", &self.age);
+        d.opt("auto", &self.auto);
+        d.redacted("birthday", &self.birthday);
+        d.opt("bought_something", &self.bought_something);
+        d.redacted("fb_id", &self.fb_id);
+        d.opt("kids", &self.kids);
+        d.opt("location", &self.location);
+        d.opt("loyalty_bonuses", &self.loyalty_bonuses);
+        d.opt("loyalty_bonuses_to_next_level", &self.loyalty_bonuses_to_next_level);
+        d.opt("loyalty_card_location", &self.loyalty_card_location);
+        d.redacted("loyalty_id", &self.loyalty_id);
+        d.opt("loyalty_status", &self.loyalty_status);
+        d.redacted("telegram_id", &self.telegram_id);
+        d.redacted("vk_id", &self.vk_id);
+        d.opt("status", &self.status);
+        d.opt("message", &self.message);
+        d.redacted("additional_emails", &self.additional_emails);
+        d.redacted("additional_phones", &self.additional_phones);
+        d.redacted("additional_loyalty_ids", &self.additional_loyalty_ids);
+        d.opt("has_email", &self.has_email);
+        d.opt("computed_gender", &self.computed_gender);
+        d.opt("custom_properties", &self.custom_properties);
+        d.opt("orders", &self.orders);
+        d.opt("tags", &self.tags);
         d.finish()
     }
 }
@@ -1865,57 +1366,42 @@ impl fmt::Debug for Profile {
 #[non_exhaustive]
 pub struct SetProfileResponse {
     /// Current status. Can have one of two values: success - the request was successful; error - the request was unsuccessful
-    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// The text of the error if it occurred
-    #[serde(rename = "message", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Reserved for the JS SDK internal use
-    #[serde(rename = "payload", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<rt::Json>,
 }
-#[allow(deprecated)]
+impl rt::Object for SetProfileResponse {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "status" => self.status = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            "payload" => self.payload = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for SetProfileResponse {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = SetProfileResponse;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a SetProfileResponse object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SetProfileResponse, A::Error> {
-                let mut out = SetProfileResponse::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "status" => out.status = map.next_value()?,
-                        "message" => out.message = map.next_value()?,
-                        "payload" => out.payload = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for SetProfileResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("SetProfileResponse");
-        if let Some(v) = &self.status {
-            d.field("status", v);
-        }
-        if let Some(v) = &self.message {
-            d.field("message", v);
-        }
-        if let Some(v) = &self.payload {
-            d.field("payload", v);
-        }
+        d.opt("status", &self.status);
+        d.opt("message", &self.message);
+        d.opt("payload", &self.payload);
         d.finish()
     }
 }
@@ -1948,21 +1434,7 @@ impl Gender {
         }
     }
 }
-impl fmt::Display for Gender {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Gender {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Gender {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "Gender", Self::known, Some(Self::Unknown))
-    }
-}
+rt::string_enum!(Gender, open);
 impl rt::Checkable for Gender {}
 /// Children's data.
 #[derive(Clone, Default, PartialEq)]
@@ -1973,50 +1445,37 @@ pub struct Kid {
     /// Child's age. Type: string ("m" – male, "f" – female).
     ///
     /// **Note on PersonaClick's docs:** "Child's age" is a typo: the property is the child's gender, as its values ("m", "f") and the request example show. We type it `Gender`.
-    #[serde(rename = "gender", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gender: Option<Gender>,
     /// Child's birthday in the format YYYY-MM-DD. Type: string.
-    #[serde(rename = "birthday", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub birthday: Option<rt::Date>,
 }
-#[allow(deprecated)]
+impl rt::Object for Kid {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "gender" => self.gender = map.next_value()?,
+            "birthday" => self.birthday = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for Kid {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = Kid;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Kid object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Kid, A::Error> {
-                let mut out = Kid::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "gender" => out.gender = map.next_value()?,
-                        "birthday" => out.birthday = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for Kid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Kid");
-        if let Some(v) = &self.gender {
-            d.field("gender", v);
-        }
-        if self.birthday.is_some() {
-            d.field("birthday", &rt::Redacted);
-        }
+        d.opt("gender", &self.gender);
+        d.redacted("birthday", &self.birthday);
         d.finish()
     }
 }
@@ -2052,57 +1511,42 @@ impl rt::Checkable for Kid {
 #[non_exhaustive]
 pub struct Auto {
     /// Vehicle Brand. Type: string.
-    #[serde(rename = "brand", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
     /// Vehicle Model. Type: string.
-    #[serde(rename = "model", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Vehicle's VDS/VIN. Type: string.
-    #[serde(rename = "vds", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vds: Option<String>,
 }
-#[allow(deprecated)]
+impl rt::Object for Auto {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "brand" => self.brand = map.next_value()?,
+            "model" => self.model = map.next_value()?,
+            "vds" => self.vds = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for Auto {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = Auto;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Auto object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Auto, A::Error> {
-                let mut out = Auto::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "brand" => out.brand = map.next_value()?,
-                        "model" => out.model = map.next_value()?,
-                        "vds" => out.vds = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for Auto {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Auto");
-        if let Some(v) = &self.brand {
-            d.field("brand", v);
-        }
-        if let Some(v) = &self.model {
-            d.field("model", v);
-        }
-        if self.vds.is_some() {
-            d.field("vds", &rt::Redacted);
-        }
+        d.opt("brand", &self.brand);
+        d.opt("model", &self.model);
+        d.redacted("vds", &self.vds);
         d.finish()
     }
 }
@@ -2145,64 +1589,47 @@ impl rt::Checkable for Auto {
 #[non_exhaustive]
 pub struct Order {
     /// the Order ID was sent in the "purchase" event of the tracking of user actions
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Order Status
-    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Order Price
-    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
     /// Object array with the products of the order, where each object has the following properties: `id`, `name`, `price`, `quantity`.
-    #[serde(rename = "items", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<OrderItem>>,
 }
-#[allow(deprecated)]
+impl rt::Object for Order {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "id" => self.id = rt::lenient::next(map)?,
+            "status" => self.status = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            "items" => self.items = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for Order {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = Order;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Order object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Order, A::Error> {
-                let mut out = Order::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => out.id = map.next_value::<rt::lenient::Text>()?.0,
-                        "status" => out.status = map.next_value()?,
-                        "value" => out.value = map.next_value()?,
-                        "items" => out.items = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for Order {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Order");
-        if let Some(v) = &self.id {
-            d.field("id", v);
-        }
-        if let Some(v) = &self.status {
-            d.field("status", v);
-        }
-        if let Some(v) = &self.value {
-            d.field("value", v);
-        }
-        if let Some(v) = &self.items {
-            d.field("items", v);
-        }
+        d.opt("id", &self.id);
+        d.opt("status", &self.status);
+        d.opt("value", &self.value);
+        d.opt("items", &self.items);
         d.finish()
     }
 }
@@ -2213,66 +1640,49 @@ impl fmt::Debug for Order {
 #[non_exhaustive]
 pub struct OrderItem {
     /// Product ID
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Product Name (or null)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Producr Price
     ///
     /// **Note on PersonaClick's docs:** "Producr" is a typo for "Product".
-    #[serde(rename = "price", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     /// Product Quantity
-    #[serde(rename = "quantity", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
 }
-#[allow(deprecated)]
+impl rt::Object for OrderItem {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "id" => self.id = rt::lenient::next(map)?,
+            "name" => self.name = map.next_value()?,
+            "price" => self.price = map.next_value()?,
+            "quantity" => self.quantity = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for OrderItem {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = OrderItem;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a OrderItem object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrderItem, A::Error> {
-                let mut out = OrderItem::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => out.id = map.next_value::<rt::lenient::Text>()?.0,
-                        "name" => out.name = map.next_value()?,
-                        "price" => out.price = map.next_value()?,
-                        "quantity" => out.quantity = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for OrderItem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("OrderItem");
-        if let Some(v) = &self.id {
-            d.field("id", v);
-        }
-        if let Some(v) = &self.name {
-            d.field("name", v);
-        }
-        if let Some(v) = &self.price {
-            d.field("price", v);
-        }
-        if let Some(v) = &self.quantity {
-            d.field("quantity", v);
-        }
+        d.opt("id", &self.id);
+        d.opt("name", &self.name);
+        d.opt("price", &self.price);
+        d.opt("quantity", &self.quantity);
         d.finish()
     }
 }
@@ -2297,66 +1707,9 @@ pub enum CustomValue {
     /// **Note on PersonaClick's docs:** A date is sent as a string in this format, checked before sending. Variants are tried in order when decoding and `Text` comes first, so a date read back is a `Text`.
     Date(rt::DateTime),
 }
-impl From<i64> for CustomValue {
-    /// A [`CustomValue::Integer`].
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<i32> for CustomValue {
-    /// A [`CustomValue::Integer`].
-    fn from(value: i32) -> Self {
-        Self::Integer(i64::from(value))
-    }
-}
-impl From<u32> for CustomValue {
-    /// A [`CustomValue::Integer`].
-    fn from(value: u32) -> Self {
-        Self::Integer(i64::from(value))
-    }
-}
-impl From<i16> for CustomValue {
-    /// A [`CustomValue::Integer`].
-    fn from(value: i16) -> Self {
-        Self::Integer(i64::from(value))
-    }
-}
-impl From<u16> for CustomValue {
-    /// A [`CustomValue::Integer`].
-    fn from(value: u16) -> Self {
-        Self::Integer(i64::from(value))
-    }
-}
-impl From<i8> for CustomValue {
-    /// A [`CustomValue::Integer`].
-    fn from(value: i8) -> Self {
-        Self::Integer(i64::from(value))
-    }
-}
-impl From<u8> for CustomValue {
-    /// A [`CustomValue::Integer`].
-    fn from(value: u8) -> Self {
-        Self::Integer(i64::from(value))
-    }
-}
-impl From<f64> for CustomValue {
-    /// A [`CustomValue::Float`].
-    fn from(value: f64) -> Self {
-        Self::Float(value)
-    }
-}
-impl From<f32> for CustomValue {
-    /// A [`CustomValue::Float`].
-    fn from(value: f32) -> Self {
-        Self::Float(f64::from(value))
-    }
-}
-impl From<String> for CustomValue {
-    /// A [`CustomValue::Text`].
-    fn from(value: String) -> Self {
-        Self::Text(value)
-    }
-}
+rt::union_from!(CustomValue::Integer, i64, i32, u32, i16, u16, i8, u8);
+rt::union_from!(CustomValue::Float, f64, f32);
+rt::union_from!(CustomValue::Text, String);
 impl From<&str> for CustomValue {
     /// A [`CustomValue::Text`].
     fn from(value: &str) -> Self {
@@ -2369,25 +1722,10 @@ impl From<Vec<String>> for CustomValue {
         Self::Strings(value)
     }
 }
-impl From<rt::Json> for CustomValue {
-    /// A [`CustomValue::Json`].
-    fn from(value: rt::Json) -> Self {
-        Self::Json(value)
-    }
-}
-impl From<rt::DateTime> for CustomValue {
-    /// A [`CustomValue::Date`].
-    fn from(value: rt::DateTime) -> Self {
-        Self::Date(value)
-    }
-}
+rt::union_from!(CustomValue::Json, rt::Json);
+rt::union_from!(CustomValue::Date, rt::DateTime);
 #[cfg(feature = "jiff")]
-impl From<rt::jiff::civil::DateTime> for CustomValue {
-    /// A [`CustomValue::Date`].
-    fn from(value: rt::jiff::civil::DateTime) -> Self {
-        Self::Date(value.into())
-    }
-}
+rt::union_from!(CustomValue::Date, rt::jiff::civil::DateTime);
 impl rt::Checkable for CustomValue {
     fn check_value(&self, at: &rt::Path<'_>, _: &rt::Rule, check: &mut rt::Check) {
         match self {
@@ -2437,15 +1775,9 @@ pub struct ForceChangeEmailRequest {
 impl fmt::Debug for ForceChangeEmailRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("ForceChangeEmailRequest");
-        if self.old_email.is_some() {
-            d.field("old_email", &rt::Redacted);
-        }
-        if self.new_email.is_some() {
-            d.field("new_email", &rt::Redacted);
-        }
-        if self.i_understand_what_i_am_doing {
-            d.field("i_understand_what_i_am_doing", &true);
-        }
+        d.redacted("old_email", &self.old_email);
+        d.redacted("new_email", &self.new_email);
+        d.flag("i_understand_what_i_am_doing", self.i_understand_what_i_am_doing);
         d.finish()
     }
 }
@@ -2544,15 +1876,9 @@ pub struct ForceChangePhoneRequest {
 impl fmt::Debug for ForceChangePhoneRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("ForceChangePhoneRequest");
-        if self.old_phone.is_some() {
-            d.field("old_phone", &rt::Redacted);
-        }
-        if self.new_phone.is_some() {
-            d.field("new_phone", &rt::Redacted);
-        }
-        if self.i_understand_what_i_am_doing {
-            d.field("i_understand_what_i_am_doing", &true);
-        }
+        d.redacted("old_phone", &self.old_phone);
+        d.redacted("new_phone", &self.new_phone);
+        d.flag("i_understand_what_i_am_doing", self.i_understand_what_i_am_doing);
         d.finish()
     }
 }
@@ -2657,24 +1983,12 @@ pub struct InitRequest {
 impl fmt::Debug for InitRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("InitRequest");
-        if let Some(v) = &self.did {
-            d.field("did", v);
-        }
-        if let Some(v) = &self.seance {
-            d.field("seance", v);
-        }
-        if let Some(v) = &self.referer {
-            d.field("referer", v);
-        }
-        if let Some(v) = &self.tz {
-            d.field("tz", v);
-        }
-        if let Some(v) = &self.stream {
-            d.field("stream", v);
-        }
-        if let Some(v) = &self.testmode {
-            d.field("testmode", v);
-        }
+        d.opt("did", &self.did);
+        d.opt("seance", &self.seance);
+        d.opt("referer", &self.referer);
+        d.opt("tz", &self.tz);
+        d.opt("stream", &self.stream);
+        d.opt("testmode", &self.testmode);
         d.finish()
     }
 }
@@ -2799,36 +2113,16 @@ pub struct GetNotificationsRequest {
 impl fmt::Debug for GetNotificationsRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("GetNotificationsRequest");
-        if let Some(v) = &self.date_from {
-            d.field("date_from", v);
-        }
-        if let Some(v) = &self.did {
-            d.field("did", v);
-        }
-        if self.email.is_some() {
-            d.field("email", &rt::Redacted);
-        }
-        if self.phone.is_some() {
-            d.field("phone", &rt::Redacted);
-        }
-        if self.loyalty_id.is_some() {
-            d.field("loyalty_id", &rt::Redacted);
-        }
-        if self.external_id.is_some() {
-            d.field("external_id", &rt::Redacted);
-        }
-        if let Some(v) = &self.types {
-            d.field("types", v);
-        }
-        if let Some(v) = &self.channels {
-            d.field("channels", v);
-        }
-        if let Some(v) = &self.page {
-            d.field("page", v);
-        }
-        if let Some(v) = &self.limit {
-            d.field("limit", v);
-        }
+        d.opt("date_from", &self.date_from);
+        d.opt("did", &self.did);
+        d.redacted("email", &self.email);
+        d.redacted("phone", &self.phone);
+        d.redacted("loyalty_id", &self.loyalty_id);
+        d.redacted("external_id", &self.external_id);
+        d.opt("types", &self.types);
+        d.opt("channels", &self.channels);
+        d.opt("page", &self.page);
+        d.opt("limit", &self.limit);
         d.finish()
     }
 }
@@ -3032,18 +2326,10 @@ pub struct GetLastOrderProductsRequest {
 impl fmt::Debug for GetLastOrderProductsRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("GetLastOrderProductsRequest");
-        if let Some(v) = &self.did {
-            d.field("did", v);
-        }
-        if let Some(v) = &self.seance {
-            d.field("seance", v);
-        }
-        if let Some(v) = &self.segment {
-            d.field("segment", v);
-        }
-        if let Some(v) = &self.referer {
-            d.field("referer", v);
-        }
+        d.opt("did", &self.did);
+        d.opt("seance", &self.seance);
+        d.opt("segment", &self.segment);
+        d.opt("referer", &self.referer);
         d.finish()
     }
 }
@@ -3190,78 +2476,30 @@ pub struct SetProfileRequest {
 impl fmt::Debug for SetProfileRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("SetProfileRequest");
-        if let Some(v) = &self.did {
-            d.field("did", v);
-        }
-        if let Some(v) = &self.seance {
-            d.field("seance", v);
-        }
-        if let Some(v) = &self.segment {
-            d.field("segment", v);
-        }
-        if let Some(v) = &self.referer {
-            d.field("referer", v);
-        }
-        if self.email.is_some() {
-            d.field("email", &rt::Redacted);
-        }
-        if self.first_name.is_some() {
-            d.field("first_name", &rt::Redacted);
-        }
-        if let Some(v) = &self.gender {
-            d.field("gender", v);
-        }
-        if self.id.is_some() {
-            d.field("id", &rt::Redacted);
-        }
-        if self.last_name.is_some() {
-            d.field("last_name", &rt::Redacted);
-        }
-        if self.phone.is_some() {
-            d.field("phone", &rt::Redacted);
-        }
-        if let Some(v) = &self.age {
-            d.field("age", v);
-        }
-        if let Some(v) = &self.auto {
-            d.field("auto", v);
-        }
-        if self.birthday.is_some() {
-            d.field("birthday", &rt::Redacted);
-        }
-        if let Some(v) = &self.bought_something {
-            d.field("bought_something", v);
-        }
-        if self.fb_id.is_some() {
-            d.field("fb_id", &rt::Redacted);
-        }
-        if let Some(v) = &self.kids {
-            d.field("kids", v);
-        }
-        if let Some(v) = &self.location {
-            d.field("location", v);
-        }
-        if let Some(v) = &self.loyalty_bonuses {
-            d.field("loyalty_bonuses", v);
-        }
-        if let Some(v) = &self.loyalty_bonuses_to_next_level {
-            d.field("loyalty_bonuses_to_next_level", v);
-        }
-        if let Some(v) = &self.loyalty_card_location {
-            d.field("loyalty_card_location", v);
-        }
-        if self.loyalty_id.is_some() {
-            d.field("loyalty_id", &rt::Redacted);
-        }
-        if let Some(v) = &self.loyalty_status {
-            d.field("loyalty_status", v);
-        }
-        if self.telegram_id.is_some() {
-            d.field("telegram_id", &rt::Redacted);
-        }
-        if self.vk_id.is_some() {
-            d.field("vk_id", &rt::Redacted);
-        }
+        d.opt("did", &self.did);
+        d.opt("seance", &self.seance);
+        d.opt("segment", &self.segment);
+        d.opt("referer", &self.referer);
+        d.redacted("email", &self.email);
+        d.redacted("first_name", &self.first_name);
+        d.opt("gender", &self.gender);
+        d.redacted("id", &self.id);
+        d.redacted("last_name", &self.last_name);
+        d.redacted("phone", &self.phone);
+        d.opt("age", &self.age);
+        d.opt("auto", &self.auto);
+        d.redacted("birthday", &self.birthday);
+        d.opt("bought_something", &self.bought_something);
+        d.redacted("fb_id", &self.fb_id);
+        d.opt("kids", &self.kids);
+        d.opt("location", &self.location);
+        d.opt("loyalty_bonuses", &self.loyalty_bonuses);
+        d.opt("loyalty_bonuses_to_next_level", &self.loyalty_bonuses_to_next_level);
+        d.opt("loyalty_card_location", &self.loyalty_card_location);
+        d.redacted("loyalty_id", &self.loyalty_id);
+        d.opt("loyalty_status", &self.loyalty_status);
+        d.redacted("telegram_id", &self.telegram_id);
+        d.redacted("vk_id", &self.vk_id);
         if !self.custom_properties.is_empty() {
             d.field("custom_properties", &rt::Keys(&self.custom_properties));
         }
@@ -3564,27 +2802,13 @@ pub struct GetProfileRequest {
 impl fmt::Debug for GetProfileRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("GetProfileRequest");
-        if let Some(v) = &self.did {
-            d.field("did", v);
-        }
-        if let Some(v) = &self.seance {
-            d.field("seance", v);
-        }
-        if let Some(v) = &self.segment {
-            d.field("segment", v);
-        }
-        if let Some(v) = &self.referer {
-            d.field("referer", v);
-        }
-        if self.email.is_some() {
-            d.field("email", &rt::Redacted);
-        }
-        if self.phone.is_some() {
-            d.field("phone", &rt::Redacted);
-        }
-        if self.loyalty_id.is_some() {
-            d.field("loyalty_id", &rt::Redacted);
-        }
+        d.opt("did", &self.did);
+        d.opt("seance", &self.seance);
+        d.opt("segment", &self.segment);
+        d.opt("referer", &self.referer);
+        d.redacted("email", &self.email);
+        d.redacted("phone", &self.phone);
+        d.redacted("loyalty_id", &self.loyalty_id);
         d.finish()
     }
 }
@@ -3719,18 +2943,10 @@ pub struct User {
 impl fmt::Debug for User {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("User");
-        if let Some(v) = &self.did {
-            d.field("did", v);
-        }
-        if let Some(v) = &self.seance {
-            d.field("seance", v);
-        }
-        if let Some(v) = &self.referer {
-            d.field("referer", v);
-        }
-        if let Some(v) = &self.segment {
-            d.field("segment", v);
-        }
+        d.opt("did", &self.did);
+        d.opt("seance", &self.seance);
+        d.opt("referer", &self.referer);
+        d.opt("segment", &self.segment);
         d.finish()
     }
 }

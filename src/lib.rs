@@ -47,6 +47,7 @@ mod error;
 #[cfg(feature = "fake")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub mod fake;
+mod object;
 mod pager;
 mod retry;
 #[cfg(feature = "blocking")]
@@ -74,10 +75,13 @@ pub use generated::*;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::__client as client;
+    pub use crate::__string_enum as string_enum;
+    pub use crate::__union_from as union_from;
     pub use crate::call::Call;
     pub use crate::check::{check, Check, Checkable, Format, Path, Rule, RuleKind};
     pub use crate::client::{Api, Core, CoreBuilder, Endpoint, ErrorShape, Method};
     pub use crate::dates::{Date, DateTime, Timestamp};
+    pub use crate::object::{decode_object, keep, skip, DebugFields, Object};
     pub use crate::pager::{Items, Pages};
     #[cfg(feature = "blocking")]
     pub use crate::run_blocking::{Blocking, BlockingIter};
@@ -87,6 +91,7 @@ pub mod __private {
     #[cfg(feature = "jiff")]
     pub use jiff;
     pub use serde;
+    pub use serde::de::MapAccess;
 }
 
 /// The README's examples, compiled as doc tests.

@@ -194,6 +194,47 @@ pub mod lenient {
         }
     }
 
+    /// The next value of `map`, read leniently into the field's type (`Option<String>`,
+    /// `Option<i64>`, `Option<f64>` or `Option<Vec<String>>`): what generated decoders call for
+    /// a `lenient` field.
+    #[inline]
+    pub fn next<'de, A: de::MapAccess<'de>, T: Field>(map: &mut A) -> Result<T, A::Error> {
+        map.next_value::<T::Wire>().map(T::from_wire)
+    }
+
+    /// A field type that can be read leniently, and the decoder that does it.
+    pub trait Field: Sized {
+        /// The lenient decoder.
+        type Wire: for<'de> serde::Deserialize<'de>;
+        /// The field's value from what the decoder read.
+        fn from_wire(wire: Self::Wire) -> Self;
+    }
+
+    impl Field for Option<String> {
+        type Wire = Text;
+        fn from_wire(wire: Text) -> Self {
+            wire.0
+        }
+    }
+    impl Field for Option<Vec<String>> {
+        type Wire = Strings;
+        fn from_wire(wire: Strings) -> Self {
+            wire.0
+        }
+    }
+    impl Field for Option<i64> {
+        type Wire = Integer;
+        fn from_wire(wire: Integer) -> Self {
+            wire.0
+        }
+    }
+    impl Field for Option<f64> {
+        type Wire = Number;
+        fn from_wire(wire: Number) -> Self {
+            wire.0
+        }
+    }
+
     /// How each target type takes each JSON scalar.
     trait Target: Sized {
         const EXPECTED: &'static str;

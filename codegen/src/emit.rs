@@ -17,6 +17,7 @@ pub fn module(model: &Model) -> TokenStream {
     quote! {
         use ::personaclick::__private as rt;
         use ::std::fmt;
+        use rt::DebugFields as _;
 
         #client
         #(#types)*
@@ -223,21 +224,22 @@ fn client(model: &Model) -> TokenStream {
     }
 }
 
-/// Debug entries for the set fields, with sensitive values redacted.
+/// Debug entries for the set fields, with sensitive values redacted: one `rt::DebugFields`
+/// call per field on `d`, a `fmt::DebugStruct`.
 fn debug_fields(fields: &[FieldModel], access: impl Fn(&FieldModel) -> TokenStream) -> TokenStream {
     let entries = fields.iter().map(|f| {
         let wire = plain(&f.rust);
         let value = access(f);
         if f.constant.is_some() && f.required && !f.client {
-            return quote!(if #value { d.field(#wire, &true); });
+            return quote!(d.flag(#wire, #value););
         }
         if f.constant.is_some() {
             return quote!();
         }
         if f.sensitive {
-            quote!(if #value.is_some() { d.field(#wire, &rt::Redacted); })
+            quote!(d.redacted(#wire, &#value);)
         } else {
-            quote!(if let Some(v) = &#value { d.field(#wire, v); })
+            quote!(d.opt(#wire, &#value);)
         }
     });
     quote!(#(#entries)*)
@@ -269,7 +271,7 @@ fn object(
     let name = ident(&t.name);
     let doc = docs(&t.description, t.note.as_deref());
     let dep = deprecated(t.deprecated.as_deref());
-    // Every type serializes with serde's derive and decodes with `deserialize_object`, so
+    // Every type serializes with serde's derive and decodes with `rt::decode_object`, so
     // values can be stored and read back; requests use the first, responses the second.
     let derive_ser = quote! {
         #[derive(rt::serde::Serialize)]
@@ -281,7 +283,12 @@ fn object(
         let doc = docs(&f.description, f.note.as_deref());
         let dep = deprecated(f.deprecated.as_deref());
         let wire = &f.wire;
-        let serde = quote!(#[serde(rename = #wire, skip_serializing_if = "Option::is_none")]);
+        // serde writes a field under its name (without `r#`) unless renamed.
+        let serde = if plain(&f.rust) == wire {
+            quote!(#[serde(skip_serializing_if = "Option::is_none")])
+        } else {
+            quote!(#[serde(rename = #wire, skip_serializing_if = "Option::is_none")])
+        };
         quote! {
             #doc
             #dep
@@ -300,15 +307,19 @@ fn object(
             pub #fname: ::std::collections::BTreeMap<String, #ty>,
         }
     });
-    let deserialize = deserialize_object(t, fields, additional);
+    // Impls that name the deprecated type, or deprecated fields, allow it.
+    let type_allow = t.deprecated.is_some().then(|| quote!(#[allow(deprecated)]));
+    let allow = (t.deprecated.is_some() || fields.iter().any(|f| f.deprecated.is_some()))
+        .then(|| quote!(#[allow(deprecated)]));
+    let deserialize = deserialize_object(t, fields, additional, &allow, &type_allow);
     let debug = debug_fields(fields, |f| {
         let n = ident(&f.rust);
         quote!(self.#n)
     });
     let debug_extra = additional.map(|a| {
         let n = ident(&a.name);
-        let label = &a.name;
-        quote!(if !self.#n.is_empty() { d.field(#label, &rt::Keys(&self.#n)); })
+        let label = plain(&a.name);
+        quote!(d.keys(#label, &self.#n);)
     });
     let type_name = &t.name;
     let request_side = t.request.then(|| {
@@ -338,6 +349,7 @@ fn object(
         });
         let new_doc = format!(" An empty [`{type_name}`]; add values with the setters.");
         quote! {
+            #allow
             impl #name {
                 #[doc = #new_doc]
                 pub fn new() -> Self {
@@ -346,6 +358,7 @@ fn object(
                 #(#setters)*
             }
 
+            #allow
             impl rt::Checkable for #name {
                 fn check_value(&self, at: &rt::Path<'_>, _: &rt::Rule, check: &mut rt::Check) {
                     #(#checks)*
@@ -368,6 +381,7 @@ fn object(
 
         #deserialize
 
+        #allow
         impl fmt::Debug for #name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 let mut d = f.debug_struct(#type_name);
@@ -381,63 +395,52 @@ fn object(
     }
 }
 
-/// A decoder that takes an object only (serde's derive would also take an array, field by
-/// field), ignores unknown fields or keeps them in the `additional` map, and reads aliases and
-/// lenient values.
+/// The decoder: `rt::decode_object` takes an object only (serde's derive would also take an
+/// array, field by field) and reads it key by key with `rt::Object::field`, the type's own
+/// `match` from wire names (and aliases) to fields, reading lenient values leniently; other
+/// keys are skipped or kept in the `additional` map.
 fn deserialize_object(
     t: &TypeModel,
     fields: &[FieldModel],
     additional: Option<&AdditionalModel>,
+    allow: &Option<TokenStream>,
+    type_allow: &Option<TokenStream>,
 ) -> TokenStream {
     let name = ident(&t.name);
-    let expecting = format!("a {} object", t.name);
     let arms = fields.iter().map(|f| {
         let fname = ident(&f.rust);
         let keys = std::iter::once(&f.wire).chain(&f.aliases);
         let value = if f.lenient {
-            let wrapper = match &f.ty {
-                Ty::List(_) => quote!(rt::lenient::Strings),
-                Ty::Integer => quote!(rt::lenient::Integer),
-                Ty::Number => quote!(rt::lenient::Number),
-                _ => quote!(rt::lenient::Text),
-            };
-            quote!(map.next_value::<#wrapper>()?.0)
+            quote!(rt::lenient::next(map)?)
         } else {
             quote!(map.next_value()?)
         };
-        quote!(#(#keys)|* => out.#fname = #value,)
+        quote!(#(#keys)|* => self.#fname = #value,)
     });
     let rest = match additional {
         Some(a) => {
             let n = ident(&a.name);
-            quote!(_ => { out.#n.insert(key.into_string(), map.next_value()?); })
+            quote!(_ => rt::keep(&mut self.#n, key, map)?,)
         }
-        None => quote!(_ => { map.next_value::<rt::serde::de::IgnoredAny>()?; }),
+        None => quote!(_ => rt::skip(map)?,),
     };
     quote! {
-        #[allow(deprecated)]
+        #allow
+        impl rt::Object for #name {
+            #[inline]
+            fn field<'de, A: rt::MapAccess<'de>>(&mut self, key: rt::Key<'de>, map: &mut A) -> Result<(), A::Error> {
+                match key.as_str() {
+                    #(#arms)*
+                    #rest
+                }
+                Ok(())
+            }
+        }
+
+        #type_allow
         impl<'de> rt::serde::Deserialize<'de> for #name {
             fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct Fields;
-                impl<'de> rt::serde::de::Visitor<'de> for Fields {
-                    type Value = #name;
-
-                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str(#expecting)
-                    }
-
-                    fn visit_map<A: rt::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        let mut out = #name::default();
-                        while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                            match key.as_str() {
-                                #(#arms)*
-                                #rest
-                            }
-                        }
-                        Ok(out)
-                    }
-                }
-                d.deserialize_map(Fields)
+                rt::decode_object(d)
             }
         }
     }
@@ -507,33 +510,15 @@ fn enumeration(t: &TypeModel, values: &[ValueModel]) -> TokenStream {
         let wire = &v.wire;
         quote!(#wire => Some(Self::#var),)
     });
-    let type_name = &t.name;
     // Only enums PersonaClick sends keep values this crate does not know.
-    let unknown_value = if open {
-        quote!(Some(Self::Unknown))
-    } else {
-        quote!(None)
-    };
-    let check = t.request.then(|| quote!(impl rt::Checkable for #name {}));
-    let serde_impls = quote! {
-        impl rt::serde::Serialize for #name {
-            fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> rt::serde::Deserialize<'de> for #name {
-            fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                rt::deserialize_enum(d, #type_name, Self::known, #unknown_value)
-            }
-        }
-
-        #check
-    };
-    let allow_deprecated = values
-        .iter()
-        .any(|v| v.deprecated.is_some())
-        .then(|| quote!(#[allow(deprecated)]));
+    let openness = if open { quote!(open) } else { quote!(closed) };
+    let type_allow = t.deprecated.is_some().then(|| quote!(#[allow(deprecated)]));
+    let check = t
+        .request
+        .then(|| quote!(#type_allow impl rt::Checkable for #name {}));
+    let allow_deprecated = (t.deprecated.is_some()
+        || values.iter().any(|v| v.deprecated.is_some()))
+    .then(|| quote!(#[allow(deprecated)]));
     quote! {
         #doc
         #dep
@@ -563,13 +548,8 @@ fn enumeration(t: &TypeModel, values: &[ValueModel]) -> TokenStream {
             }
         }
 
-        impl fmt::Display for #name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        #serde_impls
+        rt::string_enum!(#type_allow #name, #openness);
+        #check
     }
 }
 
@@ -584,8 +564,11 @@ fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
         let doc = docs(&v.description, v.note.as_deref());
         quote!(#doc #var(#ty),)
     });
-    // `From` for the first variant of each Rust type, so that
-    // `custom_property("age", 31)` and `custom_property("name", "John")` just work.
+    // `From` for the first variant of each Rust type, and the types it converts from
+    // losslessly, so that `custom_property("age", 31)` and `custom_property("name", "John")`
+    // just work. Plain type paths go through `rt::union_from!`, one line for all; the others
+    // (`&str`, `Vec<String>`) get an impl each, which reads better than their tokens in a
+    // macro call.
     let mut seen: Vec<Ty> = Vec::new();
     let froms = variants.iter().filter_map(|v| {
         if seen.contains(&v.ty) {
@@ -593,27 +576,27 @@ fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
         }
         seen.push(v.ty.clone());
         let var = ident(&v.rust);
-        let ty = rust_ty(&v.ty);
-        let mut sources = vec![(ty.clone(), quote!(value))];
+        let (mut paths, mut others) = (Vec::new(), Vec::new());
         match &v.ty {
-            Ty::Integer => {
-                for small in [
-                    quote!(i32),
-                    quote!(u32),
-                    quote!(i16),
-                    quote!(u16),
-                    quote!(i8),
-                    quote!(u8),
-                ] {
-                    sources.push((small, quote!(i64::from(value))));
-                }
-            }
-            Ty::Number => sources.push((quote!(f32), quote!(f64::from(value)))),
-            Ty::String => sources.push((quote!(&str), quote!(value.to_string()))),
+            Ty::List(_) | Ty::Map(_) => others.push((rust_ty(&v.ty), quote!(value))),
+            ty => paths.push(rust_ty(ty)),
+        }
+        match &v.ty {
+            Ty::Integer => paths.extend([
+                quote!(i32),
+                quote!(u32),
+                quote!(i16),
+                quote!(u16),
+                quote!(i8),
+                quote!(u8),
+            ]),
+            Ty::Number => paths.push(quote!(f32)),
+            Ty::String => others.push((quote!(&str), quote!(value.to_string()))),
             _ => {}
         }
+        let paths = (!paths.is_empty()).then(|| quote!(rt::union_from!(#name::#var, #(#paths),*);));
         let doc = format!(" A [`{}::{}`].", t.name, v.rust);
-        let impls = sources.into_iter().map(|(src, conv)| {
+        let others = others.iter().map(|(src, conv)| {
             quote! {
                 impl From<#src> for #name {
                     #[doc = #doc]
@@ -633,15 +616,10 @@ fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
         let jiff = jiff.map(|src| {
             quote! {
                 #[cfg(feature = "jiff")]
-                impl From<#src> for #name {
-                    #[doc = #doc]
-                    fn from(value: #src) -> Self {
-                        Self::#var(value.into())
-                    }
-                }
+                rt::union_from!(#name::#var, #src);
             }
         });
-        Some(quote!(#(#impls)* #jiff))
+        Some(quote!(#paths #(#others)* #jiff))
     });
     let check = t.request.then(|| {
         let arms = variants.iter().map(|v| {

@@ -2,6 +2,7 @@
 
 use ::personaclick::__private as rt;
 use ::std::fmt;
+use rt::DebugFields as _;
 rt::client! {
     #[doc = " Enums"] #[doc = ""] #[doc = " Enums in both directions."] #[doc = ""] #[doc
     = " PersonaClick's documentation: <https://enums.example/docs>"] params :
@@ -55,21 +56,7 @@ impl Colour {
         }
     }
 }
-impl fmt::Display for Colour {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Colour {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Colour {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "Colour", Self::known, None)
-    }
-}
+rt::string_enum!(Colour, closed);
 impl rt::Checkable for Colour {}
 /// Sent and received.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -102,21 +89,7 @@ impl Shade {
         }
     }
 }
-impl fmt::Display for Shade {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Shade {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Shade {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "Shade", Self::known, Some(Self::Unknown))
-    }
-}
+rt::string_enum!(Shade, open);
 impl rt::Checkable for Shade {}
 /// Only ever received.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -143,21 +116,7 @@ impl Mood {
         }
     }
 }
-impl fmt::Display for Mood {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Mood {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Mood {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "Mood", Self::known, Some(Self::Unknown))
-    }
-}
+rt::string_enum!(Mood, open);
 /// A response with enums.
 #[derive(Clone, Default, PartialEq)]
 #[derive(rt::serde::Serialize)]
@@ -165,50 +124,45 @@ impl<'de> rt::serde::Deserialize<'de> for Mood {
 #[non_exhaustive]
 pub struct Palette {
     /// Received back.
-    #[serde(rename = "shade", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shade: Option<Shade>,
     /// A list of open enums.
-    #[serde(rename = "moods", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub moods: Option<Vec<Mood>>,
+    /// The shade's old name.
+    #[deprecated(note = "Use shade.")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tone: Option<String>,
 }
 #[allow(deprecated)]
-impl<'de> rt::serde::Deserialize<'de> for Palette {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = Palette;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Palette object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Palette, A::Error> {
-                let mut out = Palette::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "shade" => out.shade = map.next_value()?,
-                        "moods" => out.moods = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
+impl rt::Object for Palette {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "shade" => self.shade = map.next_value()?,
+            "moods" => self.moods = map.next_value()?,
+            "tone" => self.tone = map.next_value()?,
+            _ => rt::skip(map)?,
         }
-        d.deserialize_map(Fields)
+        Ok(())
     }
 }
+impl<'de> rt::serde::Deserialize<'de> for Palette {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::decode_object(d)
+    }
+}
+#[allow(deprecated)]
 impl fmt::Debug for Palette {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Palette");
-        if let Some(v) = &self.shade {
-            d.field("shade", v);
-        }
-        if let Some(v) = &self.moods {
-            d.field("moods", v);
-        }
+        d.opt("shade", &self.shade);
+        d.opt("moods", &self.moods);
+        d.opt("tone", &self.tone);
         d.finish()
     }
 }
@@ -241,12 +195,8 @@ pub struct SendColourRequest {
 impl fmt::Debug for SendColourRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("SendColourRequest");
-        if let Some(v) = &self.colour {
-            d.field("colour", v);
-        }
-        if let Some(v) = &self.shade {
-            d.field("shade", v);
-        }
+        d.opt("colour", &self.colour);
+        d.opt("shade", &self.shade);
         d.finish()
     }
 }

@@ -2,6 +2,7 @@
 
 use ::personaclick::__private as rt;
 use ::std::fmt;
+use rt::DebugFields as _;
 rt::client! {
     #[doc = " Keywords"] #[doc = ""] #[doc =
     " Wire names that need escaping or renaming."] #[doc = ""] #[doc =
@@ -43,51 +44,36 @@ pub struct Sizes {
     #[serde(rename = "520", skip_serializing_if = "Option::is_none")]
     pub px520: Option<String>,
     /// A field named type.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Kind>,
 }
-#[allow(deprecated)]
+impl rt::Object for Sizes {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "120" => self.px120 = map.next_value()?,
+            "520" => self.px520 = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for Sizes {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = Sizes;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Sizes object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Sizes, A::Error> {
-                let mut out = Sizes::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "120" => out.px120 = map.next_value()?,
-                        "520" => out.px520 = map.next_value()?,
-                        "type" => out.r#type = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for Sizes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Sizes");
-        if let Some(v) = &self.px120 {
-            d.field("px120", v);
-        }
-        if let Some(v) = &self.px520 {
-            d.field("px520", v);
-        }
-        if let Some(v) = &self.r#type {
-            d.field("type", v);
-        }
+        d.opt("px120", &self.px120);
+        d.opt("px520", &self.px520);
+        d.opt("type", &self.r#type);
         d.finish()
     }
 }
@@ -124,21 +110,7 @@ impl Kind {
         }
     }
 }
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Kind {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Kind {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "Kind", Self::known, Some(Self::Unknown))
-    }
-}
+rt::string_enum!(Kind, open);
 impl Client {
     /// An endpoint whose id is a keyword.
     ///
@@ -168,15 +140,9 @@ pub struct MatchRequest {
 impl fmt::Debug for MatchRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("MatchRequest");
-        if let Some(v) = &self.r#type {
-            d.field("type", v);
-        }
-        if let Some(v) = &self.r#async {
-            d.field("async", v);
-        }
-        if let Some(v) = &self.looping {
-            d.field("looping", v);
-        }
+        d.opt("type", &self.r#type);
+        d.opt("async", &self.r#async);
+        d.opt("looping", &self.looping);
         d.finish()
     }
 }

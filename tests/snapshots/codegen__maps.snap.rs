@@ -2,6 +2,7 @@
 
 use ::personaclick::__private as rt;
 use ::std::fmt;
+use rt::DebugFields as _;
 rt::client! {
     #[doc = " Maps"] #[doc = ""] #[doc = " Open objects."] #[doc = ""] #[doc =
     " PersonaClick's documentation: <https://maps.example/docs>"] params : ClientParams
@@ -35,50 +36,37 @@ impl ClientBuilder {}
 #[non_exhaustive]
 pub struct Base {
     /// A string or a number.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// A label.
-    #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
-#[allow(deprecated)]
+impl rt::Object for Base {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "id" => self.id = rt::lenient::next(map)?,
+            "label" => self.label = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for Base {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = Base;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Base object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Base, A::Error> {
-                let mut out = Base::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => out.id = map.next_value::<rt::lenient::Text>()?.0,
-                        "label" => out.label = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for Base {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Base");
-        if let Some(v) = &self.id {
-            d.field("id", v);
-        }
-        if let Some(v) = &self.label {
-            d.field("label", v);
-        }
+        d.opt("id", &self.id);
+        d.opt("label", &self.label);
         d.finish()
     }
 }
@@ -89,63 +77,46 @@ impl fmt::Debug for Base {
 #[non_exhaustive]
 pub struct Record {
     /// A string or a number.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Also read from `title`.
-    #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// An open map.
-    #[serde(rename = "counts", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub counts: Option<::std::collections::BTreeMap<String, i64>>,
     /// Every other field.
     #[serde(flatten)]
     pub other: ::std::collections::BTreeMap<String, rt::Json>,
 }
-#[allow(deprecated)]
+impl rt::Object for Record {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "id" => self.id = rt::lenient::next(map)?,
+            "label" | "title" => self.label = map.next_value()?,
+            "counts" => self.counts = map.next_value()?,
+            _ => rt::keep(&mut self.other, key, map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for Record {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = Record;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Record object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Record, A::Error> {
-                let mut out = Record::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => out.id = map.next_value::<rt::lenient::Text>()?.0,
-                        "label" | "title" => out.label = map.next_value()?,
-                        "counts" => out.counts = map.next_value()?,
-                        _ => {
-                            out.other.insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for Record {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Record");
-        if let Some(v) = &self.id {
-            d.field("id", v);
-        }
-        if let Some(v) = &self.label {
-            d.field("label", v);
-        }
-        if let Some(v) = &self.counts {
-            d.field("counts", v);
-        }
-        if !self.other.is_empty() {
-            d.field("other", &rt::Keys(&self.other));
-        }
+        d.opt("id", &self.id);
+        d.opt("label", &self.label);
+        d.opt("counts", &self.counts);
+        d.keys("other", &self.other);
         d.finish()
     }
 }
@@ -164,43 +135,17 @@ pub enum Value {
     /// Texts.
     Many(Vec<String>),
 }
-impl From<f64> for Value {
-    /// A [`Value::Number`].
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<f32> for Value {
-    /// A [`Value::Number`].
-    fn from(value: f32) -> Self {
-        Self::Number(f64::from(value))
-    }
-}
-impl From<String> for Value {
-    /// A [`Value::Text`].
-    fn from(value: String) -> Self {
-        Self::Text(value)
-    }
-}
+rt::union_from!(Value::Number, f64, f32);
+rt::union_from!(Value::Text, String);
 impl From<&str> for Value {
     /// A [`Value::Text`].
     fn from(value: &str) -> Self {
         Self::Text(value.to_string())
     }
 }
-impl From<rt::Date> for Value {
-    /// A [`Value::Day`].
-    fn from(value: rt::Date) -> Self {
-        Self::Day(value)
-    }
-}
+rt::union_from!(Value::Day, rt::Date);
 #[cfg(feature = "jiff")]
-impl From<rt::jiff::civil::Date> for Value {
-    /// A [`Value::Day`].
-    fn from(value: rt::jiff::civil::Date) -> Self {
-        Self::Day(value.into())
-    }
-}
+rt::union_from!(Value::Day, rt::jiff::civil::Date);
 impl From<Vec<String>> for Value {
     /// A [`Value::Many`].
     fn from(value: Vec<String>) -> Self {
@@ -248,15 +193,9 @@ pub struct SaveRequest {
 impl fmt::Debug for SaveRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("SaveRequest");
-        if let Some(v) = &self.id {
-            d.field("id", v);
-        }
-        if let Some(v) = &self.label {
-            d.field("label", v);
-        }
-        if let Some(v) = &self.nickname {
-            d.field("nickname", v);
-        }
+        d.opt("id", &self.id);
+        d.opt("label", &self.label);
+        d.opt("nickname", &self.nickname);
         if !self.properties.is_empty() {
             d.field("properties", &rt::Keys(&self.properties));
         }

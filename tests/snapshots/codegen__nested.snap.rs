@@ -2,6 +2,7 @@
 
 use ::personaclick::__private as rt;
 use ::std::fmt;
+use rt::DebugFields as _;
 rt::client! {
     #[doc = " Nested"] #[doc = ""] #[doc = " Deep values."] #[doc = ""] #[doc =
     " PersonaClick's documentation: <https://nested.example/docs>"] params : ClientParams
@@ -35,50 +36,37 @@ impl ClientBuilder {}
 #[non_exhaustive]
 pub struct Cell {
     /// A date, required.
-    #[serde(rename = "day", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub day: Option<rt::Date>,
     /// Not negative.
-    #[serde(rename = "weight", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
 }
-#[allow(deprecated)]
+impl rt::Object for Cell {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "day" => self.day = map.next_value()?,
+            "weight" => self.weight = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for Cell {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = Cell;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Cell object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Cell, A::Error> {
-                let mut out = Cell::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "day" => out.day = map.next_value()?,
-                        "weight" => out.weight = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for Cell {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Cell");
-        if let Some(v) = &self.day {
-            d.field("day", v);
-        }
-        if let Some(v) = &self.weight {
-            d.field("weight", v);
-        }
+        d.opt("day", &self.day);
+        d.opt("weight", &self.weight);
         d.finish()
     }
 }
@@ -122,50 +110,37 @@ impl rt::Checkable for Cell {
 #[non_exhaustive]
 pub struct Node {
     /// At most 8 characters.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Leaves.
-    #[serde(rename = "children", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Leaf>>,
 }
-#[allow(deprecated)]
+impl rt::Object for Node {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "name" => self.name = map.next_value()?,
+            "children" => self.children = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for Node {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = Node;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Node object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Node, A::Error> {
-                let mut out = Node::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => out.name = map.next_value()?,
-                        "children" => out.children = map.next_value()?,
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for Node {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Node");
-        if let Some(v) = &self.name {
-            d.field("name", v);
-        }
-        if let Some(v) = &self.children {
-            d.field("children", v);
-        }
+        d.opt("name", &self.name);
+        d.opt("children", &self.children);
         d.finish()
     }
 }
@@ -209,45 +184,32 @@ impl rt::Checkable for Node {
 #[non_exhaustive]
 pub struct Leaf {
     /// A number, maybe written as a string.
-    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
 }
-#[allow(deprecated)]
+impl rt::Object for Leaf {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "value" => self.value = rt::lenient::next(map)?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
 impl<'de> rt::serde::Deserialize<'de> for Leaf {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> rt::serde::de::Visitor<'de> for Fields {
-            type Value = Leaf;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Leaf object")
-            }
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Leaf, A::Error> {
-                let mut out = Leaf::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        "value" => {
-                            out.value = map.next_value::<rt::lenient::Integer>()?.0;
-                        }
-                        _ => {
-                            map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(Fields)
+        rt::decode_object(d)
     }
 }
 impl fmt::Debug for Leaf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Leaf");
-        if let Some(v) = &self.value {
-            d.field("value", v);
-        }
+        d.opt("value", &self.value);
         d.finish()
     }
 }
@@ -298,15 +260,9 @@ pub struct PutTreeRequest {
 impl fmt::Debug for PutTreeRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("PutTreeRequest");
-        if let Some(v) = &self.grid {
-            d.field("grid", v);
-        }
-        if let Some(v) = &self.tags {
-            d.field("tags", v);
-        }
-        if let Some(v) = &self.root {
-            d.field("root", v);
-        }
+        d.opt("grid", &self.grid);
+        d.opt("tags", &self.tags);
+        d.opt("root", &self.root);
         d.finish()
     }
 }

@@ -2,6 +2,7 @@
 
 use ::personaclick::__private as rt;
 use ::std::fmt;
+use rt::DebugFields as _;
 rt::client! {
     #[doc = " Requirements"] #[doc = ""] #[doc = " Rules over parameters."] #[doc = ""]
     #[doc = " PersonaClick's documentation: <https://rules.example/docs>"] params :
@@ -29,12 +30,8 @@ impl rt::Api for ClientParams {
 impl fmt::Debug for ClientParams {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("ClientParams");
-        if let Some(v) = &self.key {
-            d.field("key", v);
-        }
-        if self.token.is_some() {
-            d.field("token", &rt::Redacted);
-        }
+        d.opt("key", &self.key);
+        d.redacted("token", &self.token);
         d.finish()
     }
 }
@@ -76,21 +73,7 @@ impl Kind {
         }
     }
 }
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Kind {
-    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Kind {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::deserialize_enum(d, "Kind", Self::known, None)
-    }
-}
+rt::string_enum!(Kind, closed);
 impl rt::Checkable for Kind {}
 impl Client {
     /// Searches.
@@ -127,24 +110,12 @@ pub struct SearchRequest {
 impl fmt::Debug for SearchRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("SearchRequest");
-        if let Some(v) = &self.device {
-            d.field("device", v);
-        }
-        if self.email.is_some() {
-            d.field("email", &rt::Redacted);
-        }
-        if let Some(v) = &self.since {
-            d.field("since", v);
-        }
-        if let Some(v) = &self.kinds {
-            d.field("kinds", v);
-        }
-        if let Some(v) = &self.limit {
-            d.field("limit", v);
-        }
-        if let Some(v) = &self.session {
-            d.field("session", v);
-        }
+        d.opt("device", &self.device);
+        d.redacted("email", &self.email);
+        d.opt("since", &self.since);
+        d.opt("kinds", &self.kinds);
+        d.opt("limit", &self.limit);
+        d.opt("session", &self.session);
         d.finish()
     }
 }
@@ -262,12 +233,8 @@ pub struct EraseRequest {
 impl fmt::Debug for EraseRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("EraseRequest");
-        if let Some(v) = &self.device {
-            d.field("device", v);
-        }
-        if self.confirm {
-            d.field("confirm", &true);
-        }
+        d.opt("device", &self.device);
+        d.flag("confirm", self.confirm);
         d.finish()
     }
 }

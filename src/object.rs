@@ -1,0 +1,258 @@
+//! What every generated type shares, written once: decoding an object key by key, `Debug`
+//! output that shows only the fields that are set (and redacts the sensitive ones), and the
+//! traits of a string enum. A generated type declares only what is its own: the `match` from
+//! wire names to fields, the list of fields to show, the enum's values.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+use crate::wire::{Key, Keys, Redacted};
+
+/// A generated object type: [`decode_object`] reads a JSON object into its default value, one
+/// key at a time, through [`field`](Object::field).
+pub trait Object: Default {
+    /// Reads the value under `key` from `map` into the field it names (under its wire name or
+    /// an alias); a key the type does not name is skipped ([`skip`]) or kept in the type's
+    /// `additional` map ([`keep`]). Generated impls are `#[inline]`: it has one caller per
+    /// type, the loop of [`decode_object`], and decodes as fast as one hand-written visitor.
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A)
+        -> Result<(), A::Error>;
+}
+
+/// Decodes an [`Object`]: a JSON object only (serde's derive would also take an array, field
+/// by field), each key read by [`Object::field`]. Monomorphized per type, as a derived decoder
+/// would be: no dynamic dispatch, no allocation of its own, and a visitor of size zero.
+pub fn decode_object<'de, T: Object, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+    struct Fields<T>(PhantomData<T>);
+
+    impl<'de, T: Object> Visitor<'de> for Fields<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            // The type's name without its module path: `a Product object`.
+            let path = std::any::type_name::<T>();
+            let name = path.rsplit("::").next().unwrap_or(path);
+            write!(f, "a {name} object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let mut out = T::default();
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                out.field(key, &mut map)?;
+            }
+            Ok(out)
+        }
+    }
+
+    d.deserialize_map(Fields(PhantomData))
+}
+
+/// Skips the value of a key the object does not name.
+#[inline]
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(drop)
+}
+
+/// Keeps the value of a key the object does not name in its `additional` map.
+#[inline]
+pub fn keep<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    additional: &mut BTreeMap<String, T>,
+    key: Key<'de>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    let value = map.next_value()?;
+    additional.insert(key.into_string(), value);
+    Ok(())
+}
+
+/// `Debug` output of generated types and builders, one short call per field: only the fields
+/// that are set are shown, and sensitive values and free-form maps' values never are. The
+/// generated module imports it (`use rt::DebugFields as _`).
+pub trait DebugFields {
+    /// Shows `value` if it is set.
+    fn opt<T: fmt::Debug>(&mut self, name: &str, value: &Option<T>) -> &mut Self;
+    /// Shows `<redacted>` if `value` is set: a secret or personal data.
+    fn redacted<T>(&mut self, name: &str, value: &Option<T>) -> &mut Self;
+    /// Shows the keys of a free-form map, if it has any: its values may be personal data.
+    fn keys<T>(&mut self, name: &str, map: &BTreeMap<String, T>) -> &mut Self;
+    /// Shows `true` if the flag is set (an acknowledgement).
+    fn flag(&mut self, name: &str, set: bool) -> &mut Self;
+}
+
+impl DebugFields for fmt::DebugStruct<'_, '_> {
+    fn opt<T: fmt::Debug>(&mut self, name: &str, value: &Option<T>) -> &mut Self {
+        match value {
+            Some(v) => self.field(name, v),
+            None => self,
+        }
+    }
+
+    fn redacted<T>(&mut self, name: &str, value: &Option<T>) -> &mut Self {
+        match value {
+            Some(_) => self.field(name, &Redacted),
+            None => self,
+        }
+    }
+
+    fn keys<T>(&mut self, name: &str, map: &BTreeMap<String, T>) -> &mut Self {
+        if map.is_empty() {
+            self
+        } else {
+            self.field(name, &Keys(map))
+        }
+    }
+
+    fn flag(&mut self, name: &str, set: bool) -> &mut Self {
+        if set {
+            self.field(name, &true)
+        } else {
+            self
+        }
+    }
+}
+
+/// `Display`, `Serialize` and `Deserialize` for a generated string enum `$name`, which has
+/// inherent `as_str` and `known` methods: it is written and shown as `as_str()`, and decoded
+/// with [`deserialize_enum`](crate::wire::deserialize_enum). `open`: a value this version does
+/// not list decodes as `$name::Unknown` (enums PersonaClick sends); `closed`: it is an error
+/// (enums only ever sent). Attributes before the name (`#[allow(deprecated)]`) go on each
+/// impl. Used by the generated code only.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __string_enum {
+    ($(#[$attr:meta])* $name:ident, open) => {
+        $crate::__string_enum!(
+            @impl $(#[$attr])* $name,
+            ::std::option::Option::Some($name::Unknown)
+        );
+    };
+    ($(#[$attr:meta])* $name:ident, closed) => {
+        $crate::__string_enum!(@impl $(#[$attr])* $name, ::std::option::Option::None);
+    };
+    (@impl $(#[$attr:meta])* $name:ident, $unknown:expr) => {
+        $(#[$attr])*
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        $(#[$attr])*
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        $(#[$attr])*
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                $crate::__private::deserialize_enum(
+                    d,
+                    ::std::stringify!($name),
+                    $name::known,
+                    $unknown,
+                )
+            }
+        }
+    };
+}
+
+/// `From<T>` for a generated union `$name`, into its variant `$var`, for each source type `T`
+/// listed: the variant's own type and the types it converts from losslessly (`i32` for an
+/// `i64`, `&str` for a `String`), so that `custom_property("age", 31)` just works. Used by the
+/// generated code only.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __union_from {
+    ($name:ident :: $var:ident, $($source:ty),+ $(,)?) => {
+        $(
+            impl ::std::convert::From<$source> for $name {
+                #[doc = ::std::concat!(
+                    " A [`", ::std::stringify!($name), "::", ::std::stringify!($var), "`]."
+                )]
+                fn from(value: $source) -> Self {
+                    $name::$var(::std::convert::From::from(value))
+                }
+            }
+        )+
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the generator writes for an object with an alias and an `additional` map.
+    #[derive(Default, Debug, PartialEq)]
+    struct Session {
+        did: Option<String>,
+        seance: Option<String>,
+        other: BTreeMap<String, crate::wire::Json>,
+    }
+
+    impl Object for Session {
+        fn field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: Key<'de>,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key.as_str() {
+                "did" => self.did = map.next_value()?,
+                "seance" | "sid" => self.seance = map.next_value()?,
+                _ => keep(&mut self.other, key, map)?,
+            }
+            Ok(())
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Session {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            decode_object(d)
+        }
+    }
+
+    #[test]
+    fn objects_decode_key_by_key_from_maps_only() {
+        let s: Session =
+            serde_json::from_str(r#"{"did": "d", "sid": null, "sdk": {"x": 1}}"#).unwrap();
+        assert_eq!(s.did.as_deref(), Some("d"));
+        assert_eq!(s.seance, None);
+        assert_eq!(s.other.keys().collect::<Vec<_>>(), ["sdk"]);
+        let e = serde_json::from_str::<Session>(r#"["d"]"#).unwrap_err();
+        assert!(e.to_string().contains("expected a Session object"), "{e}");
+    }
+
+    #[test]
+    fn debug_shows_set_fields_and_hides_values_it_must() {
+        struct Shown<'a>(&'a Session, bool);
+        impl fmt::Debug for Shown<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut d = f.debug_struct("Session");
+                d.opt("did", &self.0.did);
+                d.redacted("seance", &self.0.seance);
+                d.keys("other", &self.0.other);
+                d.flag("ack", self.1);
+                d.finish()
+            }
+        }
+        let mut s = Session::default();
+        assert_eq!(format!("{:?}", Shown(&s, false)), "Session");
+        s.did = Some("d".into());
+        s.seance = Some("secret".into());
+        s.other
+            .insert("k".into(), crate::wire::Json::from("personal"));
+        assert_eq!(
+            format!("{:?}", Shown(&s, true)),
+            r#"Session { did: "d", seance: <redacted>, other: {"k"}, ack: true }"#
+        );
+    }
+}
