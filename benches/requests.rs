@@ -16,7 +16,9 @@
 //! rounds run back to back.
 //!
 //! `cargo bench --bench requests [FILTER]`; `REQUESTS=n` and `ROUNDS=n` change the size of a
-//! round and their number, `ONLY=ours` or `ONLY=hand` runs one client alone (to profile it).
+//! round and their number, `ONLY=ours` or `ONLY=hand` runs one client alone (to profile it),
+//! `SAME=hand` (or `SAME=ours`) runs that client in both slots: an A/A run, whose ratios show
+//! how far this machine's noise alone moves them from 1.
 //! Without `--bench` (as `cargo test --benches` runs it) it only makes a few requests of each
 //! kind, as a smoke test.
 
@@ -60,6 +62,12 @@ fn main() {
         Ok("hand") => Some(false),
         _ => None,
     };
+    // `SAME=hand` or `SAME=ours`: the same client in both slots (an A/A run).
+    let same = match std::env::var("SAME").as_deref() {
+        Ok("ours") => Some(true),
+        Ok("hand") => Some(false),
+        _ => None,
+    };
     let mut server = Server::start();
     let base = format!("http://127.0.0.1:{}", server.port);
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -98,6 +106,7 @@ fn main() {
         let n = n.div_ceil(scenario.in_flight) * scenario.in_flight;
         let run = |ours: bool, n: usize| {
             let clients = Arc::clone(&clients);
+            let ours = same.unwrap_or(ours);
             rt.block_on(run_batch(clients, *scenario, ours, n))
         };
         // Warm up: connections open, caches and allocator warm.

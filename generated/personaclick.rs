@@ -1813,10 +1813,16 @@ impl ForceChangeEmailRequest {
     }
     /** Checks the parameters and sends the request: `POST /profile/force_change_email`.
 
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
  # Errors
 
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub async fn send(self) -> Result<StatusResponse, ::personaclick::Error> {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<StatusResponse, ::personaclick::Error>,
+    > + Send + 'static {
         let client = self.client.__core().params();
         let mut call = rt::Call::new(&Self::ENDPOINT);
         call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
@@ -1834,7 +1840,8 @@ impl ForceChangeEmailRequest {
             &[],
             "The table marks shop_secret \"required\" for this method.",
         );
-        self.client.__core().execute(call).await
+        let api = self.client;
+        async move { api.__core().execute(call).await }
     }
 }
 impl Client {
@@ -1918,10 +1925,16 @@ impl ForceChangePhoneRequest {
     }
     /** Checks the parameters and sends the request: `POST /profile/force_change_phone`.
 
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
  # Errors
 
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub async fn send(self) -> Result<StatusResponse, ::personaclick::Error> {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<StatusResponse, ::personaclick::Error>,
+    > + Send + 'static {
         let client = self.client.__core().params();
         let mut call = rt::Call::new(&Self::ENDPOINT);
         call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
@@ -1939,7 +1952,8 @@ impl ForceChangePhoneRequest {
             &[],
             "The table marks shop_secret \"required\" for this method.",
         );
-        self.client.__core().execute(call).await
+        let api = self.client;
+        async move { api.__core().execute(call).await }
     }
 }
 impl Client {
@@ -2037,10 +2051,16 @@ impl InitRequest {
     }
     /** Checks the parameters and sends the request: `GET /init`.
 
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
  # Errors
 
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub async fn send(self) -> Result<InitResponse, ::personaclick::Error> {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<InitResponse, ::personaclick::Error>,
+    > + Send + 'static {
         let client = self.client.__core().params();
         let mut call = rt::Call::new(&Self::ENDPOINT);
         call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
@@ -2059,7 +2079,8 @@ impl InitRequest {
             },
         );
         call.param("testmode", &self.testmode, &rt::Rule::NONE);
-        self.client.__core().execute(call).await
+        let api = self.client;
+        async move { api.__core().execute(call).await }
     }
 }
 impl Client {
@@ -2233,10 +2254,16 @@ impl GetNotificationsRequest {
     }
     /** Checks the parameters and sends the request: `GET /notifications`.
 
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
  # Errors
 
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub async fn send(self) -> Result<Notifications, ::personaclick::Error> {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Notifications, ::personaclick::Error>,
+    > + Send + 'static {
         let client = self.client.__core().params();
         let mut call = rt::Call::new(&Self::ENDPOINT);
         call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
@@ -2284,7 +2311,8 @@ impl GetNotificationsRequest {
             &[],
             "Any of the listed are required: did, email, phone, loyalty_id or external_id selects the profile. did has priority over other IDs when used concurrently.",
         );
-        self.client.__core().execute(call).await
+        let api = self.client;
+        async move { api.__core().execute(call).await }
     }
 }
 impl Client {
@@ -2368,10 +2396,16 @@ impl GetLastOrderProductsRequest {
     }
     /** Checks the parameters and sends the request: `GET /orders/last_for_user`.
 
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
  # Errors
 
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub async fn send(self) -> Result<Vec<Product>, ::personaclick::Error> {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Vec<Product>, ::personaclick::Error>,
+    > + Send + 'static {
         let client = self.client.__core().params();
         let mut call = rt::Call::new(&Self::ENDPOINT);
         call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
@@ -2390,7 +2424,8 @@ impl GetLastOrderProductsRequest {
             &[],
             "shop_secret is \"required if did isn't used\" and did is \"required if shop_secret isn't used\": a server authenticates with the store secret, a device with its device ID.",
         );
-        self.client.__core().execute(call).await
+        let api = self.client;
+        async move { api.__core().execute(call).await }
     }
 }
 impl Client {
@@ -2671,10 +2706,16 @@ impl SetProfileRequest {
     }
     /** Checks the parameters and sends the request: `POST /profile/set`.
 
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
  # Errors
 
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub async fn send(self) -> Result<SetProfileResponse, ::personaclick::Error> {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<SetProfileResponse, ::personaclick::Error>,
+    > + Send + 'static {
         let client = self.client.__core().params();
         let mut call = rt::Call::new(&Self::ENDPOINT);
         call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
@@ -2754,7 +2795,8 @@ impl SetProfileRequest {
                 "vk_id",
             ],
         );
-        self.client.__core().execute(call).await
+        let api = self.client;
+        async move { api.__core().execute(call).await }
     }
 }
 impl Client {
@@ -2868,10 +2910,16 @@ impl GetProfileRequest {
     }
     /** Checks the parameters and sends the request: `GET /profile`.
 
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
  # Errors
 
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub async fn send(self) -> Result<Profile, ::personaclick::Error> {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Profile, ::personaclick::Error>,
+    > + Send + 'static {
         let client = self.client.__core().params();
         let mut call = rt::Call::new(&Self::ENDPOINT);
         call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
@@ -2914,7 +2962,8 @@ impl GetProfileRequest {
             ],
             "email, phone and loyalty_id can only be used in conjunction with the \"shop_secret\" parameter. When using the \"did\" parameter, they are ignored.",
         );
-        self.client.__core().execute(call).await
+        let api = self.client;
+        async move { api.__core().execute(call).await }
     }
 }
 impl Client {

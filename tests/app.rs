@@ -171,6 +171,30 @@ async fn a_user_handle_presets_the_device_and_session() {
     assert_eq!(format!("{second:?}"), format!("User {{ did: {other:?} }}"));
 }
 
+#[tokio::test]
+async fn a_sent_request_is_a_future_that_can_be_spawned_and_owns_its_parameters() {
+    let fake = FakeServer::start().await.unwrap();
+    let client = fake.client().unwrap();
+    let email = String::from("spawned@example.com");
+    // Checked and written at `send()`: the future borrows neither the builder nor `email`.
+    let set = client.set_profile().email(&email).first_name("Sam").send();
+    drop(email);
+    tokio::spawn(set).await.unwrap().unwrap();
+    let profile = tokio::spawn(client.get_profile().email("spawned@example.com").send())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(profile.first_name.as_deref(), Some("Sam"));
+    // A request that fails its checks fails when awaited, and nothing is sent.
+    let before = fake.requests().len();
+    let e = tokio::spawn(client.get_profile().send())
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(matches!(e, Error::InvalidRequest(_)), "{e:?}");
+    assert_eq!(fake.requests().len(), before);
+}
+
 #[cfg(feature = "blocking")]
 #[test]
 fn the_blocking_client_needs_no_runtime_of_the_caller() {

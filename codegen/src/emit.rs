@@ -828,7 +828,7 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
         " A [`Client::{id}`] call being built: set its parameters, then [`send`](Self::send) it."
     );
     let send_doc = format!(
-        " Checks the parameters and sends the request: `{verb} {path}`.\n\n # Errors\n\n [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error)."
+        " Checks the parameters and sends the request: `{verb} {path}`.\n\n The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.\n\n # Errors\n\n [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error)."
     );
     let builder_name = &e.builder;
     let paging_methods = paging(e).map(|(methods, _)| methods);
@@ -876,13 +876,18 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
             #paging_methods
 
             #[doc = #send_doc]
-            pub async fn send(self) -> Result<#response, ::personaclick::Error> {
+            pub fn send(
+                self,
+            ) -> impl ::std::future::Future<Output = Result<#response, ::personaclick::Error>> + Send + 'static
+            {
                 #client_binding
                 let mut call = rt::Call::new(&Self::ENDPOINT);
                 #(#params)*
                 #(#rules)*
                 #extra
-                self.client.__core().execute(call).await
+                // The builder is not kept in the future: only the client and the written call.
+                let api = self.client;
+                async move { api.__core().execute(call).await }
             }
         }
     }

@@ -221,14 +221,21 @@ impl SendColourRequest {
     }
     /** Checks the parameters and sends the request: `POST /colour`.
 
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
  # Errors
 
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub async fn send(self) -> Result<Palette, ::personaclick::Error> {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Palette, ::personaclick::Error>,
+    > + Send + 'static {
         let mut call = rt::Call::new(&Self::ENDPOINT);
         call.param("colour", &self.colour, &rt::Rule::REQUIRED);
         call.param("shade", &self.shade, &rt::Rule::NONE);
-        self.client.__core().execute(call).await
+        let api = self.client;
+        async move { api.__core().execute(call).await }
     }
 }
 impl Client {

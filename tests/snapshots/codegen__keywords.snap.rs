@@ -170,15 +170,22 @@ impl MatchRequest {
     }
     /** Checks the parameters and sends the request: `GET /match`.
 
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
  # Errors
 
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub async fn send(self) -> Result<Sizes, ::personaclick::Error> {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Sizes, ::personaclick::Error>,
+    > + Send + 'static {
         let mut call = rt::Call::new(&Self::ENDPOINT);
         call.param("type", &self.r#type, &rt::Rule::NONE);
         call.param("async", &self.r#async, &rt::Rule::NONE);
         call.param("loop", &self.looping, &rt::Rule::NONE);
-        self.client.__core().execute(call).await
+        let api = self.client;
+        async move { api.__core().execute(call).await }
     }
 }
 impl Client {

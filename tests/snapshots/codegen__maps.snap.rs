@@ -239,16 +239,23 @@ impl SaveRequest {
     }
     /** Checks the parameters and sends the request: `POST /save`.
 
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
  # Errors
 
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub async fn send(self) -> Result<Record, ::personaclick::Error> {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Record, ::personaclick::Error>,
+    > + Send + 'static {
         let mut call = rt::Call::new(&Self::ENDPOINT);
         call.param("id", &self.id, &rt::Rule::NONE);
         call.param("label", &self.label, &rt::Rule::NONE);
         call.param("extra_name", &self.nickname, &rt::Rule::NONE);
         call.additional("properties", &self.properties, &["id", "label", "extra_name"]);
-        self.client.__core().execute(call).await
+        let api = self.client;
+        async move { api.__core().execute(call).await }
     }
 }
 impl Client {

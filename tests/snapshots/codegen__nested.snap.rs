@@ -293,15 +293,22 @@ impl PutTreeRequest {
     }
     /** Checks the parameters and sends the request: `POST /tree`.
 
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
  # Errors
 
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub async fn send(self) -> Result<Vec<Node>, ::personaclick::Error> {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Vec<Node>, ::personaclick::Error>,
+    > + Send + 'static {
         let mut call = rt::Call::new(&Self::ENDPOINT);
         call.param("grid", &self.grid, &rt::Rule::NONE);
         call.param("tags", &self.tags, &rt::Rule::NONE);
         call.param("root", &self.root, &rt::Rule::NONE);
-        self.client.__core().execute(call).await
+        let api = self.client;
+        async move { api.__core().execute(call).await }
     }
 }
 impl Client {

@@ -166,10 +166,16 @@ impl SearchRequest {
     }
     /** Checks the parameters and sends the request: `GET /search`.
 
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
  # Errors
 
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub async fn send(self) -> Result<Vec<String>, ::personaclick::Error> {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Vec<String>, ::personaclick::Error>,
+    > + Send + 'static {
         let client = self.client.__core().params();
         let mut call = rt::Call::new(&Self::ENDPOINT);
         call.param("key", &client.key, &rt::Rule::REQUIRED);
@@ -201,7 +207,8 @@ impl SearchRequest {
             &[("email", self.email.is_some())],
             "an email works with the token only",
         );
-        self.client.__core().execute(call).await
+        let api = self.client;
+        async move { api.__core().execute(call).await }
     }
 }
 impl Client {
@@ -259,10 +266,16 @@ impl EraseRequest {
     }
     /** Checks the parameters and sends the request: `POST /erase`.
 
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
  # Errors
 
  [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub async fn send(self) -> Result<rt::Json, ::personaclick::Error> {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<rt::Json, ::personaclick::Error>,
+    > + Send + 'static {
         let client = self.client.__core().params();
         let mut call = rt::Call::new(&Self::ENDPOINT);
         call.param("key", &client.key, &rt::Rule::REQUIRED);
@@ -276,7 +289,8 @@ impl EraseRequest {
             &[],
             "a server uses the token, a device its ID",
         );
-        self.client.__core().execute(call).await
+        let api = self.client;
+        async move { api.__core().execute(call).await }
     }
 }
 impl Client {
