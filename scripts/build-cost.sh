@@ -166,6 +166,9 @@ for profile in $profiles; do
     g="$(median <"$work/times-generated-$profile")"
     h="$(median <"$work/times-hand-$profile")"
     printf '%-8s %11.1fs %11.1fs %9.2fx\n' "$profile" "$g" "$h" "$(awk -v g="$g" -v h="$h" 'BEGIN { print g / h }')"
+    if [ "$repeat" -gt 1 ]; then
+        echo "    each build (generated; hand): $(paste -sd' ' "$work/times-generated-$profile"); $(paste -sd' ' "$work/times-hand-$profile")"
+    fi
     if [ -n "${TIMINGS:-}" ]; then
         # The units `generated` builds that `hand` does not, and personaclick's own, by time.
         python3 - "$work/target-generated-$profile" "$work/target-hand-$profile" <<'PY'
