@@ -314,15 +314,19 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for NotingMap<'_, '_, A> {
     }
 }
 
+/// PersonaClick's envelope, for the runtime's unit tests.
+#[cfg(test)]
+pub(crate) const TEST_SHAPE: ErrorShape = ErrorShape {
+    status_field: "status",
+    error_value: "error",
+    message_fields: &["message", "payload.message"],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const SHAPE: ErrorShape = ErrorShape {
-        status_field: "status",
-        error_value: "error",
-        message_fields: &["message", "payload.message"],
-    };
+    const SHAPE: ErrorShape = TEST_SHAPE;
 
     #[derive(Debug, serde::Deserialize, PartialEq)]
     struct Derived {

@@ -438,11 +438,7 @@ mod tests {
     use super::*;
     use crate::wire::Json;
 
-    const SHAPE: ErrorShape = ErrorShape {
-        status_field: "status",
-        error_value: "error",
-        message_fields: &["message", "payload.message"],
-    };
+    const SHAPE: ErrorShape = envelope::TEST_SHAPE;
 
     fn run(status: u16, body: &str) -> Result<Json, Error> {
         decode(
