@@ -274,22 +274,32 @@ pub(crate) fn decode<T: DeserializeOwned>(
             return Err(api_error(message));
         }
     }
-    // On this rare path only, decoding again with serde_json alone gives its error's position.
+    // On this rare path only, decoding again with serde_json alone, tracking the JSON path,
+    // tells where it failed.
     result.or_else(|_| {
-        serde_json::from_slice::<T>(body).map_err(|e| {
-            Error::Decode(DecodeError {
-                operation,
-                status,
-                content_type,
-                message: scrub(&describe::<T>(&e, body), secrets),
-            })
-        })
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let (e, path) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Ok(value) => match de.end() {
+                Ok(()) => return Ok(value),
+                Err(e) => (e, String::new()),
+            },
+            Err(e) => {
+                let path = e.path().to_string();
+                (e.into_inner(), path)
+            }
+        };
+        Err(Error::Decode(DecodeError {
+            operation,
+            status,
+            content_type,
+            message: scrub(&describe(&e, &path, body), secrets),
+        }))
     })
 }
 
 /// What went wrong decoding: where (JSON path, line, column) and a masked look at the body
 /// there, without echoing values from it (they may be personal data).
-fn describe<T: DeserializeOwned>(e: &serde_json::Error, body: &[u8]) -> String {
+fn describe(e: &serde_json::Error, path: &str, body: &[u8]) -> String {
     if body.iter().all(u8::is_ascii_whitespace) {
         return "the body is empty".into();
     }
@@ -306,12 +316,6 @@ fn describe<T: DeserializeOwned>(e: &serde_json::Error, body: &[u8]) -> String {
                 .unwrap_or_default()
                 .to_string()
         }
-    };
-    // Decoding again, on this rare path only, tells where in the document it failed.
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(e) => e.path().to_string(),
-        Ok(_) => String::new(),
     };
     let at = if path.is_empty() || path == "." {
         String::new()
