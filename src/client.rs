@@ -60,8 +60,7 @@ pub struct Core<P> {
 
 pub(crate) struct Inner<P> {
     pub(crate) http: reqwest::Client,
-    pub(crate) base_url: String,
-    /// `base_url`, parsed once: each call only sets its path and query on a copy.
+    /// The base URL, parsed once: each call only sets its path and query on a copy.
     pub(crate) base: reqwest::Url,
     pub(crate) params: P,
     pub(crate) timeout: Duration,
@@ -88,14 +87,14 @@ impl<P: Api> Core<P> {
 
     /// The base URL, without a trailing slash.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        self.inner.base.as_str().trim_end_matches('/')
     }
 }
 
 impl<P: Api> fmt::Debug for Core<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &self.base_url())
             .field("params", &self.inner.params)
             .finish()
     }
@@ -231,7 +230,6 @@ impl<P: Api> CoreBuilder<P> {
         Ok(Core {
             inner: Arc::new(Inner {
                 http,
-                base_url: base.as_str().trim_end_matches('/').to_string(),
                 base,
                 params: self.params,
                 timeout: self.timeout,
