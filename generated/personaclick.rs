@@ -1755,24 +1755,22 @@ impl Client {
     ///
     /// Not idempotent: never retried once it may have reached the server.
     pub fn force_change_email(&self) -> ForceChangeEmailRequest {
-        ForceChangeEmailRequest {
-            client: self.clone(),
-            old_email: None,
-            new_email: None,
-            i_understand_what_i_am_doing: false,
-        }
+        ForceChangeEmailRequest::new(self.clone(), rt::Async)
     }
 }
-/// A [`Client::force_change_email`] call being built: set its parameters, then [`send`](Self::send) it.
+/** A [`Client::force_change_email`] call being built: set its parameters, then [`send`](Self::send) it.
+
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ForceChangeEmailRequest {
+pub struct ForceChangeEmailRequest<M = rt::Async> {
     client: Client,
+    mode: M,
     old_email: Option<String>,
     new_email: Option<String>,
     i_understand_what_i_am_doing: bool,
 }
-impl fmt::Debug for ForceChangeEmailRequest {
+impl<M> fmt::Debug for ForceChangeEmailRequest<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("ForceChangeEmailRequest");
         d.redacted("old_email", &self.old_email);
@@ -1781,13 +1779,22 @@ impl fmt::Debug for ForceChangeEmailRequest {
         d.finish()
     }
 }
-impl ForceChangeEmailRequest {
+impl<M> ForceChangeEmailRequest<M> {
     const ENDPOINT: rt::Endpoint = rt::Endpoint {
         id: "force_change_email",
         method: rt::Method::Post,
         path: "/profile/force_change_email",
         idempotent: false,
     };
+    fn new(client: Client, mode: M) -> Self {
+        Self {
+            client,
+            mode,
+            old_email: None,
+            new_email: None,
+            i_understand_what_i_am_doing: false,
+        }
+    }
     /// Current user email
     ///
     /// Required.
@@ -1811,14 +1818,8 @@ impl ForceChangeEmailRequest {
         self.i_understand_what_i_am_doing = true;
         self
     }
-    /** Checks the parameters and sends the request: `POST /profile/force_change_email`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub fn send(
+    /// The call, checked and written, as a future (whatever the mode).
+    fn future(
         self,
     ) -> impl ::std::future::Future<
         Output = Result<StatusResponse, ::personaclick::Error>,
@@ -1844,6 +1845,22 @@ impl ForceChangeEmailRequest {
         async move { api.__core().execute(call).await }
     }
 }
+impl ForceChangeEmailRequest {
+    /** Checks the parameters and sends the request: `POST /profile/force_change_email`.
+
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
+ # Errors
+
+ [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<StatusResponse, ::personaclick::Error>,
+    > + Send + 'static {
+        self.future()
+    }
+}
 impl Client {
     /// Forced Phone Change.
     ///
@@ -1863,24 +1880,22 @@ impl Client {
     ///
     /// **Note on PersonaClick's docs:** Parts of this section are copied from "Forced Email Change" and not adapted: old_phone and new_phone are described as "Current user email" and "New user email", and the 404 says "The old email isn't found." (it means the old phone). The descriptions are kept verbatim.
     pub fn force_change_phone(&self) -> ForceChangePhoneRequest {
-        ForceChangePhoneRequest {
-            client: self.clone(),
-            old_phone: None,
-            new_phone: None,
-            i_understand_what_i_am_doing: false,
-        }
+        ForceChangePhoneRequest::new(self.clone(), rt::Async)
     }
 }
-/// A [`Client::force_change_phone`] call being built: set its parameters, then [`send`](Self::send) it.
+/** A [`Client::force_change_phone`] call being built: set its parameters, then [`send`](Self::send) it.
+
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ForceChangePhoneRequest {
+pub struct ForceChangePhoneRequest<M = rt::Async> {
     client: Client,
+    mode: M,
     old_phone: Option<String>,
     new_phone: Option<String>,
     i_understand_what_i_am_doing: bool,
 }
-impl fmt::Debug for ForceChangePhoneRequest {
+impl<M> fmt::Debug for ForceChangePhoneRequest<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("ForceChangePhoneRequest");
         d.redacted("old_phone", &self.old_phone);
@@ -1889,13 +1904,22 @@ impl fmt::Debug for ForceChangePhoneRequest {
         d.finish()
     }
 }
-impl ForceChangePhoneRequest {
+impl<M> ForceChangePhoneRequest<M> {
     const ENDPOINT: rt::Endpoint = rt::Endpoint {
         id: "force_change_phone",
         method: rt::Method::Post,
         path: "/profile/force_change_phone",
         idempotent: false,
     };
+    fn new(client: Client, mode: M) -> Self {
+        Self {
+            client,
+            mode,
+            old_phone: None,
+            new_phone: None,
+            i_understand_what_i_am_doing: false,
+        }
+    }
     /// Current user email
     ///
     /// Required.
@@ -1923,14 +1947,8 @@ impl ForceChangePhoneRequest {
         self.i_understand_what_i_am_doing = true;
         self
     }
-    /** Checks the parameters and sends the request: `POST /profile/force_change_phone`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub fn send(
+    /// The call, checked and written, as a future (whatever the mode).
+    fn future(
         self,
     ) -> impl ::std::future::Future<
         Output = Result<StatusResponse, ::personaclick::Error>,
@@ -1956,6 +1974,22 @@ impl ForceChangePhoneRequest {
         async move { api.__core().execute(call).await }
     }
 }
+impl ForceChangePhoneRequest {
+    /** Checks the parameters and sends the request: `POST /profile/force_change_phone`.
+
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
+ # Errors
+
+ [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<StatusResponse, ::personaclick::Error>,
+    > + Send + 'static {
+        self.future()
+    }
+}
 impl Client {
     /// Initialization.
     ///
@@ -1971,22 +2005,17 @@ impl Client {
     ///
     /// **Note on PersonaClick's docs:** Not on the User Profile page, which only points to "Initialization (REST API)" for how to get a Device ID and a User Session ID. Parameters and response are taken from PersonaClick's other public docs; the descriptions are ours, not verbatim.
     pub fn init(&self) -> InitRequest {
-        InitRequest {
-            client: self.clone(),
-            did: None,
-            seance: None,
-            referer: None,
-            tz: None,
-            stream: None,
-            testmode: None,
-        }
+        InitRequest::new(self.clone(), rt::Async)
     }
 }
-/// A [`Client::init`] call being built: set its parameters, then [`send`](Self::send) it.
+/** A [`Client::init`] call being built: set its parameters, then [`send`](Self::send) it.
+
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct InitRequest {
+pub struct InitRequest<M = rt::Async> {
     client: Client,
+    mode: M,
     did: Option<String>,
     seance: Option<String>,
     referer: Option<String>,
@@ -1994,7 +2023,7 @@ pub struct InitRequest {
     stream: Option<String>,
     testmode: Option<bool>,
 }
-impl fmt::Debug for InitRequest {
+impl<M> fmt::Debug for InitRequest<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("InitRequest");
         d.opt("did", &self.did);
@@ -2006,13 +2035,25 @@ impl fmt::Debug for InitRequest {
         d.finish()
     }
 }
-impl InitRequest {
+impl<M> InitRequest<M> {
     const ENDPOINT: rt::Endpoint = rt::Endpoint {
         id: "init",
         method: rt::Method::Get,
         path: "/init",
         idempotent: true,
     };
+    fn new(client: Client, mode: M) -> Self {
+        Self {
+            client,
+            mode,
+            did: None,
+            seance: None,
+            referer: None,
+            tz: None,
+            stream: None,
+            testmode: None,
+        }
+    }
     /// Unique Device ID, if the device already has one. Leave it out on a new device: the response returns a new one.
     pub fn did(mut self, value: impl Into<String>) -> Self {
         self.did = Some(value.into());
@@ -2049,14 +2090,8 @@ impl InitRequest {
         self.testmode = Some(value);
         self
     }
-    /** Checks the parameters and sends the request: `GET /init`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub fn send(
+    /// The call, checked and written, as a future (whatever the mode).
+    fn future(
         self,
     ) -> impl ::std::future::Future<
         Output = Result<InitResponse, ::personaclick::Error>,
@@ -2083,6 +2118,22 @@ impl InitRequest {
         async move { api.__core().execute(call).await }
     }
 }
+impl InitRequest {
+    /** Checks the parameters and sends the request: `GET /init`.
+
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
+ # Errors
+
+ [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<InitResponse, ::personaclick::Error>,
+    > + Send + 'static {
+        self.future()
+    }
+}
 impl Client {
     /// Get Last Messages.
     ///
@@ -2100,26 +2151,17 @@ impl Client {
     ///
     /// **Note on PersonaClick's docs:** The response section begins "Each array entry contains an object with the following campaign properties", but the response is one object (payload, status, message), as its table shows; the messages are the array, under payload.messages. We read one object.
     pub fn get_notifications(&self) -> GetNotificationsRequest {
-        GetNotificationsRequest {
-            client: self.clone(),
-            date_from: None,
-            did: None,
-            email: None,
-            phone: None,
-            loyalty_id: None,
-            external_id: None,
-            types: None,
-            channels: None,
-            page: None,
-            limit: None,
-        }
+        GetNotificationsRequest::new(self.clone(), rt::Async)
     }
 }
-/// A [`Client::get_notifications`] call being built: set its parameters, then [`send`](Self::send) it.
+/** A [`Client::get_notifications`] call being built: set its parameters, then [`send`](Self::send) it.
+
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetNotificationsRequest {
+pub struct GetNotificationsRequest<M = rt::Async> {
     client: Client,
+    mode: M,
     date_from: Option<rt::Date>,
     did: Option<String>,
     email: Option<String>,
@@ -2131,7 +2173,7 @@ pub struct GetNotificationsRequest {
     page: Option<i64>,
     limit: Option<i64>,
 }
-impl fmt::Debug for GetNotificationsRequest {
+impl<M> fmt::Debug for GetNotificationsRequest<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("GetNotificationsRequest");
         d.opt("date_from", &self.date_from);
@@ -2147,13 +2189,29 @@ impl fmt::Debug for GetNotificationsRequest {
         d.finish()
     }
 }
-impl GetNotificationsRequest {
+impl<M> GetNotificationsRequest<M> {
     const ENDPOINT: rt::Endpoint = rt::Endpoint {
         id: "get_notifications",
         method: rt::Method::Get,
         path: "/notifications",
         idempotent: true,
     };
+    fn new(client: Client, mode: M) -> Self {
+        Self {
+            client,
+            mode,
+            date_from: None,
+            did: None,
+            email: None,
+            phone: None,
+            loyalty_id: None,
+            external_id: None,
+            types: None,
+            channels: None,
+            page: None,
+            limit: None,
+        }
+    }
     /// Start date of the message history period. Format: YYYY-MM-DD
     ///
     /// Required. Format: `YYYY-MM-DD`.
@@ -2224,42 +2282,8 @@ impl GetNotificationsRequest {
         self.limit = Some(value);
         self
     }
-    /// Every page, from `page` (default 1) on, with `limit` items each (default 50, the most allowed): the stream ends after a short or empty page, or after an error, which it yields.
-    pub fn pages(self) -> rt::Pages<Notifications> {
-        let first = self.page.unwrap_or(1);
-        let size = self.limit.unwrap_or(50i64);
-        rt::Pages::new(
-            first,
-            size,
-            |r: &Notifications| {
-                Some(r)
-                    .and_then(|v| v.payload.as_ref())
-                    .and_then(|v| v.messages.as_ref())
-                    .map_or(0, Vec::len)
-            },
-            move |page| { Box::pin(self.clone().page(page).limit(size).send()) },
-        )
-    }
-    /// Every item of every page, in order: see [`pages`](Self::pages).
-    pub fn items(self) -> rt::Items<Notifications, Message> {
-        rt::Items::new(
-            self.pages(),
-            |r: Notifications| {
-                Some(r)
-                    .and_then(|v| v.payload)
-                    .and_then(|v| v.messages)
-                    .unwrap_or_default()
-            },
-        )
-    }
-    /** Checks the parameters and sends the request: `GET /notifications`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub fn send(
+    /// The call, checked and written, as a future (whatever the mode).
+    fn future(
         self,
     ) -> impl ::std::future::Future<
         Output = Result<Notifications, ::personaclick::Error>,
@@ -2314,6 +2338,62 @@ impl GetNotificationsRequest {
         let api = self.client;
         async move { api.__core().execute(call).await }
     }
+    fn page_stream(self) -> rt::Pages<Notifications>
+    where
+        M: Clone + Send + 'static,
+    {
+        let first = self.page.unwrap_or(1);
+        let size = self.limit.unwrap_or(50i64);
+        rt::Pages::new(
+            first,
+            size,
+            |r: &Notifications| {
+                Some(r)
+                    .and_then(|v| v.payload.as_ref())
+                    .and_then(|v| v.messages.as_ref())
+                    .map_or(0, Vec::len)
+            },
+            move |page| { Box::pin(self.clone().page(page).limit(size).future()) },
+        )
+    }
+    fn item_stream(self) -> rt::Items<Notifications, Message>
+    where
+        M: Clone + Send + 'static,
+    {
+        rt::Items::new(
+            self.page_stream(),
+            |r: Notifications| {
+                Some(r)
+                    .and_then(|v| v.payload)
+                    .and_then(|v| v.messages)
+                    .unwrap_or_default()
+            },
+        )
+    }
+}
+impl GetNotificationsRequest {
+    /** Checks the parameters and sends the request: `GET /notifications`.
+
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
+ # Errors
+
+ [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Notifications, ::personaclick::Error>,
+    > + Send + 'static {
+        self.future()
+    }
+    /// Every page, from `page` (default 1) on, with `limit` items each (default 50, the most allowed): the stream ends after a short or empty page, or after an error, which it yields.
+    pub fn pages(self) -> rt::Pages<Notifications> {
+        self.page_stream()
+    }
+    /// Every item of every page, in order: see [`pages`](Self::pages).
+    pub fn items(self) -> rt::Items<Notifications, Message> {
+        self.item_stream()
+    }
 }
 impl Client {
     /// Get Last Order Products.
@@ -2332,26 +2412,23 @@ impl Client {
     ///
     /// **Note on PersonaClick's docs:** "Basic Details" marks seance required for every request, but the request example here sends only shop_id and did: we make seance optional (see its note in api.yaml).
     pub fn get_last_order_products(&self) -> GetLastOrderProductsRequest {
-        GetLastOrderProductsRequest {
-            client: self.clone(),
-            did: None,
-            seance: None,
-            segment: None,
-            referer: None,
-        }
+        GetLastOrderProductsRequest::new(self.clone(), rt::Async)
     }
 }
-/// A [`Client::get_last_order_products`] call being built: set its parameters, then [`send`](Self::send) it.
+/** A [`Client::get_last_order_products`] call being built: set its parameters, then [`send`](Self::send) it.
+
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetLastOrderProductsRequest {
+pub struct GetLastOrderProductsRequest<M = rt::Async> {
     client: Client,
+    mode: M,
     did: Option<String>,
     seance: Option<String>,
     segment: Option<Segment>,
     referer: Option<String>,
 }
-impl fmt::Debug for GetLastOrderProductsRequest {
+impl<M> fmt::Debug for GetLastOrderProductsRequest<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("GetLastOrderProductsRequest");
         d.opt("did", &self.did);
@@ -2361,13 +2438,23 @@ impl fmt::Debug for GetLastOrderProductsRequest {
         d.finish()
     }
 }
-impl GetLastOrderProductsRequest {
+impl<M> GetLastOrderProductsRequest<M> {
     const ENDPOINT: rt::Endpoint = rt::Endpoint {
         id: "get_last_order_products",
         method: rt::Method::Get,
         path: "/orders/last_for_user",
         idempotent: true,
     };
+    fn new(client: Client, mode: M) -> Self {
+        Self {
+            client,
+            mode,
+            did: None,
+            seance: None,
+            segment: None,
+            referer: None,
+        }
+    }
     /// Unique Device ID. See "Initialization (REST API)" for information about getting and using Device ID.
     pub fn did(mut self, value: impl Into<String>) -> Self {
         self.did = Some(value.into());
@@ -2394,14 +2481,8 @@ impl GetLastOrderProductsRequest {
         self.referer = Some(value.into());
         self
     }
-    /** Checks the parameters and sends the request: `GET /orders/last_for_user`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub fn send(
+    /// The call, checked and written, as a future (whatever the mode).
+    fn future(
         self,
     ) -> impl ::std::future::Future<
         Output = Result<Vec<Product>, ::personaclick::Error>,
@@ -2428,6 +2509,22 @@ impl GetLastOrderProductsRequest {
         async move { api.__core().execute(call).await }
     }
 }
+impl GetLastOrderProductsRequest {
+    /** Checks the parameters and sends the request: `GET /orders/last_for_user`.
+
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
+ # Errors
+
+ [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Vec<Product>, ::personaclick::Error>,
+    > + Send + 'static {
+        self.future()
+    }
+}
 impl Client {
     /// Update User Profile.
     ///
@@ -2447,41 +2544,17 @@ impl Client {
     ///
     /// **Note on PersonaClick's docs:** The "Custom Properties" table puts the property's name rule ("A custom property can have any name except the reserved ones") into the Name column, types it "string", and lists the actual value types (integer, float, array of string, json, date) in the Description column. We take the value types from that list (`CustomValue`) and send each custom property as a top-level key of the JSON body, as the request example does.
     pub fn set_profile(&self) -> SetProfileRequest {
-        SetProfileRequest {
-            client: self.clone(),
-            did: None,
-            seance: None,
-            segment: None,
-            referer: None,
-            email: None,
-            first_name: None,
-            gender: None,
-            id: None,
-            last_name: None,
-            phone: None,
-            age: None,
-            auto: None,
-            birthday: None,
-            bought_something: None,
-            fb_id: None,
-            kids: None,
-            location: None,
-            loyalty_bonuses: None,
-            loyalty_bonuses_to_next_level: None,
-            loyalty_card_location: None,
-            loyalty_id: None,
-            loyalty_status: None,
-            telegram_id: None,
-            vk_id: None,
-            custom_properties: ::std::collections::BTreeMap::new(),
-        }
+        SetProfileRequest::new(self.clone(), rt::Async)
     }
 }
-/// A [`Client::set_profile`] call being built: set its parameters, then [`send`](Self::send) it.
+/** A [`Client::set_profile`] call being built: set its parameters, then [`send`](Self::send) it.
+
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct SetProfileRequest {
+pub struct SetProfileRequest<M = rt::Async> {
     client: Client,
+    mode: M,
     did: Option<String>,
     seance: Option<String>,
     segment: Option<Segment>,
@@ -2508,7 +2581,7 @@ pub struct SetProfileRequest {
     vk_id: Option<String>,
     custom_properties: ::std::collections::BTreeMap<String, CustomValue>,
 }
-impl fmt::Debug for SetProfileRequest {
+impl<M> fmt::Debug for SetProfileRequest<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("SetProfileRequest");
         d.opt("did", &self.did);
@@ -2541,13 +2614,44 @@ impl fmt::Debug for SetProfileRequest {
         d.finish()
     }
 }
-impl SetProfileRequest {
+impl<M> SetProfileRequest<M> {
     const ENDPOINT: rt::Endpoint = rt::Endpoint {
         id: "set_profile",
         method: rt::Method::Post,
         path: "/profile/set",
         idempotent: true,
     };
+    fn new(client: Client, mode: M) -> Self {
+        Self {
+            client,
+            mode,
+            did: None,
+            seance: None,
+            segment: None,
+            referer: None,
+            email: None,
+            first_name: None,
+            gender: None,
+            id: None,
+            last_name: None,
+            phone: None,
+            age: None,
+            auto: None,
+            birthday: None,
+            bought_something: None,
+            fb_id: None,
+            kids: None,
+            location: None,
+            loyalty_bonuses: None,
+            loyalty_bonuses_to_next_level: None,
+            loyalty_card_location: None,
+            loyalty_id: None,
+            loyalty_status: None,
+            telegram_id: None,
+            vk_id: None,
+            custom_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
     /// Unique Device ID. See "Initialization (REST API)" for information about getting and using Device ID.
     pub fn did(mut self, value: impl Into<String>) -> Self {
         self.did = Some(value.into());
@@ -2704,14 +2808,8 @@ impl SetProfileRequest {
             .extend(values.into_iter().map(|(k, v)| (k.into(), v.into())));
         self
     }
-    /** Checks the parameters and sends the request: `POST /profile/set`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub fn send(
+    /// The call, checked and written, as a future (whatever the mode).
+    fn future(
         self,
     ) -> impl ::std::future::Future<
         Output = Result<SetProfileResponse, ::personaclick::Error>,
@@ -2799,6 +2897,22 @@ impl SetProfileRequest {
         async move { api.__core().execute(call).await }
     }
 }
+impl SetProfileRequest {
+    /** Checks the parameters and sends the request: `POST /profile/set`.
+
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
+ # Errors
+
+ [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<SetProfileResponse, ::personaclick::Error>,
+    > + Send + 'static {
+        self.future()
+    }
+}
 impl Client {
     /// Read User Profile.
     ///
@@ -2816,23 +2930,17 @@ impl Client {
     ///
     /// **Note on PersonaClick's docs:** "Basic Details" marks seance required for every request, but the request example here sends only email, shop_id and shop_secret: we make seance optional (see its note in api.yaml).
     pub fn get_profile(&self) -> GetProfileRequest {
-        GetProfileRequest {
-            client: self.clone(),
-            did: None,
-            seance: None,
-            segment: None,
-            referer: None,
-            email: None,
-            phone: None,
-            loyalty_id: None,
-        }
+        GetProfileRequest::new(self.clone(), rt::Async)
     }
 }
-/// A [`Client::get_profile`] call being built: set its parameters, then [`send`](Self::send) it.
+/** A [`Client::get_profile`] call being built: set its parameters, then [`send`](Self::send) it.
+
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetProfileRequest {
+pub struct GetProfileRequest<M = rt::Async> {
     client: Client,
+    mode: M,
     did: Option<String>,
     seance: Option<String>,
     segment: Option<Segment>,
@@ -2841,7 +2949,7 @@ pub struct GetProfileRequest {
     phone: Option<String>,
     loyalty_id: Option<String>,
 }
-impl fmt::Debug for GetProfileRequest {
+impl<M> fmt::Debug for GetProfileRequest<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("GetProfileRequest");
         d.opt("did", &self.did);
@@ -2854,13 +2962,26 @@ impl fmt::Debug for GetProfileRequest {
         d.finish()
     }
 }
-impl GetProfileRequest {
+impl<M> GetProfileRequest<M> {
     const ENDPOINT: rt::Endpoint = rt::Endpoint {
         id: "get_profile",
         method: rt::Method::Get,
         path: "/profile",
         idempotent: true,
     };
+    fn new(client: Client, mode: M) -> Self {
+        Self {
+            client,
+            mode,
+            did: None,
+            seance: None,
+            segment: None,
+            referer: None,
+            email: None,
+            phone: None,
+            loyalty_id: None,
+        }
+    }
     /// Unique Device ID. See "Initialization (REST API)" for information about getting and using Device ID.
     pub fn did(mut self, value: impl Into<String>) -> Self {
         self.did = Some(value.into());
@@ -2908,14 +3029,8 @@ impl GetProfileRequest {
         self.loyalty_id = Some(value.into());
         self
     }
-    /** Checks the parameters and sends the request: `GET /profile`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub fn send(
+    /// The call, checked and written, as a future (whatever the mode).
+    fn future(
         self,
     ) -> impl ::std::future::Future<
         Output = Result<Profile, ::personaclick::Error>,
@@ -2966,30 +3081,41 @@ impl GetProfileRequest {
         async move { api.__core().execute(call).await }
     }
 }
+impl GetProfileRequest {
+    /** Checks the parameters and sends the request: `GET /profile`.
+
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
+ # Errors
+
+ [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Profile, ::personaclick::Error>,
+    > + Send + 'static {
+        self.future()
+    }
+}
 impl Client {
     /// A handle for one user, whose per-user values are set once: see [`User`].
     pub fn user(&self) -> User {
-        User {
-            client: self.clone(),
-            did: None,
-            seance: None,
-            referer: None,
-            segment: None,
-        }
+        User::new(self.clone(), rt::Async)
     }
 }
 /** A handle for one user (a device, a session): `did`, `seance`, `referer`, `segment` are set once on it and preset on each of its calls.
 
- One [`Client`] serves many users; a `User` is a cheap, cloneable view of it.*/
+ One [`Client`] serves many users; a `User` is a cheap, cloneable view of it. `M` is the mode of the calls it makes, as on the request builders.*/
 #[derive(Clone)]
-pub struct User {
+pub struct User<M = rt::Async> {
     client: Client,
+    mode: M,
     did: Option<String>,
     seance: Option<String>,
     referer: Option<String>,
     segment: Option<Segment>,
 }
-impl fmt::Debug for User {
+impl<M> fmt::Debug for User<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("User");
         d.opt("did", &self.did);
@@ -2999,7 +3125,17 @@ impl fmt::Debug for User {
         d.finish()
     }
 }
-impl User {
+impl<M> User<M> {
+    fn new(client: Client, mode: M) -> Self {
+        User {
+            client,
+            mode,
+            did: None,
+            seance: None,
+            referer: None,
+            segment: None,
+        }
+    }
     /// Unique Device ID, if the device already has one. Leave it out on a new device: the response returns a new one.
     pub fn did(mut self, value: impl Into<String>) -> Self {
         self.did = Some(value.into());
@@ -3024,22 +3160,30 @@ impl User {
         self.segment = Some(value);
         self
     }
+}
+impl<M: Clone> User<M> {
     /// [`Client::force_change_email`], with this user's values preset.
-    pub fn force_change_email(&self) -> ForceChangeEmailRequest {
+    pub fn force_change_email(&self) -> ForceChangeEmailRequest<M> {
         #[allow(unused_mut)]
-        let mut request = self.client.force_change_email();
+        let mut request = ForceChangeEmailRequest::new(
+            self.client.clone(),
+            self.mode.clone(),
+        );
         request
     }
     /// [`Client::force_change_phone`], with this user's values preset.
-    pub fn force_change_phone(&self) -> ForceChangePhoneRequest {
+    pub fn force_change_phone(&self) -> ForceChangePhoneRequest<M> {
         #[allow(unused_mut)]
-        let mut request = self.client.force_change_phone();
+        let mut request = ForceChangePhoneRequest::new(
+            self.client.clone(),
+            self.mode.clone(),
+        );
         request
     }
     /// [`Client::init`], with this user's values preset.
-    pub fn init(&self) -> InitRequest {
+    pub fn init(&self) -> InitRequest<M> {
         #[allow(unused_mut)]
-        let mut request = self.client.init();
+        let mut request = InitRequest::new(self.client.clone(), self.mode.clone());
         if self.did.is_some() {
             request.did = self.did.clone();
         }
@@ -3052,15 +3196,21 @@ impl User {
         request
     }
     /// [`Client::get_notifications`], with this user's values preset.
-    pub fn get_notifications(&self) -> GetNotificationsRequest {
+    pub fn get_notifications(&self) -> GetNotificationsRequest<M> {
         #[allow(unused_mut)]
-        let mut request = self.client.get_notifications();
+        let mut request = GetNotificationsRequest::new(
+            self.client.clone(),
+            self.mode.clone(),
+        );
         request
     }
     /// [`Client::get_last_order_products`], with this user's values preset.
-    pub fn get_last_order_products(&self) -> GetLastOrderProductsRequest {
+    pub fn get_last_order_products(&self) -> GetLastOrderProductsRequest<M> {
         #[allow(unused_mut)]
-        let mut request = self.client.get_last_order_products();
+        let mut request = GetLastOrderProductsRequest::new(
+            self.client.clone(),
+            self.mode.clone(),
+        );
         if self.did.is_some() {
             request.did = self.did.clone();
         }
@@ -3076,9 +3226,9 @@ impl User {
         request
     }
     /// [`Client::set_profile`], with this user's values preset.
-    pub fn set_profile(&self) -> SetProfileRequest {
+    pub fn set_profile(&self) -> SetProfileRequest<M> {
         #[allow(unused_mut)]
-        let mut request = self.client.set_profile();
+        let mut request = SetProfileRequest::new(self.client.clone(), self.mode.clone());
         if self.did.is_some() {
             request.did = self.did.clone();
         }
@@ -3094,9 +3244,9 @@ impl User {
         request
     }
     /// [`Client::get_profile`], with this user's values preset.
-    pub fn get_profile(&self) -> GetProfileRequest {
+    pub fn get_profile(&self) -> GetProfileRequest<M> {
         #[allow(unused_mut)]
-        let mut request = self.client.get_profile();
+        let mut request = GetProfileRequest::new(self.client.clone(), self.mode.clone());
         if self.did.is_some() {
             request.did = self.did.clone();
         }
@@ -3140,189 +3290,56 @@ pub mod blocking {
     impl Client {
         /// [`Client::force_change_email`](super::Client::force_change_email), blocking.
         pub fn force_change_email(&self) -> ForceChangeEmailRequest {
-            ForceChangeEmailRequest {
-                inner: self.inner.force_change_email(),
-                blocking: self.blocking.clone(),
-            }
+            super::ForceChangeEmailRequest::new(
+                self.inner.clone(),
+                self.blocking.clone(),
+            )
         }
         /// [`Client::force_change_phone`](super::Client::force_change_phone), blocking.
         pub fn force_change_phone(&self) -> ForceChangePhoneRequest {
-            ForceChangePhoneRequest {
-                inner: self.inner.force_change_phone(),
-                blocking: self.blocking.clone(),
-            }
+            super::ForceChangePhoneRequest::new(
+                self.inner.clone(),
+                self.blocking.clone(),
+            )
         }
         /// [`Client::init`](super::Client::init), blocking.
         pub fn init(&self) -> InitRequest {
-            InitRequest {
-                inner: self.inner.init(),
-                blocking: self.blocking.clone(),
-            }
+            super::InitRequest::new(self.inner.clone(), self.blocking.clone())
         }
         /// [`Client::get_notifications`](super::Client::get_notifications), blocking.
         pub fn get_notifications(&self) -> GetNotificationsRequest {
-            GetNotificationsRequest {
-                inner: self.inner.get_notifications(),
-                blocking: self.blocking.clone(),
-            }
+            super::GetNotificationsRequest::new(
+                self.inner.clone(),
+                self.blocking.clone(),
+            )
         }
         /// [`Client::get_last_order_products`](super::Client::get_last_order_products), blocking.
         pub fn get_last_order_products(&self) -> GetLastOrderProductsRequest {
-            GetLastOrderProductsRequest {
-                inner: self.inner.get_last_order_products(),
-                blocking: self.blocking.clone(),
-            }
+            super::GetLastOrderProductsRequest::new(
+                self.inner.clone(),
+                self.blocking.clone(),
+            )
         }
         /// [`Client::set_profile`](super::Client::set_profile), blocking.
         pub fn set_profile(&self) -> SetProfileRequest {
-            SetProfileRequest {
-                inner: self.inner.set_profile(),
-                blocking: self.blocking.clone(),
-            }
+            super::SetProfileRequest::new(self.inner.clone(), self.blocking.clone())
         }
         /// [`Client::get_profile`](super::Client::get_profile), blocking.
         pub fn get_profile(&self) -> GetProfileRequest {
-            GetProfileRequest {
-                inner: self.inner.get_profile(),
-                blocking: self.blocking.clone(),
-            }
+            super::GetProfileRequest::new(self.inner.clone(), self.blocking.clone())
         }
     }
     impl Client {
         /// A blocking handle for one user: see [`super::User`].
         pub fn user(&self) -> User {
-            User {
-                inner: self.inner.user(),
-                blocking: self.blocking.clone(),
-            }
+            super::User::new(self.inner.clone(), self.blocking.clone())
         }
     }
-    /// A blocking [`super::User`].
-    #[derive(Clone, Debug)]
-    pub struct User {
-        inner: super::User,
-        blocking: rt::Blocking,
-    }
-    impl User {
-        /// Unique Device ID, if the device already has one. Leave it out on a new device: the response returns a new one.
-        pub fn did(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.did(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Unique ID of the current user session, if one is already open. Leave it out to start a new session: the response returns its ID.
-        ///
-        /// Sent as `seance` and also as `sid`.
-        ///
-        /// **Note on PersonaClick's docs:** Newer PersonaClick docs call this parameter `sid` and keep `seance` for compatibility; as in `basic`, we send the value under both names and read `sid` back as `seance`.
-        pub fn seance(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.seance(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Request source URL
-        pub fn referer(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.referer(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Can take one of the values: "A" or "B" according to the segment to which the user is assigned. You can use your algorithm to divide users evenly between the segments.
-        pub fn segment(self, value: Segment) -> Self {
-            Self {
-                inner: self.inner.segment(value),
-                blocking: self.blocking,
-            }
-        }
-        /// [`User::force_change_email`](super::User::force_change_email), blocking.
-        pub fn force_change_email(&self) -> ForceChangeEmailRequest {
-            ForceChangeEmailRequest {
-                inner: self.inner.force_change_email(),
-                blocking: self.blocking.clone(),
-            }
-        }
-        /// [`User::force_change_phone`](super::User::force_change_phone), blocking.
-        pub fn force_change_phone(&self) -> ForceChangePhoneRequest {
-            ForceChangePhoneRequest {
-                inner: self.inner.force_change_phone(),
-                blocking: self.blocking.clone(),
-            }
-        }
-        /// [`User::init`](super::User::init), blocking.
-        pub fn init(&self) -> InitRequest {
-            InitRequest {
-                inner: self.inner.init(),
-                blocking: self.blocking.clone(),
-            }
-        }
-        /// [`User::get_notifications`](super::User::get_notifications), blocking.
-        pub fn get_notifications(&self) -> GetNotificationsRequest {
-            GetNotificationsRequest {
-                inner: self.inner.get_notifications(),
-                blocking: self.blocking.clone(),
-            }
-        }
-        /// [`User::get_last_order_products`](super::User::get_last_order_products), blocking.
-        pub fn get_last_order_products(&self) -> GetLastOrderProductsRequest {
-            GetLastOrderProductsRequest {
-                inner: self.inner.get_last_order_products(),
-                blocking: self.blocking.clone(),
-            }
-        }
-        /// [`User::set_profile`](super::User::set_profile), blocking.
-        pub fn set_profile(&self) -> SetProfileRequest {
-            SetProfileRequest {
-                inner: self.inner.set_profile(),
-                blocking: self.blocking.clone(),
-            }
-        }
-        /// [`User::get_profile`](super::User::get_profile), blocking.
-        pub fn get_profile(&self) -> GetProfileRequest {
-            GetProfileRequest {
-                inner: self.inner.get_profile(),
-                blocking: self.blocking.clone(),
-            }
-        }
-    }
+    /// A blocking [`super::User`]: its calls are blocking.
+    pub type User = super::User<rt::Blocking>;
     /// A blocking [`ForceChangeEmailRequest`](super::ForceChangeEmailRequest): the same setters, and `send` returns when the call is done.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct ForceChangeEmailRequest {
-        inner: super::ForceChangeEmailRequest,
-        blocking: rt::Blocking,
-    }
+    pub type ForceChangeEmailRequest = super::ForceChangeEmailRequest<rt::Blocking>;
     impl ForceChangeEmailRequest {
-        /// Current user email
-        ///
-        /// Required.
-        pub fn old_email(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.old_email(value),
-                blocking: self.blocking,
-            }
-        }
-        /// New user email
-        ///
-        /// Required.
-        pub fn new_email(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.new_email(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Any value means understanding and agreeing to comply with the request
-        ///
-        /// Calling this acknowledges it; the request sends `i_understand_what_i_am_doing` with the fixed value.
-        ///
-        /// **Note on PersonaClick's docs:** The table types it "string" and accepts "Any value", but the request example sends `true`. We send `true`; the caller must still acknowledge it explicitly (the setter takes no argument).
-        pub fn i_understand_what_i_am_doing(self) -> Self {
-            Self {
-                inner: self.inner.i_understand_what_i_am_doing(),
-                blocking: self.blocking,
-            }
-        }
         /// Checks the parameters, sends the request and waits for the answer.
         ///
         /// # Errors
@@ -3330,50 +3347,13 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<StatusResponse, ::personaclick::Error> {
-            self.blocking.call(self.inner.send())
+            let blocking = self.mode.clone();
+            blocking.call(self.future())
         }
     }
     /// A blocking [`ForceChangePhoneRequest`](super::ForceChangePhoneRequest): the same setters, and `send` returns when the call is done.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct ForceChangePhoneRequest {
-        inner: super::ForceChangePhoneRequest,
-        blocking: rt::Blocking,
-    }
+    pub type ForceChangePhoneRequest = super::ForceChangePhoneRequest<rt::Blocking>;
     impl ForceChangePhoneRequest {
-        /// Current user email
-        ///
-        /// Required.
-        ///
-        /// **Note on PersonaClick's docs:** Copied from "Forced Email Change": this is the user's current phone, as the parameter's name and the request example ("449995550000") show.
-        pub fn old_phone(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.old_phone(value),
-                blocking: self.blocking,
-            }
-        }
-        /// New user email
-        ///
-        /// Required.
-        ///
-        /// **Note on PersonaClick's docs:** Copied from "Forced Email Change": this is the user's new phone, as the parameter's name and the request example ("440005551122") show.
-        pub fn new_phone(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.new_phone(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Any value means understanding and agreeing to comply with the request
-        ///
-        /// Calling this acknowledges it; the request sends `i_understand_what_i_am_doing` with the fixed value.
-        ///
-        /// **Note on PersonaClick's docs:** The table types it "string" and accepts "Any value", but the request example sends `true`. We send `true`; the caller must still acknowledge it explicitly (the setter takes no argument).
-        pub fn i_understand_what_i_am_doing(self) -> Self {
-            Self {
-                inner: self.inner.i_understand_what_i_am_doing(),
-                blocking: self.blocking,
-            }
-        }
         /// Checks the parameters, sends the request and waits for the answer.
         ///
         /// # Errors
@@ -3381,65 +3361,13 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<StatusResponse, ::personaclick::Error> {
-            self.blocking.call(self.inner.send())
+            let blocking = self.mode.clone();
+            blocking.call(self.future())
         }
     }
     /// A blocking [`InitRequest`](super::InitRequest): the same setters, and `send` returns when the call is done.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct InitRequest {
-        inner: super::InitRequest,
-        blocking: rt::Blocking,
-    }
+    pub type InitRequest = super::InitRequest<rt::Blocking>;
     impl InitRequest {
-        /// Unique Device ID, if the device already has one. Leave it out on a new device: the response returns a new one.
-        pub fn did(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.did(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Unique ID of the current user session, if one is already open. Leave it out to start a new session: the response returns its ID.
-        ///
-        /// Sent as `seance` and also as `sid`.
-        ///
-        /// **Note on PersonaClick's docs:** Newer PersonaClick docs call this parameter `sid` and keep `seance` for compatibility; as in `basic`, we send the value under both names and read `sid` back as `seance`.
-        pub fn seance(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.seance(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Request source URL
-        pub fn referer(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.referer(value),
-                blocking: self.blocking,
-            }
-        }
-        /// The user's time zone offset from UTC, in hours.
-        pub fn tz(self, value: i64) -> Self {
-            Self {
-                inner: self.inner.tz(value),
-                blocking: self.blocking,
-            }
-        }
-        /// The platform the request comes from, e.g. "web", "ios", "android" (at most 16 characters).
-        ///
-        /// At most 16 characters.
-        pub fn stream(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.stream(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Test mode.
-        pub fn testmode(self, value: bool) -> Self {
-            Self {
-                inner: self.inner.testmode(value),
-                blocking: self.blocking,
-            }
-        }
         /// Checks the parameters, sends the request and waits for the answer.
         ///
         /// # Errors
@@ -3447,107 +3375,13 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<InitResponse, ::personaclick::Error> {
-            self.blocking.call(self.inner.send())
+            let blocking = self.mode.clone();
+            blocking.call(self.future())
         }
     }
     /// A blocking [`GetNotificationsRequest`](super::GetNotificationsRequest): the same setters, and `send` returns when the call is done.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct GetNotificationsRequest {
-        inner: super::GetNotificationsRequest,
-        blocking: rt::Blocking,
-    }
+    pub type GetNotificationsRequest = super::GetNotificationsRequest<rt::Blocking>;
     impl GetNotificationsRequest {
-        /// Start date of the message history period. Format: YYYY-MM-DD
-        ///
-        /// Required. Format: `YYYY-MM-DD`.
-        pub fn date_from(self, value: impl Into<rt::Date>) -> Self {
-            Self {
-                inner: self.inner.date_from(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Unique Device ID. See "Initialization (REST API)" for information about getting and using Device ID.
-        ///
-        /// It has priority over other IDs when used concurrently.
-        ///
-        /// **Note on PersonaClick's docs:** When did is set together with other identifiers, PersonaClick uses did. We send every identifier that is set and leave the choice to the server.
-        pub fn did(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.did(value),
-                blocking: self.blocking,
-            }
-        }
-        /// User's email address to select a profile
-        pub fn email(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.email(value),
-                blocking: self.blocking,
-            }
-        }
-        /// User's phone number to select a profile
-        pub fn phone(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.phone(value),
-                blocking: self.blocking,
-            }
-        }
-        /// User's loyalty card to select a profile
-        pub fn loyalty_id(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.loyalty_id(value),
-                blocking: self.blocking,
-            }
-        }
-        /// User's internal store ID to select a profile
-        pub fn external_id(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.external_id(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Comma-separated message types from available: `bulk`, `chain`, `transactional`.
-        ///
-        /// Required. Sent as one comma-separated value.
-        ///
-        /// **Note on PersonaClick's docs:** The list of this parameter names bulk, chain and transactional, but the request example sends `type=bulk,trigger,transactional` and the response's "type" names bulk, trigger and transactional. We accept all four values.
-        pub fn types(self, value: impl IntoIterator<Item = MessageType>) -> Self {
-            Self {
-                inner: self.inner.types(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Comma-separated message channels from available: `web_push`, `mobile_push`.
-        ///
-        /// Required. Sent as one comma-separated value.
-        pub fn channels(self, value: impl IntoIterator<Item = Channel>) -> Self {
-            Self {
-                inner: self.inner.channels(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Page number (first page - 1, by default - 1).
-        ///
-        /// At least 1.
-        ///
-        /// **Note on PersonaClick's docs:** The table types it "number"; a page number is whole, so we use an integer.
-        pub fn page(self, value: i64) -> Self {
-            Self {
-                inner: self.inner.page(value),
-                blocking: self.blocking,
-            }
-        }
-        /// The number of rows in the API response (by default - 20, maximum - 50).
-        ///
-        /// From 1 to 50.
-        ///
-        /// **Note on PersonaClick's docs:** The table types it "number"; a row count is whole, so we use an integer.
-        pub fn limit(self, value: i64) -> Self {
-            Self {
-                inner: self.inner.limit(value),
-                blocking: self.blocking,
-            }
-        }
         /// Checks the parameters, sends the request and waits for the answer.
         ///
         /// # Errors
@@ -3555,59 +3389,25 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<Notifications, ::personaclick::Error> {
-            self.blocking.call(self.inner.send())
+            let blocking = self.mode.clone();
+            blocking.call(self.future())
         }
         /// Every page, from `page` (default 1) on, with `limit` items each (default 50, the most allowed): the stream ends after a short or empty page, or after an error, which it yields.
         pub fn pages(self) -> rt::BlockingIter<rt::Pages<Notifications>> {
-            rt::BlockingIter::new(self.inner.pages(), self.blocking)
+            let blocking = self.mode.clone();
+            rt::BlockingIter::new(self.page_stream(), blocking)
         }
         /// Every item of every page, in order: see [`pages`](Self::pages).
         pub fn items(self) -> rt::BlockingIter<rt::Items<Notifications, Message>> {
-            rt::BlockingIter::new(self.inner.items(), self.blocking)
+            let blocking = self.mode.clone();
+            rt::BlockingIter::new(self.item_stream(), blocking)
         }
     }
     /// A blocking [`GetLastOrderProductsRequest`](super::GetLastOrderProductsRequest): the same setters, and `send` returns when the call is done.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct GetLastOrderProductsRequest {
-        inner: super::GetLastOrderProductsRequest,
-        blocking: rt::Blocking,
-    }
+    pub type GetLastOrderProductsRequest = super::GetLastOrderProductsRequest<
+        rt::Blocking,
+    >;
     impl GetLastOrderProductsRequest {
-        /// Unique Device ID. See "Initialization (REST API)" for information about getting and using Device ID.
-        pub fn did(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.did(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Unique ID of the current user session. See "Initialization (REST API)" for information about getting and using User Session ID.
-        ///
-        /// Sent as `seance` and also as `sid`.
-        ///
-        /// **Note on PersonaClick's docs:** The table marks seance "required", but the request examples of "Read User Profile" and "Get Last Order Products" send none, and a server calling with shop_secret has no user session. We make it optional and send it whenever it is given.
-        ///
-        /// Newer PersonaClick docs call this parameter `sid` and keep `seance` for compatibility; the official SDKs send both. We send the value under both names too, so the client works with servers that know either name, and read `sid` back as `seance`.
-        pub fn seance(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.seance(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Can take one of the values: "A" or "B" according to the segment to which the user is assigned. You can use your algorithm to divide users evenly between the segments.
-        pub fn segment(self, value: Segment) -> Self {
-            Self {
-                inner: self.inner.segment(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Request source URL
-        pub fn referer(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.referer(value),
-                blocking: self.blocking,
-            }
-        }
         /// Checks the parameters, sends the request and waits for the answer.
         ///
         /// # Errors
@@ -3615,224 +3415,13 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<Vec<Product>, ::personaclick::Error> {
-            self.blocking.call(self.inner.send())
+            let blocking = self.mode.clone();
+            blocking.call(self.future())
         }
     }
     /// A blocking [`SetProfileRequest`](super::SetProfileRequest): the same setters, and `send` returns when the call is done.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct SetProfileRequest {
-        inner: super::SetProfileRequest,
-        blocking: rt::Blocking,
-    }
+    pub type SetProfileRequest = super::SetProfileRequest<rt::Blocking>;
     impl SetProfileRequest {
-        /// Unique Device ID. See "Initialization (REST API)" for information about getting and using Device ID.
-        pub fn did(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.did(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Unique ID of the current user session. See "Initialization (REST API)" for information about getting and using User Session ID.
-        ///
-        /// Sent as `seance` and also as `sid`.
-        ///
-        /// **Note on PersonaClick's docs:** The table marks seance "required", but the request examples of "Read User Profile" and "Get Last Order Products" send none, and a server calling with shop_secret has no user session. We make it optional and send it whenever it is given.
-        ///
-        /// Newer PersonaClick docs call this parameter `sid` and keep `seance` for compatibility; the official SDKs send both. We send the value under both names too, so the client works with servers that know either name, and read `sid` back as `seance`.
-        pub fn seance(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.seance(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Can take one of the values: "A" or "B" according to the segment to which the user is assigned. You can use your algorithm to divide users evenly between the segments.
-        pub fn segment(self, value: Segment) -> Self {
-            Self {
-                inner: self.inner.segment(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Request source URL
-        pub fn referer(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.referer(value),
-                blocking: self.blocking,
-            }
-        }
-        /// User Email.
-        pub fn email(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.email(value),
-                blocking: self.blocking,
-            }
-        }
-        /// User First Name.
-        pub fn first_name(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.first_name(value),
-                blocking: self.blocking,
-            }
-        }
-        /// User Gender (m – male, f – female).
-        pub fn gender(self, value: Gender) -> Self {
-            Self {
-                inner: self.inner.gender(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Store side user ID.
-        ///
-        /// **Note on PersonaClick's docs:** The table types it "number/string" and the request example sends a number (100500). We send a string and accept both on reading.
-        pub fn id(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.id(value),
-                blocking: self.blocking,
-            }
-        }
-        /// User Surname.
-        pub fn last_name(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.last_name(value),
-                blocking: self.blocking,
-            }
-        }
-        /// User Phone.
-        pub fn phone(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.phone(value),
-                blocking: self.blocking,
-            }
-        }
-        /// User age (in years).
-        ///
-        /// **Note on PersonaClick's docs:** The table types it "number"; an age in years is whole (the example sends 31), so we use an integer.
-        pub fn age(self, value: i64) -> Self {
-            Self {
-                inner: self.inner.age(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Vehicle data. Available properties: `brand`, `model`, `vds`.
-        pub fn auto(self, value: impl IntoIterator<Item = Auto>) -> Self {
-            Self {
-                inner: self.inner.auto(value),
-                blocking: self.blocking,
-            }
-        }
-        /// User birthday in the format YYYYY-MM-DD.
-        ///
-        /// Format: `YYYY-MM-DD`.
-        ///
-        /// **Note on PersonaClick's docs:** "YYYYY-MM-DD" (five Y) is a typo: the format is YYYY-MM-DD, as the request example ("1990-03-11") shows. We check and send YYYY-MM-DD.
-        pub fn birthday(self, value: impl Into<rt::Date>) -> Self {
-            Self {
-                inner: self.inner.birthday(value),
-                blocking: self.blocking,
-            }
-        }
-        /// The user has or hasn't ever bought something in the store.
-        pub fn bought_something(self, value: bool) -> Self {
-            Self {
-                inner: self.inner.bought_something(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Facebook User ID.
-        pub fn fb_id(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.fb_id(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Children's data. Available properties: `gender`, `birthday`.
-        pub fn kids(self, value: impl IntoIterator<Item = Kid>) -> Self {
-            Self {
-                inner: self.inner.kids(value),
-                blocking: self.blocking,
-            }
-        }
-        /// The user's current location from the list of locations in the product feed.
-        pub fn location(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.location(value),
-                blocking: self.blocking,
-            }
-        }
-        /// The current number of store bonuses at the user.
-        pub fn loyalty_bonuses(self, value: f64) -> Self {
-            Self {
-                inner: self.inner.loyalty_bonuses(value),
-                blocking: self.blocking,
-            }
-        }
-        /// The number of store bonuses necessary for the user to reach the next loyalty level.
-        pub fn loyalty_bonuses_to_next_level(self, value: f64) -> Self {
-            Self {
-                inner: self.inner.loyalty_bonuses_to_next_level(value),
-                blocking: self.blocking,
-            }
-        }
-        /// The location (from the list of locations in the product feed) where the user last used the loyalty card.
-        pub fn loyalty_card_location(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.loyalty_card_location(value),
-                blocking: self.blocking,
-            }
-        }
-        /// The Loyalty Program user ID (loyalty card).
-        pub fn loyalty_id(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.loyalty_id(value),
-                blocking: self.blocking,
-            }
-        }
-        /// The user's current status in the loyalty program.
-        pub fn loyalty_status(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.loyalty_status(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Telegram User ID.
-        pub fn telegram_id(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.telegram_id(value),
-                blocking: self.blocking,
-            }
-        }
-        /// VKontakte User ID.
-        pub fn vk_id(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.vk_id(value),
-                blocking: self.blocking,
-            }
-        }
-        /// A custom property can have any name except the reserved ones. The custom property must be created before it can be used. Located there: Account > Settings > Profile Property
-        ///
-        /// If property creation isn't available in the account, contact PersonaClick support.
-        pub fn custom_property(
-            self,
-            name: impl Into<String>,
-            value: impl Into<CustomValue>,
-        ) -> Self {
-            Self {
-                inner: self.inner.custom_property(name, value),
-                blocking: self.blocking,
-            }
-        }
-        /// A custom property can have any name except the reserved ones. The custom property must be created before it can be used. Located there: Account > Settings > Profile Property
-        ///
-        /// If property creation isn't available in the account, contact PersonaClick support.
-        pub fn custom_properties(
-            self,
-            values: impl IntoIterator<Item = (impl Into<String>, impl Into<CustomValue>)>,
-        ) -> Self {
-            Self {
-                inner: self.inner.custom_properties(values),
-                blocking: self.blocking,
-            }
-        }
         /// Checks the parameters, sends the request and waits for the answer.
         ///
         /// # Errors
@@ -3840,78 +3429,13 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<SetProfileResponse, ::personaclick::Error> {
-            self.blocking.call(self.inner.send())
+            let blocking = self.mode.clone();
+            blocking.call(self.future())
         }
     }
     /// A blocking [`GetProfileRequest`](super::GetProfileRequest): the same setters, and `send` returns when the call is done.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct GetProfileRequest {
-        inner: super::GetProfileRequest,
-        blocking: rt::Blocking,
-    }
+    pub type GetProfileRequest = super::GetProfileRequest<rt::Blocking>;
     impl GetProfileRequest {
-        /// Unique Device ID. See "Initialization (REST API)" for information about getting and using Device ID.
-        pub fn did(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.did(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Unique ID of the current user session. See "Initialization (REST API)" for information about getting and using User Session ID.
-        ///
-        /// Sent as `seance` and also as `sid`.
-        ///
-        /// **Note on PersonaClick's docs:** The table marks seance "required", but the request examples of "Read User Profile" and "Get Last Order Products" send none, and a server calling with shop_secret has no user session. We make it optional and send it whenever it is given.
-        ///
-        /// Newer PersonaClick docs call this parameter `sid` and keep `seance` for compatibility; the official SDKs send both. We send the value under both names too, so the client works with servers that know either name, and read `sid` back as `seance`.
-        pub fn seance(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.seance(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Can take one of the values: "A" or "B" according to the segment to which the user is assigned. You can use your algorithm to divide users evenly between the segments.
-        pub fn segment(self, value: Segment) -> Self {
-            Self {
-                inner: self.inner.segment(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Request source URL
-        pub fn referer(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.referer(value),
-                blocking: self.blocking,
-            }
-        }
-        /// User Email
-        ///
-        /// **Note on PersonaClick's docs:** The table marks email, phone and loyalty_id "required" each, but the text above it says "Any of the parameters below can be used to obtain profile properties". They are alternatives: see the requirements.
-        pub fn email(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.email(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Phone Number
-        ///
-        /// **Note on PersonaClick's docs:** Marked "required" like email, but any one of email, phone and loyalty_id is enough: see the requirements.
-        pub fn phone(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.phone(value),
-                blocking: self.blocking,
-            }
-        }
-        /// User Loyalty Card ID
-        ///
-        /// **Note on PersonaClick's docs:** Marked "required" like email, but any one of email, phone and loyalty_id is enough: see the requirements.
-        pub fn loyalty_id(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.loyalty_id(value),
-                blocking: self.blocking,
-            }
-        }
         /// Checks the parameters, sends the request and waits for the answer.
         ///
         /// # Errors
@@ -3919,7 +3443,8 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<Profile, ::personaclick::Error> {
-            self.blocking.call(self.inner.send())
+            let blocking = self.mode.clone();
+            blocking.call(self.future())
         }
     }
 }

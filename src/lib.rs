@@ -47,6 +47,7 @@ mod error;
 #[cfg(feature = "fake")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub mod fake;
+mod mode;
 mod object;
 mod pager;
 mod retry;
@@ -62,8 +63,12 @@ pub use error::{ApiError, DecodeError, Error, Invalid, TransportError, Transport
 #[cfg(feature = "jiff")]
 #[cfg_attr(docsrs, doc(cfg(feature = "jiff")))]
 pub use jiff;
+pub use mode::Async;
 pub use pager::{Items, Pages};
 pub use retry::RetryPolicy;
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub use run_blocking::{Blocking, BlockingIter};
 
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/personaclick.rs"));
@@ -81,6 +86,7 @@ pub mod __private {
     pub use crate::check::{check, Check, Checkable, Format, Path, Rule, RuleKind};
     pub use crate::client::{Api, Core, CoreBuilder, Endpoint, ErrorShape, Method};
     pub use crate::dates::{Date, DateTime, Timestamp};
+    pub use crate::mode::Async;
     pub use crate::object::{decode_object, keep, skip, DebugFields, Object};
     pub use crate::pager::{Items, Pages};
     #[cfg(feature = "blocking")]

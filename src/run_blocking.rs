@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use crate::error::{Error, Invalid};
 
-/// The runtime behind a blocking client: one worker thread, shared by the client's clones.
+/// The blocking mode of request builders (the builders of a
+/// [`blocking::Client`](crate::blocking::Client)): `send` waits for the answer, on a runtime of
+/// the client's own (one worker thread, shared by the client's clones and its builders).
 #[derive(Clone)]
 pub struct Blocking {
     runtime: Arc<Runtime>,
@@ -37,6 +39,7 @@ fn invalid(problem: String) -> Error {
 
 impl Blocking {
     /// Starts the runtime.
+    #[doc(hidden)]
     pub fn new() -> Result<Self, Error> {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -51,6 +54,7 @@ impl Blocking {
 
     /// Runs `future` to completion on this thread, or says why it cannot: inside an async
     /// runtime, blocking the thread would stall it (use the async client there).
+    #[doc(hidden)]
     pub fn run<F: Future>(&self, future: F) -> Result<F::Output, Error> {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(invalid(
@@ -65,12 +69,14 @@ impl Blocking {
     }
 
     /// Runs a call to completion.
+    #[doc(hidden)]
     pub fn call<T>(&self, future: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
         self.run(future)?
     }
 }
 
-/// A stream of results walked as an iterator, blocking for each item.
+/// A stream of results walked as an iterator, blocking for each item: what `pages` and `items`
+/// of a blocking request builder return.
 pub struct BlockingIter<S> {
     stream: S,
     blocking: Blocking,
@@ -87,6 +93,7 @@ impl<S> std::fmt::Debug for BlockingIter<S> {
 
 impl<S> BlockingIter<S> {
     /// Walks `stream` on `blocking`'s runtime.
+    #[doc(hidden)]
     pub fn new(stream: S, blocking: Blocking) -> Self {
         BlockingIter {
             stream,

@@ -203,6 +203,8 @@ fn the_blocking_client_needs_no_runtime_of_the_caller() {
     let fake = server_runtime.block_on(FakeServer::start()).unwrap();
     seed_messages(&fake, 60);
     let client = fake.client().unwrap().blocking().unwrap();
+    // The blocking builders are the async ones in the blocking mode: one set of setters.
+    let _: personaclick::GetProfileRequest<personaclick::Blocking> = client.get_profile();
     client
         .set_profile()
         .email(EMAIL)

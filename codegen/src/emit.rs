@@ -717,7 +717,7 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
         let n = ident(&a.name);
         quote!(#n: ::std::collections::BTreeMap::new(),)
     });
-    let setters = settable.iter().map(|p| setter(p).storing());
+    let setters = settable.iter().map(|p| setter(p));
     let extra_setters = e.additional.as_ref().map(|a| {
         let n = ident(&a.name);
         let ty = rust_ty(&a.ty);
@@ -825,36 +825,37 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
         quote!(if !self.#n.is_empty() { d.field(#label, &rt::Keys(&self.#n)); })
     });
     let builder_doc = format!(
-        " A [`Client::{id}`] call being built: set its parameters, then [`send`](Self::send) it."
+        " A [`Client::{id}`] call being built: set its parameters, then [`send`](Self::send) it.\n\n `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer."
     );
     let send_doc = format!(
         " Checks the parameters and sends the request: `{verb} {path}`.\n\n The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.\n\n # Errors\n\n [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error)."
     );
     let builder_name = &e.builder;
-    let paging_methods = paging(e).map(|(methods, _)| methods);
+    let paging = paging(e);
+    let (paging_streams, paging_methods) = match &paging {
+        Some(p) => (Some(&p.streams), Some(&p.methods)),
+        None => (None, None),
+    };
     quote! {
         impl Client {
             #method_doc
             #dep
             pub fn #method_name(&self) -> #builder {
-                #builder {
-                    client: self.clone(),
-                    #(#inits)*
-                    #extra_init
-                }
+                #builder::new(self.clone(), rt::Async)
             }
         }
 
         #[doc = #builder_doc]
         #[derive(Clone)]
         #[must_use = "a request does nothing until it is sent"]
-        pub struct #builder {
+        pub struct #builder<M = rt::Async> {
             client: Client,
+            mode: M,
             #(#fields)*
             #extra_field
         }
 
-        impl fmt::Debug for #builder {
+        impl<M> fmt::Debug for #builder<M> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 let mut d = f.debug_struct(#builder_name);
                 #debug
@@ -863,7 +864,7 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
             }
         }
 
-        impl #builder {
+        impl<M> #builder<M> {
             const ENDPOINT: rt::Endpoint = rt::Endpoint {
                 id: #id,
                 method: #http,
@@ -871,12 +872,20 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
                 idempotent: #idempotent,
             };
 
+            fn new(client: Client, mode: M) -> Self {
+                Self {
+                    client,
+                    mode,
+                    #(#inits)*
+                    #extra_init
+                }
+            }
+
             #(#setters)*
             #extra_setters
-            #paging_methods
 
-            #[doc = #send_doc]
-            pub fn send(
+            /// The call, checked and written, as a future (whatever the mode).
+            fn future(
                 self,
             ) -> impl ::std::future::Future<Output = Result<#response, ::personaclick::Error>> + Send + 'static
             {
@@ -889,62 +898,27 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
                 let api = self.client;
                 async move { api.__core().execute(call).await }
             }
+
+            #paging_streams
         }
-    }
-}
 
-/// A setter's pieces, so the async builder, the per-user handle and the blocking builder
-/// declare the same signature.
-struct Setter {
-    /// Rustdoc and deprecation.
-    attrs: TokenStream,
-    name: Ident,
-    /// The parameters after `self` (none for an acknowledgement).
-    params: TokenStream,
-    /// The same, as arguments to forward.
-    args: TokenStream,
-    /// Stores the value in `self`.
-    store: TokenStream,
-}
-
-impl Setter {
-    /// `pub fn name(mut self, ..) -> Self`, storing into a field of the same name.
-    fn storing(&self) -> TokenStream {
-        let Setter {
-            attrs,
-            name,
-            params,
-            store,
-            ..
-        } = self;
-        quote! {
-            #attrs
-            pub fn #name(mut self, #params) -> Self {
-                #store
-                self
+        impl #builder {
+            #[doc = #send_doc]
+            pub fn send(
+                self,
+            ) -> impl ::std::future::Future<Output = Result<#response, ::personaclick::Error>> + Send + 'static
+            {
+                self.future()
             }
-        }
-    }
 
-    /// The same signature, forwarding to `self.inner` (blocking wrappers).
-    fn forwarding(&self) -> TokenStream {
-        let Setter {
-            attrs,
-            name,
-            params,
-            args,
-            ..
-        } = self;
-        quote! {
-            #attrs
-            pub fn #name(self, #params) -> Self {
-                Self { inner: self.inner.#name(#args), blocking: self.blocking }
-            }
+            #paging_methods
         }
     }
 }
 
-fn setter(p: &FieldModel) -> Setter {
+/// `pub fn name(mut self, value: ..) -> Self`, storing into the field of the same name (no
+/// argument for an acknowledgement): the request builders and the per-user handle alike.
+fn setter(p: &FieldModel) -> TokenStream {
     let n = ident(&p.rust);
     let dep = deprecated(p.deprecated.as_deref());
     if p.constant.is_some() {
@@ -955,12 +929,12 @@ fn setter(p: &FieldModel) -> Setter {
             ),
             p.note.as_deref(),
         );
-        return Setter {
-            attrs: quote!(#doc #dep),
-            store: quote!(self.#n = true;),
-            name: n,
-            params: quote!(),
-            args: quote!(),
+        return quote! {
+            #doc #dep
+            pub fn #n(mut self) -> Self {
+                self.#n = true;
+                self
+            }
         };
     }
     let mut text = p.description.clone();
@@ -1007,12 +981,12 @@ fn setter(p: &FieldModel) -> Setter {
     }
     let doc = docs(&text, p.note.as_deref());
     let (arg, value) = setter_arg(&p.ty);
-    Setter {
-        attrs: quote!(#doc #dep),
-        store: quote!(self.#n = Some(#value);),
-        name: n,
-        params: quote!(value: #arg),
-        args: quote!(value),
+    quote! {
+        #doc #dep
+        pub fn #n(mut self, value: #arg) -> Self {
+            self.#n = Some(#value);
+            self
+        }
     }
 }
 
@@ -1029,7 +1003,7 @@ fn user_handle(model: &Model) -> TokenStream {
         .map(|p| format!("`{}`", p.wire))
         .collect();
     let about = format!(
-        " A handle for one user (a device, a session): {} are set once on it and preset on each of its calls.\n\n One [`Client`] serves many users; a `User` is a cheap, cloneable view of it.",
+        " A handle for one user (a device, a session): {} are set once on it and preset on each of its calls.\n\n One [`Client`] serves many users; a `User` is a cheap, cloneable view of it. `M` is the mode of the calls it makes, as on the request builders.",
         names.join(", ")
     );
     let fields = model.user_params.iter().map(|p| {
@@ -1041,7 +1015,7 @@ fn user_handle(model: &Model) -> TokenStream {
         let n = ident(&p.rust);
         quote!(#n: None,)
     });
-    let setters = model.user_params.iter().map(|p| setter(p).storing());
+    let setters = model.user_params.iter().map(setter);
     let debug = debug_fields(&model.user_params, |f| {
         let n = ident(&f.rust);
         quote!(self.#n)
@@ -1059,9 +1033,9 @@ fn user_handle(model: &Model) -> TokenStream {
         });
         quote! {
             #[doc = #doc]
-            pub fn #m(&self) -> #builder {
+            pub fn #m(&self) -> #builder<M> {
                 #[allow(unused_mut)]
-                let mut request = self.client.#m();
+                let mut request = #builder::new(self.client.clone(), self.mode.clone());
                 #(#presets)*
                 request
             }
@@ -1071,18 +1045,19 @@ fn user_handle(model: &Model) -> TokenStream {
         impl Client {
             /// A handle for one user, whose per-user values are set once: see [`User`].
             pub fn user(&self) -> User {
-                User { client: self.clone(), #(#inits)* }
+                User::new(self.clone(), rt::Async)
             }
         }
 
         #[doc = #about]
         #[derive(Clone)]
-        pub struct User {
+        pub struct User<M = rt::Async> {
             client: Client,
+            mode: M,
             #(#fields)*
         }
 
-        impl fmt::Debug for User {
+        impl<M> fmt::Debug for User<M> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 let mut d = f.debug_struct("User");
                 #debug
@@ -1090,8 +1065,15 @@ fn user_handle(model: &Model) -> TokenStream {
             }
         }
 
-        impl User {
+        impl<M> User<M> {
+            fn new(client: Client, mode: M) -> Self {
+                User { client, mode, #(#inits)* }
+            }
+
             #(#setters)*
+        }
+
+        impl<M: Clone> User<M> {
             #(#methods)*
         }
     }
@@ -1116,7 +1098,15 @@ fn items_access(path: &[String]) -> (TokenStream, TokenStream) {
     )
 }
 
-fn paging(e: &EndpointModel) -> Option<(TokenStream, TokenStream)> {
+/// An endpoint's paging methods: the streams, built in any mode; `pages` and `items` of the
+/// async builder; and those of the blocking one.
+struct Paging {
+    streams: TokenStream,
+    methods: TokenStream,
+    blocking: TokenStream,
+}
+
+fn paging(e: &EndpointModel) -> Option<Paging> {
     let p = e.paging.as_ref()?;
     let response = rust_ty(&e.response);
     let item = rust_ty(&p.item);
@@ -1128,80 +1118,71 @@ fn paging(e: &EndpointModel) -> Option<(TokenStream, TokenStream)> {
         plain(&p.page), plain(&p.limit)
     );
     let items_doc = " Every item of every page, in order: see [`pages`](Self::pages).";
-    let methods = quote! {
-        #[doc = #pages_doc]
-        pub fn pages(self) -> rt::Pages<#response> {
+    let streams = quote! {
+        fn page_stream(self) -> rt::Pages<#response>
+        where
+            M: Clone + Send + 'static,
+        {
             let first = self.#page.unwrap_or(1);
             let size = self.#limit.unwrap_or(#size);
             rt::Pages::new(first, size, |r: &#response| #count, move |page| {
-                Box::pin(self.clone().#page(page).#limit(size).send())
+                Box::pin(self.clone().#page(page).#limit(size).future())
             })
+        }
+
+        fn item_stream(self) -> rt::Items<#response, #item>
+        where
+            M: Clone + Send + 'static,
+        {
+            rt::Items::new(self.page_stream(), |r: #response| #take)
+        }
+    };
+    let methods = quote! {
+        #[doc = #pages_doc]
+        pub fn pages(self) -> rt::Pages<#response> {
+            self.page_stream()
         }
 
         #[doc = #items_doc]
         pub fn items(self) -> rt::Items<#response, #item> {
-            rt::Items::new(self.pages(), |r: #response| #take)
+            self.item_stream()
         }
     };
     let blocking = quote! {
         #[doc = #pages_doc]
         pub fn pages(self) -> rt::BlockingIter<rt::Pages<#response>> {
-            rt::BlockingIter::new(self.inner.pages(), self.blocking)
+            let blocking = self.mode.clone();
+            rt::BlockingIter::new(self.page_stream(), blocking)
         }
 
         #[doc = #items_doc]
         pub fn items(self) -> rt::BlockingIter<rt::Items<#response, #item>> {
-            rt::BlockingIter::new(self.inner.items(), self.blocking)
+            let blocking = self.mode.clone();
+            rt::BlockingIter::new(self.item_stream(), blocking)
         }
     };
-    Some((methods, blocking))
+    Some(Paging {
+        streams,
+        methods,
+        blocking,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
-// The blocking client: the same builders, forwarding to the async ones, run to completion on
-// the client's own runtime.
+// The blocking client: the same builders in the blocking mode, run to completion on the
+// client's own runtime.
 
 fn blocking(model: &Model) -> TokenStream {
     let endpoints = model.endpoints.iter().map(|e| {
         let builder = ident(&e.builder);
         let response = rust_ty(&e.response);
         let doc = format!(" A blocking [`{0}`](super::{0}): the same setters, and `send` returns when the call is done.", e.builder);
-        let setters = e
-            .params
-            .iter()
-            .filter(|p| !p.client && (p.constant.is_none() || p.required))
-            .map(|p| setter(p).forwarding());
-        let extra = e.additional.as_ref().map(|a| {
-            let n = ident(&a.name);
-            let one = ident(a.item_name.as_deref().unwrap_or("additional"));
-            let ty = rust_ty(&a.ty);
-            let doc = docs(&a.description, None);
-            quote! {
-                #doc
-                pub fn #one(self, name: impl Into<String>, value: impl Into<#ty>) -> Self {
-                    Self { inner: self.inner.#one(name, value), blocking: self.blocking }
-                }
-
-                #doc
-                pub fn #n(self, values: impl IntoIterator<Item = (impl Into<String>, impl Into<#ty>)>) -> Self {
-                    Self { inner: self.inner.#n(values), blocking: self.blocking }
-                }
-            }
-        });
-        let pages = paging(e).map(|(_, blocking)| blocking);
+        let pages = paging(e).map(|p| p.blocking);
         quote! {
             #[doc = #doc]
-            #[derive(Clone, Debug)]
-            #[must_use = "a request does nothing until it is sent"]
-            pub struct #builder {
-                inner: super::#builder,
-                blocking: rt::Blocking,
-            }
+            pub type #builder = super::#builder<rt::Blocking>;
 
             impl #builder {
-                #(#setters)*
-                #extra
-
                 /// Checks the parameters, sends the request and waits for the answer.
                 ///
                 /// # Errors
@@ -1209,54 +1190,39 @@ fn blocking(model: &Model) -> TokenStream {
                 /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
                 /// when called inside an async runtime (use the async client there).
                 pub fn send(self) -> Result<#response, ::personaclick::Error> {
-                    self.blocking.call(self.inner.send())
+                    let blocking = self.mode.clone();
+                    blocking.call(self.future())
                 }
 
                 #pages
             }
         }
     });
-    let methods = |target: TokenStream| {
-        let methods = model.endpoints.iter().map(move |e| {
-            let m = ident(&e.method_name);
-            let builder = ident(&e.builder);
-            let doc = format!(
-                " [`{0}::{1}`](super::{0}::{1}), blocking.",
-                target,
-                plain(&e.method_name)
-            );
-            quote! {
-                #[doc = #doc]
-                pub fn #m(&self) -> #builder {
-                    #builder { inner: self.inner.#m(), blocking: self.blocking.clone() }
-                }
+    let client_methods = model.endpoints.iter().map(|e| {
+        let m = ident(&e.method_name);
+        let builder = ident(&e.builder);
+        let doc = format!(
+            " [`Client::{0}`](super::Client::{0}), blocking.",
+            plain(&e.method_name)
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #m(&self) -> #builder {
+                super::#builder::new(self.inner.clone(), self.blocking.clone())
             }
-        });
-        quote!(#(#methods)*)
-    };
-    let client_methods = methods(quote!(Client));
+        }
+    });
     let user = (!model.user_params.is_empty()).then(|| {
-        let user_methods = methods(quote!(User));
-        let setters = model.user_params.iter().map(|p| setter(p).forwarding());
         quote! {
             impl Client {
                 /// A blocking handle for one user: see [`super::User`].
                 pub fn user(&self) -> User {
-                    User { inner: self.inner.user(), blocking: self.blocking.clone() }
+                    super::User::new(self.inner.clone(), self.blocking.clone())
                 }
             }
 
-            /// A blocking [`super::User`].
-            #[derive(Clone, Debug)]
-            pub struct User {
-                inner: super::User,
-                blocking: rt::Blocking,
-            }
-
-            impl User {
-                #(#setters)*
-                #user_methods
-            }
+            /// A blocking [`super::User`]: its calls are blocking.
+            pub type User = super::User<rt::Blocking>;
         }
     });
     let endpoints: Vec<TokenStream> = endpoints.collect();
@@ -1287,7 +1253,7 @@ fn blocking(model: &Model) -> TokenStream {
             }
 
             impl Client {
-                #client_methods
+                #(#client_methods)*
             }
 
             #user

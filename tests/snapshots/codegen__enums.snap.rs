@@ -177,22 +177,21 @@ impl Client {
     ///
     /// Not idempotent: never retried once it may have reached the server.
     pub fn send_colour(&self) -> SendColourRequest {
-        SendColourRequest {
-            client: self.clone(),
-            colour: None,
-            shade: None,
-        }
+        SendColourRequest::new(self.clone(), rt::Async)
     }
 }
-/// A [`Client::send_colour`] call being built: set its parameters, then [`send`](Self::send) it.
+/** A [`Client::send_colour`] call being built: set its parameters, then [`send`](Self::send) it.
+
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct SendColourRequest {
+pub struct SendColourRequest<M = rt::Async> {
     client: Client,
+    mode: M,
     colour: Option<Colour>,
     shade: Option<Shade>,
 }
-impl fmt::Debug for SendColourRequest {
+impl<M> fmt::Debug for SendColourRequest<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("SendColourRequest");
         d.opt("colour", &self.colour);
@@ -200,13 +199,21 @@ impl fmt::Debug for SendColourRequest {
         d.finish()
     }
 }
-impl SendColourRequest {
+impl<M> SendColourRequest<M> {
     const ENDPOINT: rt::Endpoint = rt::Endpoint {
         id: "send_colour",
         method: rt::Method::Post,
         path: "/colour",
         idempotent: false,
     };
+    fn new(client: Client, mode: M) -> Self {
+        Self {
+            client,
+            mode,
+            colour: None,
+            shade: None,
+        }
+    }
     /// Request only.
     ///
     /// Required.
@@ -219,6 +226,20 @@ impl SendColourRequest {
         self.shade = Some(value);
         self
     }
+    /// The call, checked and written, as a future (whatever the mode).
+    fn future(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Palette, ::personaclick::Error>,
+    > + Send + 'static {
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("colour", &self.colour, &rt::Rule::REQUIRED);
+        call.param("shade", &self.shade, &rt::Rule::NONE);
+        let api = self.client;
+        async move { api.__core().execute(call).await }
+    }
+}
+impl SendColourRequest {
     /** Checks the parameters and sends the request: `POST /colour`.
 
  The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
@@ -231,11 +252,7 @@ impl SendColourRequest {
     ) -> impl ::std::future::Future<
         Output = Result<Palette, ::personaclick::Error>,
     > + Send + 'static {
-        let mut call = rt::Call::new(&Self::ENDPOINT);
-        call.param("colour", &self.colour, &rt::Rule::REQUIRED);
-        call.param("shade", &self.shade, &rt::Rule::NONE);
-        let api = self.client;
-        async move { api.__core().execute(call).await }
+        self.future()
     }
 }
 impl Client {
@@ -266,36 +283,12 @@ pub mod blocking {
     impl Client {
         /// [`Client::send_colour`](super::Client::send_colour), blocking.
         pub fn send_colour(&self) -> SendColourRequest {
-            SendColourRequest {
-                inner: self.inner.send_colour(),
-                blocking: self.blocking.clone(),
-            }
+            super::SendColourRequest::new(self.inner.clone(), self.blocking.clone())
         }
     }
     /// A blocking [`SendColourRequest`](super::SendColourRequest): the same setters, and `send` returns when the call is done.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct SendColourRequest {
-        inner: super::SendColourRequest,
-        blocking: rt::Blocking,
-    }
+    pub type SendColourRequest = super::SendColourRequest<rt::Blocking>;
     impl SendColourRequest {
-        /// Request only.
-        ///
-        /// Required.
-        pub fn colour(self, value: Colour) -> Self {
-            Self {
-                inner: self.inner.colour(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Used both ways.
-        pub fn shade(self, value: Shade) -> Self {
-            Self {
-                inner: self.inner.shade(value),
-                blocking: self.blocking,
-            }
-        }
         /// Checks the parameters, sends the request and waits for the answer.
         ///
         /// # Errors
@@ -303,7 +296,8 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<Palette, ::personaclick::Error> {
-            self.blocking.call(self.inner.send())
+            let blocking = self.mode.clone();
+            blocking.call(self.future())
         }
     }
 }

@@ -120,24 +120,22 @@ impl Client {
     ///
     /// Documented responses:
     pub fn r#match(&self) -> MatchRequest {
-        MatchRequest {
-            client: self.clone(),
-            r#type: None,
-            r#async: None,
-            looping: None,
-        }
+        MatchRequest::new(self.clone(), rt::Async)
     }
 }
-/// A [`Client::match`] call being built: set its parameters, then [`send`](Self::send) it.
+/** A [`Client::match`] call being built: set its parameters, then [`send`](Self::send) it.
+
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct MatchRequest {
+pub struct MatchRequest<M = rt::Async> {
     client: Client,
+    mode: M,
     r#type: Option<String>,
     r#async: Option<i64>,
     looping: Option<bool>,
 }
-impl fmt::Debug for MatchRequest {
+impl<M> fmt::Debug for MatchRequest<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("MatchRequest");
         d.opt("type", &self.r#type);
@@ -146,13 +144,22 @@ impl fmt::Debug for MatchRequest {
         d.finish()
     }
 }
-impl MatchRequest {
+impl<M> MatchRequest<M> {
     const ENDPOINT: rt::Endpoint = rt::Endpoint {
         id: "match",
         method: rt::Method::Get,
         path: "/match",
         idempotent: true,
     };
+    fn new(client: Client, mode: M) -> Self {
+        Self {
+            client,
+            mode,
+            r#type: None,
+            r#async: None,
+            looping: None,
+        }
+    }
     /// A keyword, escaped as r#type.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
@@ -168,6 +175,21 @@ impl MatchRequest {
         self.looping = Some(value);
         self
     }
+    /// The call, checked and written, as a future (whatever the mode).
+    fn future(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Sizes, ::personaclick::Error>,
+    > + Send + 'static {
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("type", &self.r#type, &rt::Rule::NONE);
+        call.param("async", &self.r#async, &rt::Rule::NONE);
+        call.param("loop", &self.looping, &rt::Rule::NONE);
+        let api = self.client;
+        async move { api.__core().execute(call).await }
+    }
+}
+impl MatchRequest {
     /** Checks the parameters and sends the request: `GET /match`.
 
  The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
@@ -180,12 +202,7 @@ impl MatchRequest {
     ) -> impl ::std::future::Future<
         Output = Result<Sizes, ::personaclick::Error>,
     > + Send + 'static {
-        let mut call = rt::Call::new(&Self::ENDPOINT);
-        call.param("type", &self.r#type, &rt::Rule::NONE);
-        call.param("async", &self.r#async, &rt::Rule::NONE);
-        call.param("loop", &self.looping, &rt::Rule::NONE);
-        let api = self.client;
-        async move { api.__core().execute(call).await }
+        self.future()
     }
 }
 impl Client {
@@ -216,41 +233,12 @@ pub mod blocking {
     impl Client {
         /// [`Client::match`](super::Client::match), blocking.
         pub fn r#match(&self) -> MatchRequest {
-            MatchRequest {
-                inner: self.inner.r#match(),
-                blocking: self.blocking.clone(),
-            }
+            super::MatchRequest::new(self.inner.clone(), self.blocking.clone())
         }
     }
     /// A blocking [`MatchRequest`](super::MatchRequest): the same setters, and `send` returns when the call is done.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct MatchRequest {
-        inner: super::MatchRequest,
-        blocking: rt::Blocking,
-    }
+    pub type MatchRequest = super::MatchRequest<rt::Blocking>;
     impl MatchRequest {
-        /// A keyword, escaped as r#type.
-        pub fn r#type(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.r#type(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Another keyword.
-        pub fn r#async(self, value: i64) -> Self {
-            Self {
-                inner: self.inner.r#async(value),
-                blocking: self.blocking,
-            }
-        }
-        /// A keyword renamed.
-        pub fn looping(self, value: bool) -> Self {
-            Self {
-                inner: self.inner.looping(value),
-                blocking: self.blocking,
-            }
-        }
         /// Checks the parameters, sends the request and waits for the answer.
         ///
         /// # Errors
@@ -258,7 +246,8 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<Sizes, ::personaclick::Error> {
-            self.blocking.call(self.inner.send())
+            let blocking = self.mode.clone();
+            blocking.call(self.future())
         }
     }
 }

@@ -171,26 +171,23 @@ impl Client {
     ///
     /// Documented responses:
     pub fn save(&self) -> SaveRequest {
-        SaveRequest {
-            client: self.clone(),
-            id: None,
-            label: None,
-            nickname: None,
-            properties: ::std::collections::BTreeMap::new(),
-        }
+        SaveRequest::new(self.clone(), rt::Async)
     }
 }
-/// A [`Client::save`] call being built: set its parameters, then [`send`](Self::send) it.
+/** A [`Client::save`] call being built: set its parameters, then [`send`](Self::send) it.
+
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct SaveRequest {
+pub struct SaveRequest<M = rt::Async> {
     client: Client,
+    mode: M,
     id: Option<String>,
     label: Option<String>,
     nickname: Option<String>,
     properties: ::std::collections::BTreeMap<String, Value>,
 }
-impl fmt::Debug for SaveRequest {
+impl<M> fmt::Debug for SaveRequest<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("SaveRequest");
         d.opt("id", &self.id);
@@ -202,13 +199,23 @@ impl fmt::Debug for SaveRequest {
         d.finish()
     }
 }
-impl SaveRequest {
+impl<M> SaveRequest<M> {
     const ENDPOINT: rt::Endpoint = rt::Endpoint {
         id: "save",
         method: rt::Method::Post,
         path: "/save",
         idempotent: true,
     };
+    fn new(client: Client, mode: M) -> Self {
+        Self {
+            client,
+            mode,
+            id: None,
+            label: None,
+            nickname: None,
+            properties: ::std::collections::BTreeMap::new(),
+        }
+    }
     /// A string or a number.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
@@ -237,6 +244,22 @@ impl SaveRequest {
         self.properties.extend(values.into_iter().map(|(k, v)| (k.into(), v.into())));
         self
     }
+    /// The call, checked and written, as a future (whatever the mode).
+    fn future(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Record, ::personaclick::Error>,
+    > + Send + 'static {
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("id", &self.id, &rt::Rule::NONE);
+        call.param("label", &self.label, &rt::Rule::NONE);
+        call.param("extra_name", &self.nickname, &rt::Rule::NONE);
+        call.additional("properties", &self.properties, &["id", "label", "extra_name"]);
+        let api = self.client;
+        async move { api.__core().execute(call).await }
+    }
+}
+impl SaveRequest {
     /** Checks the parameters and sends the request: `POST /save`.
 
  The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
@@ -249,13 +272,7 @@ impl SaveRequest {
     ) -> impl ::std::future::Future<
         Output = Result<Record, ::personaclick::Error>,
     > + Send + 'static {
-        let mut call = rt::Call::new(&Self::ENDPOINT);
-        call.param("id", &self.id, &rt::Rule::NONE);
-        call.param("label", &self.label, &rt::Rule::NONE);
-        call.param("extra_name", &self.nickname, &rt::Rule::NONE);
-        call.additional("properties", &self.properties, &["id", "label", "extra_name"]);
-        let api = self.client;
-        async move { api.__core().execute(call).await }
+        self.future()
     }
 }
 impl Client {
@@ -286,58 +303,12 @@ pub mod blocking {
     impl Client {
         /// [`Client::save`](super::Client::save), blocking.
         pub fn save(&self) -> SaveRequest {
-            SaveRequest {
-                inner: self.inner.save(),
-                blocking: self.blocking.clone(),
-            }
+            super::SaveRequest::new(self.inner.clone(), self.blocking.clone())
         }
     }
     /// A blocking [`SaveRequest`](super::SaveRequest): the same setters, and `send` returns when the call is done.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct SaveRequest {
-        inner: super::SaveRequest,
-        blocking: rt::Blocking,
-    }
+    pub type SaveRequest = super::SaveRequest<rt::Blocking>;
     impl SaveRequest {
-        /// A string or a number.
-        pub fn id(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.id(value),
-                blocking: self.blocking,
-            }
-        }
-        /// A label.
-        pub fn label(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.label(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Renamed.
-        pub fn nickname(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.nickname(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Any other property.
-        pub fn property(self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-            Self {
-                inner: self.inner.property(name, value),
-                blocking: self.blocking,
-            }
-        }
-        /// Any other property.
-        pub fn properties(
-            self,
-            values: impl IntoIterator<Item = (impl Into<String>, impl Into<Value>)>,
-        ) -> Self {
-            Self {
-                inner: self.inner.properties(values),
-                blocking: self.blocking,
-            }
-        }
         /// Checks the parameters, sends the request and waits for the answer.
         ///
         /// # Errors
@@ -345,7 +316,8 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<Record, ::personaclick::Error> {
-            self.blocking.call(self.inner.send())
+            let blocking = self.mode.clone();
+            blocking.call(self.future())
         }
     }
 }

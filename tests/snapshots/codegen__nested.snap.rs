@@ -240,24 +240,22 @@ impl Client {
     ///
     /// Documented responses:
     pub fn put_tree(&self) -> PutTreeRequest {
-        PutTreeRequest {
-            client: self.clone(),
-            grid: None,
-            tags: None,
-            root: None,
-        }
+        PutTreeRequest::new(self.clone(), rt::Async)
     }
 }
-/// A [`Client::put_tree`] call being built: set its parameters, then [`send`](Self::send) it.
+/** A [`Client::put_tree`] call being built: set its parameters, then [`send`](Self::send) it.
+
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct PutTreeRequest {
+pub struct PutTreeRequest<M = rt::Async> {
     client: Client,
+    mode: M,
     grid: Option<Vec<Vec<Cell>>>,
     tags: Option<::std::collections::BTreeMap<String, Vec<String>>>,
     root: Option<Node>,
 }
-impl fmt::Debug for PutTreeRequest {
+impl<M> fmt::Debug for PutTreeRequest<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("PutTreeRequest");
         d.opt("grid", &self.grid);
@@ -266,13 +264,22 @@ impl fmt::Debug for PutTreeRequest {
         d.finish()
     }
 }
-impl PutTreeRequest {
+impl<M> PutTreeRequest<M> {
     const ENDPOINT: rt::Endpoint = rt::Endpoint {
         id: "put_tree",
         method: rt::Method::Post,
         path: "/tree",
         idempotent: true,
     };
+    fn new(client: Client, mode: M) -> Self {
+        Self {
+            client,
+            mode,
+            grid: None,
+            tags: None,
+            root: None,
+        }
+    }
     /// A list of lists.
     pub fn grid(mut self, value: impl IntoIterator<Item = Vec<Cell>>) -> Self {
         self.grid = Some(value.into_iter().collect());
@@ -291,6 +298,21 @@ impl PutTreeRequest {
         self.root = Some(value);
         self
     }
+    /// The call, checked and written, as a future (whatever the mode).
+    fn future(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Vec<Node>, ::personaclick::Error>,
+    > + Send + 'static {
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("grid", &self.grid, &rt::Rule::NONE);
+        call.param("tags", &self.tags, &rt::Rule::NONE);
+        call.param("root", &self.root, &rt::Rule::NONE);
+        let api = self.client;
+        async move { api.__core().execute(call).await }
+    }
+}
+impl PutTreeRequest {
     /** Checks the parameters and sends the request: `POST /tree`.
 
  The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
@@ -303,12 +325,7 @@ impl PutTreeRequest {
     ) -> impl ::std::future::Future<
         Output = Result<Vec<Node>, ::personaclick::Error>,
     > + Send + 'static {
-        let mut call = rt::Call::new(&Self::ENDPOINT);
-        call.param("grid", &self.grid, &rt::Rule::NONE);
-        call.param("tags", &self.tags, &rt::Rule::NONE);
-        call.param("root", &self.root, &rt::Rule::NONE);
-        let api = self.client;
-        async move { api.__core().execute(call).await }
+        self.future()
     }
 }
 impl Client {
@@ -339,44 +356,12 @@ pub mod blocking {
     impl Client {
         /// [`Client::put_tree`](super::Client::put_tree), blocking.
         pub fn put_tree(&self) -> PutTreeRequest {
-            PutTreeRequest {
-                inner: self.inner.put_tree(),
-                blocking: self.blocking.clone(),
-            }
+            super::PutTreeRequest::new(self.inner.clone(), self.blocking.clone())
         }
     }
     /// A blocking [`PutTreeRequest`](super::PutTreeRequest): the same setters, and `send` returns when the call is done.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct PutTreeRequest {
-        inner: super::PutTreeRequest,
-        blocking: rt::Blocking,
-    }
+    pub type PutTreeRequest = super::PutTreeRequest<rt::Blocking>;
     impl PutTreeRequest {
-        /// A list of lists.
-        pub fn grid(self, value: impl IntoIterator<Item = Vec<Cell>>) -> Self {
-            Self {
-                inner: self.inner.grid(value),
-                blocking: self.blocking,
-            }
-        }
-        /// A map of lists.
-        pub fn tags(
-            self,
-            value: impl IntoIterator<Item = (impl Into<String>, Vec<String>)>,
-        ) -> Self {
-            Self {
-                inner: self.inner.tags(value),
-                blocking: self.blocking,
-            }
-        }
-        /// An object with objects.
-        pub fn root(self, value: Node) -> Self {
-            Self {
-                inner: self.inner.root(value),
-                blocking: self.blocking,
-            }
-        }
         /// Checks the parameters, sends the request and waits for the answer.
         ///
         /// # Errors
@@ -384,7 +369,8 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<Vec<Node>, ::personaclick::Error> {
-            self.blocking.call(self.inner.send())
+            let blocking = self.mode.clone();
+            blocking.call(self.future())
         }
     }
 }

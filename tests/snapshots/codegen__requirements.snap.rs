@@ -84,22 +84,17 @@ impl Client {
     ///
     /// Documented responses:
     pub fn search(&self) -> SearchRequest {
-        SearchRequest {
-            client: self.clone(),
-            device: None,
-            email: None,
-            since: None,
-            kinds: None,
-            limit: None,
-            session: None,
-        }
+        SearchRequest::new(self.clone(), rt::Async)
     }
 }
-/// A [`Client::search`] call being built: set its parameters, then [`send`](Self::send) it.
+/** A [`Client::search`] call being built: set its parameters, then [`send`](Self::send) it.
+
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct SearchRequest {
+pub struct SearchRequest<M = rt::Async> {
     client: Client,
+    mode: M,
     device: Option<String>,
     email: Option<String>,
     since: Option<rt::Date>,
@@ -107,7 +102,7 @@ pub struct SearchRequest {
     limit: Option<i64>,
     session: Option<String>,
 }
-impl fmt::Debug for SearchRequest {
+impl<M> fmt::Debug for SearchRequest<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("SearchRequest");
         d.opt("device", &self.device);
@@ -119,13 +114,25 @@ impl fmt::Debug for SearchRequest {
         d.finish()
     }
 }
-impl SearchRequest {
+impl<M> SearchRequest<M> {
     const ENDPOINT: rt::Endpoint = rt::Endpoint {
         id: "search",
         method: rt::Method::Get,
         path: "/search",
         idempotent: true,
     };
+    fn new(client: Client, mode: M) -> Self {
+        Self {
+            client,
+            mode,
+            device: None,
+            email: None,
+            since: None,
+            kinds: None,
+            limit: None,
+            session: None,
+        }
+    }
     /// A device.
     pub fn device(mut self, value: impl Into<String>) -> Self {
         self.device = Some(value.into());
@@ -164,14 +171,8 @@ impl SearchRequest {
         self.session = Some(value.into());
         self
     }
-    /** Checks the parameters and sends the request: `GET /search`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub fn send(
+    /// The call, checked and written, as a future (whatever the mode).
+    fn future(
         self,
     ) -> impl ::std::future::Future<
         Output = Result<Vec<String>, ::personaclick::Error>,
@@ -211,6 +212,22 @@ impl SearchRequest {
         async move { api.__core().execute(call).await }
     }
 }
+impl SearchRequest {
+    /** Checks the parameters and sends the request: `GET /search`.
+
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
+ # Errors
+
+ [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Vec<String>, ::personaclick::Error>,
+    > + Send + 'static {
+        self.future()
+    }
+}
 impl Client {
     /// Erases.
     ///
@@ -222,22 +239,21 @@ impl Client {
     ///
     /// Not idempotent: never retried once it may have reached the server.
     pub fn erase(&self) -> EraseRequest {
-        EraseRequest {
-            client: self.clone(),
-            device: None,
-            confirm: false,
-        }
+        EraseRequest::new(self.clone(), rt::Async)
     }
 }
-/// A [`Client::erase`] call being built: set its parameters, then [`send`](Self::send) it.
+/** A [`Client::erase`] call being built: set its parameters, then [`send`](Self::send) it.
+
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct EraseRequest {
+pub struct EraseRequest<M = rt::Async> {
     client: Client,
+    mode: M,
     device: Option<String>,
     confirm: bool,
 }
-impl fmt::Debug for EraseRequest {
+impl<M> fmt::Debug for EraseRequest<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("EraseRequest");
         d.opt("device", &self.device);
@@ -245,13 +261,21 @@ impl fmt::Debug for EraseRequest {
         d.finish()
     }
 }
-impl EraseRequest {
+impl<M> EraseRequest<M> {
     const ENDPOINT: rt::Endpoint = rt::Endpoint {
         id: "erase",
         method: rt::Method::Post,
         path: "/erase",
         idempotent: false,
     };
+    fn new(client: Client, mode: M) -> Self {
+        Self {
+            client,
+            mode,
+            device: None,
+            confirm: false,
+        }
+    }
     /// A device.
     pub fn device(mut self, value: impl Into<String>) -> Self {
         self.device = Some(value.into());
@@ -264,14 +288,8 @@ impl EraseRequest {
         self.confirm = true;
         self
     }
-    /** Checks the parameters and sends the request: `POST /erase`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
-    pub fn send(
+    /// The call, checked and written, as a future (whatever the mode).
+    fn future(
         self,
     ) -> impl ::std::future::Future<
         Output = Result<rt::Json, ::personaclick::Error>,
@@ -291,6 +309,22 @@ impl EraseRequest {
         );
         let api = self.client;
         async move { api.__core().execute(call).await }
+    }
+}
+impl EraseRequest {
+    /** Checks the parameters and sends the request: `POST /erase`.
+
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
+ # Errors
+
+ [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<rt::Json, ::personaclick::Error>,
+    > + Send + 'static {
+        self.future()
     }
 }
 impl Client {
@@ -321,77 +355,16 @@ pub mod blocking {
     impl Client {
         /// [`Client::search`](super::Client::search), blocking.
         pub fn search(&self) -> SearchRequest {
-            SearchRequest {
-                inner: self.inner.search(),
-                blocking: self.blocking.clone(),
-            }
+            super::SearchRequest::new(self.inner.clone(), self.blocking.clone())
         }
         /// [`Client::erase`](super::Client::erase), blocking.
         pub fn erase(&self) -> EraseRequest {
-            EraseRequest {
-                inner: self.inner.erase(),
-                blocking: self.blocking.clone(),
-            }
+            super::EraseRequest::new(self.inner.clone(), self.blocking.clone())
         }
     }
     /// A blocking [`SearchRequest`](super::SearchRequest): the same setters, and `send` returns when the call is done.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct SearchRequest {
-        inner: super::SearchRequest,
-        blocking: rt::Blocking,
-    }
+    pub type SearchRequest = super::SearchRequest<rt::Blocking>;
     impl SearchRequest {
-        /// A device.
-        pub fn device(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.device(value),
-                blocking: self.blocking,
-            }
-        }
-        /// An email.
-        pub fn email(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.email(value),
-                blocking: self.blocking,
-            }
-        }
-        /// A date.
-        ///
-        /// Required. Format: `YYYY-MM-DD`.
-        pub fn since(self, value: impl Into<rt::Date>) -> Self {
-            Self {
-                inner: self.inner.since(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Kinds.
-        ///
-        /// Required. Sent as one comma-separated value.
-        pub fn kinds(self, value: impl IntoIterator<Item = Kind>) -> Self {
-            Self {
-                inner: self.inner.kinds(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Page size.
-        ///
-        /// From 1 to 50.
-        pub fn limit(self, value: i64) -> Self {
-            Self {
-                inner: self.inner.limit(value),
-                blocking: self.blocking,
-            }
-        }
-        /// Sent under two names.
-        ///
-        /// Sent as `session` and also as `sid`.
-        pub fn session(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.session(value),
-                blocking: self.blocking,
-            }
-        }
         /// Checks the parameters, sends the request and waits for the answer.
         ///
         /// # Errors
@@ -399,33 +372,13 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<Vec<String>, ::personaclick::Error> {
-            self.blocking.call(self.inner.send())
+            let blocking = self.mode.clone();
+            blocking.call(self.future())
         }
     }
     /// A blocking [`EraseRequest`](super::EraseRequest): the same setters, and `send` returns when the call is done.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct EraseRequest {
-        inner: super::EraseRequest,
-        blocking: rt::Blocking,
-    }
+    pub type EraseRequest = super::EraseRequest<rt::Blocking>;
     impl EraseRequest {
-        /// A device.
-        pub fn device(self, value: impl Into<String>) -> Self {
-            Self {
-                inner: self.inner.device(value),
-                blocking: self.blocking,
-            }
-        }
-        /// I mean it.
-        ///
-        /// Calling this acknowledges it; the request sends `confirm` with the fixed value.
-        pub fn confirm(self) -> Self {
-            Self {
-                inner: self.inner.confirm(),
-                blocking: self.blocking,
-            }
-        }
         /// Checks the parameters, sends the request and waits for the answer.
         ///
         /// # Errors
@@ -433,7 +386,8 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<rt::Json, ::personaclick::Error> {
-            self.blocking.call(self.inner.send())
+            let blocking = self.mode.clone();
+            blocking.call(self.future())
         }
     }
 }
