@@ -9,22 +9,18 @@ use crate::schema::{ConstValue, Format, Method, RuleKind};
 
 /// The whole generated module.
 pub fn module(model: &Model) -> TokenStream {
-    let client = client(model);
-    let types = model.types.iter().map(type_def);
-    let endpoints = model.endpoints.iter().map(endpoint);
-    let user = user_handle(model);
-    let blocking = blocking(model);
-    quote! {
+    let mut module = quote! {
         use ::personaclick::__private as rt;
         use ::std::fmt;
         use rt::DebugFields as _;
-
-        #client
-        #(#types)*
-        #(#endpoints)*
-        #user
-        #blocking
-    }
+    };
+    // Extended with owned streams: interpolating them in `quote!` would copy every token.
+    module.extend(client(model));
+    module.extend(model.types.iter().map(type_def));
+    module.extend(model.endpoints.iter().map(endpoint));
+    module.extend(user_handle(model));
+    module.extend(blocking(model));
+    module
 }
 
 fn ident(name: &str) -> Ident {

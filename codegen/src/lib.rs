@@ -45,6 +45,7 @@ pub mod sources;
 pub mod validate;
 pub mod yaml;
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 pub use diag::{Diagnostic, Diagnostics};
@@ -93,32 +94,45 @@ fn write_lines(out: &mut String, tokens: proc_macro2::TokenStream) {
         if !glued {
             out.push(' ');
         }
-        let mut ends_line = false;
-        match &tree {
+        glued = false;
+        match tree {
             TokenTree::Group(g) => {
-                let (open, close) = match g.delimiter() {
+                let delimiter = g.delimiter();
+                let (open, close) = match delimiter {
                     Delimiter::Parenthesis => ("(", ")"),
                     Delimiter::Brace => ("{", "}"),
                     Delimiter::Bracket => ("[", "]"),
                     Delimiter::None => ("", ""),
                 };
+                let inner = g.stream();
+                // Dropped first, so the stream is not shared and is walked without a copy.
+                drop(g);
                 out.push_str(open);
-                write_lines(out, g.stream());
+                write_lines(out, inner);
                 out.push_str(close);
                 let else_follows =
                     matches!(tokens.peek(), Some(TokenTree::Ident(i)) if i == "else");
-                ends_line = g.delimiter() == Delimiter::Brace && !else_follows;
+                if delimiter == Delimiter::Brace && !else_follows {
+                    out.push('\n');
+                    glued = true;
+                }
             }
             TokenTree::Punct(p) => {
                 out.push(p.as_char());
-                ends_line = p.as_char() == ';';
+                if p.as_char() == ';' {
+                    out.push('\n');
+                    glued = true;
+                } else {
+                    glued = p.spacing() == Spacing::Joint;
+                }
             }
-            other => out.push_str(&other.to_string()),
-        }
-        glued = matches!(&tree, TokenTree::Punct(p) if p.spacing() == Spacing::Joint);
-        if ends_line {
-            out.push('\n');
-            glued = true;
+            // Writing to a String cannot fail.
+            TokenTree::Ident(i) => {
+                let _ = write!(out, "{i}");
+            }
+            TokenTree::Literal(l) => {
+                let _ = write!(out, "{l}");
+            }
         }
     }
 }
