@@ -1765,6 +1765,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ForceChangeEmailRequest<M = rt::Async> {
     client: Client,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     old_email: Option<String>,
     new_email: Option<String>,
@@ -1890,6 +1891,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ForceChangePhoneRequest<M = rt::Async> {
     client: Client,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     old_phone: Option<String>,
     new_phone: Option<String>,
@@ -2015,6 +2017,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct InitRequest<M = rt::Async> {
     client: Client,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     did: Option<String>,
     seance: Option<String>,
@@ -2161,6 +2164,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNotificationsRequest<M = rt::Async> {
     client: Client,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     date_from: Option<rt::Date>,
     did: Option<String>,
@@ -2422,6 +2426,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetLastOrderProductsRequest<M = rt::Async> {
     client: Client,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     did: Option<String>,
     seance: Option<String>,
@@ -2554,6 +2559,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetProfileRequest<M = rt::Async> {
     client: Client,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     did: Option<String>,
     seance: Option<String>,
@@ -2940,6 +2946,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProfileRequest<M = rt::Async> {
     client: Client,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     did: Option<String>,
     seance: Option<String>,

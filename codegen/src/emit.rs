@@ -846,6 +846,7 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder<M = rt::Async> {
             client: Client,
+            #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
             mode: M,
             #(#fields)*
             #extra_field

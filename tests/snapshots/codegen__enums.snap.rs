@@ -187,6 +187,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SendColourRequest<M = rt::Async> {
     client: Client,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     colour: Option<Colour>,
     shade: Option<Shade>,

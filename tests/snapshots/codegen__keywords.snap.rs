@@ -130,6 +130,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct MatchRequest<M = rt::Async> {
     client: Client,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     r#type: Option<String>,
     r#async: Option<i64>,

@@ -181,6 +181,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SaveRequest<M = rt::Async> {
     client: Client,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     id: Option<String>,
     label: Option<String>,

@@ -250,6 +250,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutTreeRequest<M = rt::Async> {
     client: Client,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     grid: Option<Vec<Vec<Cell>>>,
     tags: Option<::std::collections::BTreeMap<String, Vec<String>>>,

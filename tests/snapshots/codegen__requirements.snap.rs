@@ -94,6 +94,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchRequest<M = rt::Async> {
     client: Client,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     device: Option<String>,
     email: Option<String>,
@@ -249,6 +250,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct EraseRequest<M = rt::Async> {
     client: Client,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     device: Option<String>,
     confirm: bool,
