@@ -70,7 +70,13 @@ fn main() {
     };
     let mut server = Server::start();
     let base = format!("http://127.0.0.1:{}", server.port);
-    let rt = tokio::runtime::Builder::new_multi_thread()
+    let mut rt = tokio::runtime::Builder::new_multi_thread();
+    // `WORKERS=1`: one worker thread, to tell costs of the work itself from costs of two
+    // threads sharing it.
+    if let Some(n) = std::env::var("WORKERS").ok().and_then(|n| n.parse().ok()) {
+        rt.worker_threads(n);
+    }
+    let rt = rt
         .enable_all()
         .build()
         .expect("runtime");

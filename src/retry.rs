@@ -114,10 +114,12 @@ impl Budget {
 
     /// A call succeeded.
     pub fn deposit(&self) {
+        // A full budget (the usual case) is only read: every call writing the shared counter
+        // would bounce its cache line between the threads making calls.
         let _ = self
             .tenths
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
-                Some((t + 1).min(self.max_tenths))
+                (t < self.max_tenths).then_some(t + 1)
             });
     }
 }
