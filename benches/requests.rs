@@ -70,20 +70,20 @@ fn main() {
     };
     let mut server = Server::start();
     let base = format!("http://127.0.0.1:{}", server.port);
-    let mut rt = tokio::runtime::Builder::new_multi_thread();
     // `WORKERS=1`: one worker thread, to tell costs of the work itself from costs of two
     // threads sharing it.
-    if let Some(n) = std::env::var("WORKERS").ok().and_then(|n| n.parse().ok()) {
-        rt.worker_threads(n);
-    }
-    let rt = rt
+    let workers = std::env::var("WORKERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
         .enable_all()
         .build()
         .expect("runtime");
     let clients = Arc::new(Clients::new(&base));
     println!(
-        "client: tokio multi-thread runtime, {} workers; server: one thread, separate process (pid {})",
-        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        "client: tokio multi-thread runtime, {workers} workers; server: one thread, separate process (pid {})",
         server.child.id()
     );
     println!("{requests} requests a round x {rounds} rounds per client, rounds alternating\n");
