@@ -1760,7 +1760,7 @@ impl Client {
 }
 /** A [`Client::force_change_email`] call being built: set its parameters, then [`send`](Self::send) it.
 
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ForceChangeEmailRequest<M = rt::Async> {
@@ -1886,7 +1886,7 @@ impl Client {
 }
 /** A [`Client::force_change_phone`] call being built: set its parameters, then [`send`](Self::send) it.
 
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ForceChangePhoneRequest<M = rt::Async> {
@@ -2012,7 +2012,7 @@ impl Client {
 }
 /** A [`Client::init`] call being built: set its parameters, then [`send`](Self::send) it.
 
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct InitRequest<M = rt::Async> {
@@ -2159,7 +2159,7 @@ impl Client {
 }
 /** A [`Client::get_notifications`] call being built: set its parameters, then [`send`](Self::send) it.
 
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNotificationsRequest<M = rt::Async> {
@@ -2421,7 +2421,7 @@ impl Client {
 }
 /** A [`Client::get_last_order_products`] call being built: set its parameters, then [`send`](Self::send) it.
 
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetLastOrderProductsRequest<M = rt::Async> {
@@ -2554,7 +2554,7 @@ impl Client {
 }
 /** A [`Client::set_profile`] call being built: set its parameters, then [`send`](Self::send) it.
 
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetProfileRequest<M = rt::Async> {
@@ -2941,7 +2941,7 @@ impl Client {
 }
 /** A [`Client::get_profile`] call being built: set its parameters, then [`send`](Self::send) it.
 
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProfileRequest<M = rt::Async> {

@@ -3,7 +3,7 @@
 //! differs by mode.
 
 /// The default mode of request builders: `send` returns a future, awaited on the caller's
-/// runtime. The other mode is [`Blocking`](crate::Blocking) (feature `blocking`).
+/// runtime. The other mode is `Blocking` (feature `blocking`): `send` waits for the answer.
 ///
 /// ```
 /// # async fn run(client: personaclick::Client) {

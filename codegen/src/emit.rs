@@ -821,7 +821,7 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
         quote!(if !self.#n.is_empty() { d.field(#label, &rt::Keys(&self.#n)); })
     });
     let builder_doc = format!(
-        " A [`Client::{id}`] call being built: set its parameters, then [`send`](Self::send) it.\n\n `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer."
+        " A [`Client::{id}`] call being built: set its parameters, then [`send`](Self::send) it.\n\n `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer."
     );
     let send_doc = format!(
         " Checks the parameters and sends the request: `{verb} {path}`.\n\n The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.\n\n # Errors\n\n [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error)."

@@ -176,7 +176,7 @@ impl Client {
 }
 /** A [`Client::save`] call being built: set its parameters, then [`send`](Self::send) it.
 
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; [`Blocking`](::personaclick::Blocking) (feature `blocking`), `send` waits for the answer.*/
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SaveRequest<M = rt::Async> {
