@@ -1842,8 +1842,7 @@ impl<M> ForceChangeEmailRequest<M> {
             &[],
             "The table marks shop_secret \"required\" for this method.",
         );
-        let api = self.client;
-        async move { api.__core().execute(call).await }
+        self.client.__core().execute(call)
     }
 }
 impl ForceChangeEmailRequest {
@@ -1972,8 +1971,7 @@ impl<M> ForceChangePhoneRequest<M> {
             &[],
             "The table marks shop_secret \"required\" for this method.",
         );
-        let api = self.client;
-        async move { api.__core().execute(call).await }
+        self.client.__core().execute(call)
     }
 }
 impl ForceChangePhoneRequest {
@@ -2117,8 +2115,7 @@ impl<M> InitRequest<M> {
             },
         );
         call.param("testmode", &self.testmode, &rt::Rule::NONE);
-        let api = self.client;
-        async move { api.__core().execute(call).await }
+        self.client.__core().execute(call)
     }
 }
 impl InitRequest {
@@ -2339,8 +2336,7 @@ impl<M> GetNotificationsRequest<M> {
             &[],
             "Any of the listed are required: did, email, phone, loyalty_id or external_id selects the profile. did has priority over other IDs when used concurrently.",
         );
-        let api = self.client;
-        async move { api.__core().execute(call).await }
+        self.client.__core().execute(call)
     }
     fn page_stream(self) -> rt::Pages<Notifications>
     where
@@ -2510,8 +2506,7 @@ impl<M> GetLastOrderProductsRequest<M> {
             &[],
             "shop_secret is \"required if did isn't used\" and did is \"required if shop_secret isn't used\": a server authenticates with the store secret, a device with its device ID.",
         );
-        let api = self.client;
-        async move { api.__core().execute(call).await }
+        self.client.__core().execute(call)
     }
 }
 impl GetLastOrderProductsRequest {
@@ -2899,8 +2894,7 @@ impl<M> SetProfileRequest<M> {
                 "vk_id",
             ],
         );
-        let api = self.client;
-        async move { api.__core().execute(call).await }
+        self.client.__core().execute(call)
     }
 }
 impl SetProfileRequest {
@@ -3084,8 +3078,7 @@ impl<M> GetProfileRequest<M> {
             ],
             "email, phone and loyalty_id can only be used in conjunction with the \"shop_secret\" parameter. When using the \"did\" parameter, they are ignored.",
         );
-        let api = self.client;
-        async move { api.__core().execute(call).await }
+        self.client.__core().execute(call)
     }
 }
 impl GetProfileRequest {

@@ -163,7 +163,8 @@ impl Call {
         let prepared = match endpoint.method {
             Method::Get => Prepared {
                 // Only ASCII is written to a query: percent-encoding escapes everything else.
-                query: String::from_utf8_lossy(&out).into_owned(),
+                query: String::from_utf8(out)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
                 body: None,
                 secrets,
             },

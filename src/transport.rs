@@ -1,14 +1,15 @@
 //! One call on the wire: build the request, send it, and turn the response into a value or
 //! an [`Error`].
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::future::Future;
+use std::pin::Pin;
 use std::time::SystemTime;
 
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::call::Call;
+use crate::call::{Call, Prepared};
 use crate::client::{Api, Core, Endpoint, ErrorShape, Method};
 use crate::envelope;
 use crate::error::{ApiError, DecodeError, Error, TransportError, TransportKind};
@@ -18,7 +19,8 @@ use crate::wire::Secret;
 /// A response, read whole (within the size limit).
 struct Answer {
     status: u16,
-    content_type: Option<String>,
+    /// Kept as received (sharing the read buffer): it is only shown if decoding fails.
+    content_type: Option<reqwest::header::HeaderValue>,
     retry_after: Option<std::time::Duration>,
     body: bytes::Bytes,
 }
@@ -48,20 +50,30 @@ impl Failure {
     }
 }
 
+/// What every attempt of one call shares.
+struct Sending<'a> {
+    endpoint: &'static Endpoint,
+    prepared: &'a Prepared,
+    /// One timer per attempt, no more: each attempt's timeout ends at the call's deadline at
+    /// the latest, and no retry starts past it.
+    deadline: Instant,
+}
+
+/// The future of one call. Boxed: it is moved several times on its way from the builder to
+/// the caller's `.await` or `spawn`, and a pointer moves instead of its whole state (about
+/// 630 bytes while a response is read).
+pub type CallFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;
+
 impl<P: Api> Core<P> {
-    /// Checks and sends a call, retrying what is safe to retry, and decodes the response.
-    pub async fn execute<T: DeserializeOwned>(&self, call: Call) -> Result<T, Error> {
-        let (endpoint, prepared) = call.finish()?;
-        // The base URL was parsed when the client was built: only the path and query are set.
-        let mut url = self.inner.base.clone();
-        let prefix = url.path().trim_end_matches('/');
-        if prefix.is_empty() {
-            url.set_path(endpoint.path);
-        } else {
-            let path = format!("{prefix}{}", endpoint.path);
-            url.set_path(&path);
-        }
-        url.set_query((!prepared.query.is_empty()).then_some(prepared.query.as_str()));
+    /// Finishes checking `call` now, and returns the future that sends it (retrying what is
+    /// safe to retry) and decodes the response. The future owns the client and the written
+    /// request, nothing else.
+    pub fn execute<T: DeserializeOwned + Send + 'static>(&self, call: Call) -> CallFuture<T> {
+        let (endpoint, prepared) = match call.finish() {
+            Ok(finished) => finished,
+            Err(e) => return Box::pin(std::future::ready(Err(e))),
+        };
+        let core = self.clone();
         // The path template, never the URL: the URL's query carries the secret and personal data.
         let span = tracing::debug_span!(
             "personaclick",
@@ -71,101 +83,112 @@ impl<P: Api> Core<P> {
             attempts = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        let started = Instant::now();
-        let attempts = AtomicU32::new(0);
-        // One timer per attempt, no more: each attempt's timeout ends at the call's deadline
-        // at the latest, and no retry starts past it.
-        let deadline = started + self.inner.timeout;
-        let outcome = self
-            .attempts(endpoint, &url, prepared.body, deadline, &attempts)
-            .instrument(span.clone())
-            .await;
-        span.record("attempts", attempts.load(Ordering::Relaxed));
-        span.record("duration_ms", started.elapsed().as_millis() as u64);
-        let answer = outcome.map_err(|f| {
-            Error::Transport(TransportError {
-                operation: endpoint.id,
-                kind: f.kind,
-                attempts: attempts.load(Ordering::Relaxed),
-                source: f.source,
-            })
-        });
-        let answer = match answer {
-            Ok(answer) => answer,
-            Err(e) => {
-                tracing::debug!(parent: &span, error = %e, "call failed");
-                return Err(e);
+        let recorded = span.clone();
+        Box::pin(
+            async move {
+                let started = Instant::now();
+                let sending = Sending {
+                    endpoint,
+                    prepared: &prepared,
+                    deadline: started + core.inner.timeout,
+                };
+                let (outcome, attempts) = core.attempts(&sending).await;
+                recorded.record("attempts", attempts);
+                recorded.record("duration_ms", started.elapsed().as_millis() as u64);
+                let answer = outcome.map_err(|f| {
+                    Error::Transport(TransportError {
+                        operation: endpoint.id,
+                        kind: f.kind,
+                        attempts,
+                        source: f.source,
+                    })
+                });
+                let answer = match answer {
+                    Ok(answer) => answer,
+                    Err(e) => {
+                        tracing::debug!(parent: &recorded, error = %e, "call failed");
+                        return Err(e);
+                    }
+                };
+                recorded.record("status", answer.status);
+                let result = decode(
+                    endpoint.id,
+                    answer.status,
+                    answer.content_type.as_ref().and_then(|v| v.to_str().ok()),
+                    &answer.body,
+                    &P::ERRORS,
+                    &prepared.secrets,
+                );
+                if result.is_ok() {
+                    core.inner.budget.deposit();
+                }
+                result
             }
-        };
-        span.record("status", answer.status);
-        let result = decode(
-            endpoint.id,
-            answer.status,
-            answer.content_type,
-            &answer.body,
-            &P::ERRORS,
-            &prepared.secrets,
-        );
-        if result.is_ok() {
-            self.inner.budget.deposit();
-        }
-        result
+            .instrument(span),
+        )
     }
 
     /// Attempts until one succeeds, fails for good, or the policy, the budget or the deadline
-    /// says stop. `attempts` counts them, readable even if the call's timeout cancels this.
-    async fn attempts(
-        &self,
-        endpoint: &'static Endpoint,
-        url: &reqwest::Url,
-        body: Option<bytes::Bytes>,
-        deadline: Instant,
-        attempts: &AtomicU32,
-    ) -> Result<Answer, Failure> {
+    /// says stop; and how many were made.
+    async fn attempts(&self, sending: &Sending<'_>) -> (Result<Answer, Failure>, u32) {
         let policy = &self.inner.retry;
+        let idempotent = sending.endpoint.idempotent;
+        let mut n = 0;
         loop {
-            let n = attempts.fetch_add(1, Ordering::Relaxed) + 1;
-            let outcome = self.attempt(endpoint, url, body.clone(), deadline).await;
-            let (retry, retry_after) = match &outcome {
-                Ok(a) if RETRYABLE_STATUSES.contains(&a.status) => {
-                    (endpoint.idempotent, a.retry_after)
+            n += 1;
+            // The outcome is not kept while waiting: the future holds an attempt or a wait.
+            let wait = {
+                let outcome = self.attempt(sending).await;
+                let (retry, retry_after) = match &outcome {
+                    Ok(a) if RETRYABLE_STATUSES.contains(&a.status) => (idempotent, a.retry_after),
+                    Ok(_) => (false, None),
+                    // The request never left: safe to send again, whatever the operation.
+                    Err(f) if f.kind == TransportKind::Connect => (true, None),
+                    Err(f) if matches!(f.kind, TransportKind::TooLarge { .. }) => (false, None),
+                    Err(_) => (idempotent, None),
+                };
+                match &outcome {
+                    Ok(a) => tracing::debug!(attempt = n, status = a.status, "response"),
+                    Err(f) => tracing::debug!(attempt = n, kind = ?f.kind, "no response"),
                 }
-                Ok(_) => (false, None),
-                // The request never left: safe to send again, whatever the operation.
-                Err(f) if f.kind == TransportKind::Connect => (true, None),
-                Err(f) if matches!(f.kind, TransportKind::TooLarge { .. }) => (false, None),
-                Err(_) => (endpoint.idempotent, None),
+                if !retry || n >= policy.max_attempts {
+                    return (outcome, n);
+                }
+                let wait = match retry_after {
+                    // The server asks for more patience than we have: stop here.
+                    Some(d) if d > policy.max_retry_after => return (outcome, n),
+                    Some(d) => d,
+                    None => policy.delay_before(n, self.inner.jitter.next()),
+                };
+                if Instant::now() + wait >= sending.deadline || !self.inner.budget.withdraw() {
+                    return (outcome, n);
+                }
+                wait
             };
-            match &outcome {
-                Ok(a) => tracing::debug!(attempt = n, status = a.status, "response"),
-                Err(f) => tracing::debug!(attempt = n, kind = ?f.kind, "no response"),
-            }
-            if !retry || n >= policy.max_attempts {
-                return outcome;
-            }
-            let wait = match retry_after {
-                // The server asks for more patience than we have: stop here.
-                Some(d) if d > policy.max_retry_after => return outcome,
-                Some(d) => d,
-                None => policy.delay_before(n, self.inner.jitter.next()),
-            };
-            if Instant::now() + wait >= deadline || !self.inner.budget.withdraw() {
-                return outcome;
-            }
             tracing::debug!(attempt = n, wait_ms = wait.as_millis() as u64, "retrying");
             tokio::time::sleep(wait).await;
         }
     }
 
+    /// The endpoint's URL: the base URL's path prefix, the endpoint's path and `query`. It is
+    /// made for each attempt, which then owns it (reqwest takes it by value): no copy is kept.
+    fn url(&self, endpoint: &Endpoint, query: &str) -> reqwest::Url {
+        // The base URL was parsed when the client was built: only the path and query are set.
+        let mut url = self.inner.base.clone();
+        let prefix = url.path().trim_end_matches('/');
+        if prefix.is_empty() {
+            url.set_path(endpoint.path);
+        } else {
+            let path = format!("{prefix}{}", endpoint.path);
+            url.set_path(&path);
+        }
+        url.set_query((!query.is_empty()).then_some(query));
+        url
+    }
+
     /// One request and its whole response, within the size limit.
-    async fn attempt(
-        &self,
-        endpoint: &Endpoint,
-        url: &reqwest::Url,
-        body: Option<bytes::Bytes>,
-        deadline: Instant,
-    ) -> Result<Answer, Failure> {
-        let left = deadline.saturating_duration_since(Instant::now());
+    async fn attempt(&self, sending: &Sending<'_>) -> Result<Answer, Failure> {
+        let left = sending.deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             return Err(Failure {
                 kind: TransportKind::Timeout,
@@ -173,13 +196,14 @@ impl<P: Api> Core<P> {
             });
         }
         let http = &self.inner.http;
-        let request = match (endpoint.method, body) {
+        let url = self.url(sending.endpoint, &sending.prepared.query);
+        let request = match (sending.endpoint.method, &sending.prepared.body) {
             (Method::Post, Some(body)) => http
-                .post(url.clone())
+                .post(url)
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body),
-            (Method::Post, None) => http.post(url.clone()),
-            (Method::Get, _) => http.get(url.clone()),
+                .body(body.clone()),
+            (Method::Post, None) => http.post(url),
+            (Method::Get, _) => http.get(url),
         };
         let mut response = request
             .header(reqwest::header::ACCEPT, "application/json")
@@ -193,7 +217,10 @@ impl<P: Api> Core<P> {
                 .get(name)
                 .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
         };
-        let content_type = header(reqwest::header::CONTENT_TYPE).map(str::to_string);
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .cloned();
         let retry_after = header(reqwest::header::RETRY_AFTER)
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
         let limit = self.inner.max_response_bytes;
@@ -245,7 +272,7 @@ impl<P: Api> Core<P> {
 pub(crate) fn decode<T: DeserializeOwned>(
     operation: &'static str,
     status: u16,
-    content_type: Option<String>,
+    content_type: Option<&str>,
     body: &[u8],
     shape: &ErrorShape,
     secrets: &[Secret],
@@ -291,7 +318,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
         Err(Error::Decode(DecodeError {
             operation,
             status,
-            content_type,
+            content_type: content_type.map(str::to_string),
             message: scrub(&describe(&e, &path, body), secrets),
         }))
     })

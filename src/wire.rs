@@ -12,12 +12,12 @@ pub type Json = serde_json::Value;
 
 /// A secret (the shop secret): never shown by `Debug` or `Display`.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret(Box<str>);
+pub struct Secret(std::sync::Arc<str>);
 
 impl Secret {
     /// Wraps a secret.
     pub fn new(value: String) -> Self {
-        Secret(value.into_boxed_str())
+        Secret(value.into())
     }
 
     /// The secret itself, for sending.

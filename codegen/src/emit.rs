@@ -892,8 +892,7 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
                 #(#rules)*
                 #extra
                 // The builder is not kept in the future: only the client and the written call.
-                let api = self.client;
-                async move { api.__core().execute(call).await }
+                self.client.__core().execute(call)
             }
 
             #paging_streams

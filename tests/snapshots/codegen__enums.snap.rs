@@ -236,8 +236,7 @@ impl<M> SendColourRequest<M> {
         let mut call = rt::Call::new(&Self::ENDPOINT);
         call.param("colour", &self.colour, &rt::Rule::REQUIRED);
         call.param("shade", &self.shade, &rt::Rule::NONE);
-        let api = self.client;
-        async move { api.__core().execute(call).await }
+        self.client.__core().execute(call)
     }
 }
 impl SendColourRequest {

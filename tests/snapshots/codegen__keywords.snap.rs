@@ -186,8 +186,7 @@ impl<M> MatchRequest<M> {
         call.param("type", &self.r#type, &rt::Rule::NONE);
         call.param("async", &self.r#async, &rt::Rule::NONE);
         call.param("loop", &self.looping, &rt::Rule::NONE);
-        let api = self.client;
-        async move { api.__core().execute(call).await }
+        self.client.__core().execute(call)
     }
 }
 impl MatchRequest {

@@ -256,8 +256,7 @@ impl<M> SaveRequest<M> {
         call.param("label", &self.label, &rt::Rule::NONE);
         call.param("extra_name", &self.nickname, &rt::Rule::NONE);
         call.additional("properties", &self.properties, &["id", "label", "extra_name"]);
-        let api = self.client;
-        async move { api.__core().execute(call).await }
+        self.client.__core().execute(call)
     }
 }
 impl SaveRequest {

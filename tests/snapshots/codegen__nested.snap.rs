@@ -309,8 +309,7 @@ impl<M> PutTreeRequest<M> {
         call.param("grid", &self.grid, &rt::Rule::NONE);
         call.param("tags", &self.tags, &rt::Rule::NONE);
         call.param("root", &self.root, &rt::Rule::NONE);
-        let api = self.client;
-        async move { api.__core().execute(call).await }
+        self.client.__core().execute(call)
     }
 }
 impl PutTreeRequest {

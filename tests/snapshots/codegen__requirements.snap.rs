@@ -209,8 +209,7 @@ impl<M> SearchRequest<M> {
             &[("email", self.email.is_some())],
             "an email works with the token only",
         );
-        let api = self.client;
-        async move { api.__core().execute(call).await }
+        self.client.__core().execute(call)
     }
 }
 impl SearchRequest {
@@ -309,8 +308,7 @@ impl<M> EraseRequest<M> {
             &[],
             "a server uses the token, a device its ID",
         );
-        let api = self.client;
-        async move { api.__core().execute(call).await }
+        self.client.__core().execute(call)
     }
 }
 impl EraseRequest {
