@@ -216,6 +216,9 @@ impl<P: Api> CoreBuilder<P> {
             // Never send a Referer: on GET it would carry the secret in the URL's query.
             .referer(false)
             .connect_timeout(self.connect_timeout)
+            // Every attempt's timeout; a request sets a shorter one only when the call's deadline
+            // comes first (a per-request timeout costs reqwest three allocations).
+            .timeout(self.attempt_timeout)
             .user_agent(user_agent)
             .build()
             .map_err(|e| {

@@ -205,9 +205,14 @@ impl<P: Api> Core<P> {
             (Method::Post, None) => http.post(url),
             (Method::Get, _) => http.get(url),
         };
+        let request = request.header(reqwest::header::ACCEPT, "application/json");
+        // The client's own timeout is the attempt timeout: only a nearer deadline is set here.
+        let request = if left < self.inner.attempt_timeout {
+            request.timeout(left)
+        } else {
+            request
+        };
         let mut response = request
-            .header(reqwest::header::ACCEPT, "application/json")
-            .timeout(self.inner.attempt_timeout.min(left))
             .send()
             .await
             .map_err(|e| Failure::from_reqwest(e, false))?;

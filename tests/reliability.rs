@@ -365,6 +365,25 @@ async fn the_whole_call_timeout_covers_retries() {
     );
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_call_timeout_shorter_than_the_attempt_timeout_ends_the_first_attempt() {
+    let server = Scripted::start(vec![Reply::Stall]).await;
+    let c = client(&server.url())
+        .attempt_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(3))
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    let r = c.get_profile().email(EMAIL).send().await;
+    let elapsed = start.elapsed();
+    let (kind, attempts) = transport_kind(r);
+    assert_eq!((kind, attempts), (TransportKind::Timeout, 1));
+    assert!(
+        elapsed >= Duration::from_secs(3) && elapsed < Duration::from_millis(3100),
+        "{elapsed:?}"
+    );
+}
+
 #[tokio::test]
 async fn timeouts_are_on_by_default() {
     let c = Client::builder().shop_id(SHOP_ID).build().unwrap();
