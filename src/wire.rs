@@ -1,7 +1,6 @@
 //! Values on the wire: parameters as they are sent, secrets, and the tolerant decoding of
 //! what PersonaClick sends back.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -63,7 +62,8 @@ impl UnknownValue {
 }
 
 /// Decodes a string enum: a known value, or else the unknown one kept as it came (`unknown`)
-/// or an error naming the type (enums only ever sent have no place for unknown values).
+/// or an error naming the type (enums only ever sent have no place for unknown values). The
+/// string is looked at where it lies (borrowed or transient): only an unknown value is copied.
 pub fn deserialize_enum<'de, D, T>(
     d: D,
     type_name: &'static str,
@@ -73,14 +73,56 @@ pub fn deserialize_enum<'de, D, T>(
 where
     D: Deserializer<'de>,
 {
-    let s: Cow<'de, str> = serde::Deserialize::deserialize(d)?;
-    if let Some(value) = known(&s) {
-        return Ok(value);
+    struct Named<T> {
+        type_name: &'static str,
+        known: fn(&str) -> Option<T>,
+        unknown: Option<fn(UnknownValue) -> T>,
     }
-    match unknown {
-        Some(unknown) => Ok(unknown(UnknownValue(s.into_owned()))),
-        None => Err(de::Error::custom(format_args!("unknown {type_name} value"))),
+
+    impl<T> Named<T> {
+        /// A value the type does not list.
+        fn unlisted<E: de::Error>(self, s: String) -> Result<T, E> {
+            match self.unknown {
+                Some(unknown) => Ok(unknown(UnknownValue(s))),
+                None => Err(E::custom(format_args!("unknown {} value", self.type_name))),
+            }
+        }
     }
+
+    impl<'de, T> Visitor<'de> for Named<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<T, E> {
+            match (self.known)(s) {
+                Some(value) => Ok(value),
+                None => self.unlisted(s.to_owned()),
+            }
+        }
+
+        fn visit_string<E: de::Error>(self, s: String) -> Result<T, E> {
+            match (self.known)(&s) {
+                Some(value) => Ok(value),
+                None => self.unlisted(s),
+            }
+        }
+
+        fn visit_bytes<E: de::Error>(self, b: &[u8]) -> Result<T, E> {
+            match std::str::from_utf8(b) {
+                Ok(s) => self.visit_str(s),
+                Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(b), &self)),
+            }
+        }
+    }
+
+    d.deserialize_str(Named {
+        type_name,
+        known,
+        unknown,
+    })
 }
 
 /// An object key as decoded: borrowed from the input where it can be, so matching field names
@@ -340,6 +382,43 @@ pub mod lenient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn enums_decode_known_unknown_and_wrong_values() {
+        fn known(s: &str) -> Option<UnknownValue> {
+            (s == "chain").then(|| UnknownValue("known".into()))
+        }
+        let open = |json: &str| {
+            deserialize_enum(
+                &mut serde_json::Deserializer::from_str(json),
+                "Kind",
+                known,
+                Some(|u| u),
+            )
+        };
+        let closed = |json: &str| {
+            deserialize_enum(
+                &mut serde_json::Deserializer::from_str(json),
+                "Kind",
+                known,
+                None,
+            )
+        };
+        assert_eq!(open(r#""chain""#).unwrap().as_str(), "known");
+        assert_eq!(
+            open(r#""ch\u0061in""#).unwrap().as_str(),
+            "known",
+            "escaped"
+        );
+        assert_eq!(open(r#""bulk""#).unwrap().as_str(), "bulk");
+        assert_eq!(open(r#""b\u00fclk""#).unwrap().as_str(), "b\u{fc}lk");
+        let e = closed(r#""bulk""#).unwrap_err().to_string();
+        assert!(e.starts_with("unknown Kind value"), "{e}");
+        let e = open("5").unwrap_err().to_string();
+        assert!(e.contains("expected a string"), "{e}");
+        let from_value = deserialize_enum(Json::from("chain"), "Kind", known, None);
+        assert_eq!(from_value.unwrap().as_str(), "known", "an owned string");
+    }
 
     #[test]
     fn secrets_are_never_shown() {
