@@ -34,13 +34,14 @@ pub(crate) fn decode_noting<T: DeserializeOwned>(
         shape,
         seen_object: false,
         error: false,
+        status_hidden: false,
     };
     let result = T::deserialize(Noting {
         de: &mut de,
         note: &mut note,
     })
     .and_then(|t| de.end().map(|()| t));
-    let status = if result.is_ok() && note.seen_object {
+    let status = if result.is_ok() && note.seen_object && !note.status_hidden {
         Status::Seen { error: note.error }
     } else {
         Status::Unseen
@@ -126,6 +127,8 @@ struct Note<'s> {
     shape: &'s ErrorShape,
     seen_object: bool,
     error: bool,
+    /// The decoder read the status in a way that did not show it (as an enum's variant).
+    status_hidden: bool,
 }
 
 /// The top-level deserializer: an object is read through [`NotingMap`]; anything else goes
@@ -303,14 +306,163 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for NotingMap<'_, '_, A> {
         if !self.at_status {
             return self.map.next_value_seed(seed);
         }
-        // The status is small: read it whole, note it, and replay it to the decoder.
-        let value: Json = self.map.next_value()?;
-        self.note.error = value.as_str() == Some(self.note.shape.error_value);
-        seed.deserialize(value).map_err(de::Error::custom)
+        // The status goes to the decoder as it is read, and is noted on the way.
+        self.map.next_value_seed(StatusSeed {
+            seed,
+            note: self.note,
+        })
     }
 
     fn size_hint(&self) -> Option<usize> {
         self.map.size_hint()
+    }
+}
+
+/// The decoder's seed for the status value, handed a [`StatusDeserializer`].
+struct StatusSeed<'a, 's, S> {
+    seed: S,
+    note: &'a mut Note<'s>,
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for StatusSeed<'_, '_, S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<S::Value, D::Error> {
+        self.seed.deserialize(StatusDeserializer {
+            de,
+            note: self.note,
+        })
+    }
+}
+
+/// The status value's deserializer: whatever the decoder asks for, the string it is shown
+/// is compared with the error value first (nothing is copied).
+struct StatusDeserializer<'a, 's, D> {
+    de: D,
+    note: &'a mut Note<'s>,
+}
+
+impl<'a, 's, D> StatusDeserializer<'a, 's, D> {
+    fn visitor<V>(self, inner: V) -> (D, StatusVisitor<'a, 's, V>) {
+        // Anything but a string is not the error value.
+        self.note.error = false;
+        let note = self.note;
+        (self.de, StatusVisitor { inner, note })
+    }
+}
+
+/// Deserializer methods that pass the visitor on, watched.
+macro_rules! forward_watched {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* v: V) -> Result<V::Value, D::Error> {
+            let (de, v) = self.visitor(v);
+            de.$method($($arg,)* v)
+        }
+    )*};
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for StatusDeserializer<'_, '_, D> {
+    type Error = D::Error;
+
+    /// serde_json skips an ignored string without showing it: it is read as any value.
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        let (de, v) = self.visitor(v);
+        de.deserialize_any(v)
+    }
+
+    forward_watched! {
+        deserialize_any(); deserialize_bool(); deserialize_i8(); deserialize_i16();
+        deserialize_i32(); deserialize_i64(); deserialize_i128(); deserialize_u8();
+        deserialize_u16(); deserialize_u32(); deserialize_u64(); deserialize_u128();
+        deserialize_f32(); deserialize_f64(); deserialize_char(); deserialize_str();
+        deserialize_string(); deserialize_bytes(); deserialize_byte_buf();
+        deserialize_option(); deserialize_unit(); deserialize_seq(); deserialize_map();
+        deserialize_identifier();
+        deserialize_unit_struct(name: &'static str);
+        deserialize_newtype_struct(name: &'static str);
+        deserialize_tuple(len: usize);
+        deserialize_tuple_struct(name: &'static str, len: usize);
+        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+    }
+}
+
+/// Notes a string as it is handed to the decoder's visitor; an option's or a newtype's
+/// content is watched in turn.
+struct StatusVisitor<'a, 's, V> {
+    inner: V,
+    note: &'a mut Note<'s>,
+}
+
+impl<V> StatusVisitor<'_, '_, V> {
+    fn saw(&mut self, s: &str) {
+        self.note.error = s == self.note.shape.error_value;
+    }
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for StatusVisitor<'_, '_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.inner.expecting(f)
+    }
+
+    fn visit_str<E: de::Error>(mut self, v: &str) -> Result<V::Value, E> {
+        self.saw(v);
+        self.inner.visit_str(v)
+    }
+
+    fn visit_borrowed_str<E: de::Error>(mut self, v: &'de str) -> Result<V::Value, E> {
+        self.saw(v);
+        self.inner.visit_borrowed_str(v)
+    }
+
+    fn visit_string<E: de::Error>(mut self, v: String) -> Result<V::Value, E> {
+        self.saw(&v);
+        self.inner.visit_string(v)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<V::Value, D::Error> {
+        self.inner.visit_some(StatusDeserializer {
+            de,
+            note: self.note,
+        })
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, de: D) -> Result<V::Value, D::Error> {
+        self.inner.visit_newtype_struct(StatusDeserializer {
+            de,
+            note: self.note,
+        })
+    }
+
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
+        // The variant's name is read by the decoder, out of sight: the body is asked again.
+        self.note.status_hidden = true;
+        self.inner.visit_enum(data)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.inner.visit_map(map)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.inner.visit_seq(seq)
+    }
+
+    forward_visits! {
+        visit_bool(v: bool);
+        visit_i64(v: i64);
+        visit_i128(v: i128);
+        visit_u64(v: u64);
+        visit_u128(v: u128);
+        visit_f64(v: f64);
+        visit_char(v: char);
+        visit_bytes(v: &[u8]);
+        visit_borrowed_bytes(v: &'de [u8]);
+        visit_byte_buf(v: Vec<u8>);
+        visit_none();
+        visit_unit();
     }
 }
 
@@ -355,6 +507,53 @@ mod tests {
         assert_eq!(s, Status::Unseen);
         let (r, _) = decode_noting::<Derived>(br#"{"n": 1} trailing"#, &SHAPE);
         assert!(r.is_err(), "the whole body must be one value");
+    }
+
+    #[test]
+    fn the_status_is_noted_however_the_decoder_reads_it() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        enum Kind {
+            #[serde(rename = "error")]
+            Error,
+            #[serde(rename = "success")]
+            Success,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct AsEnum {
+            status: Kind,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Skipped {
+            n: i64,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        struct Wrapped {
+            status: Option<Option<Name>>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        struct Name(String);
+
+        // A derived enum reads the name out of sight: the body will be asked again.
+        let (r, s) = decode_noting::<AsEnum>(br#"{"status": "error"}"#, &SHAPE);
+        assert!(r.is_ok());
+        assert_eq!(s, Status::Unseen);
+        // A skipped status is still seen (serde_json would skip a string unread).
+        let (_, s) = decode_noting::<Skipped>(br#"{"status": "error", "n": 1}"#, &SHAPE);
+        assert_eq!(s, Status::Seen { error: true });
+        let (_, s) = decode_noting::<Skipped>(br#"{"status": "success", "n": 1}"#, &SHAPE);
+        assert_eq!(s, Status::Seen { error: false });
+        // Through an option and a newtype, escaped.
+        let (r, s) = decode_noting::<Wrapped>(br#"{"status": "\u0065rror"}"#, &SHAPE);
+        assert_eq!(r.unwrap().status.unwrap().unwrap().0, "error");
+        assert_eq!(s, Status::Seen { error: true });
+        // The last of two status keys counts, as for any other field; a non-string is no error.
+        let (_, s) = decode_noting::<Json>(br#"{"status": "error", "status": 1}"#, &SHAPE);
+        assert_eq!(s, Status::Seen { error: false });
+        let (_, s) = decode_noting::<Json>(br#"{"status": {"a": "error"}}"#, &SHAPE);
+        assert_eq!(s, Status::Seen { error: false });
     }
 
     #[test]
