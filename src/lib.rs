@@ -91,9 +91,7 @@ pub mod __private {
     pub use crate::pager::{Items, Pages};
     #[cfg(feature = "blocking")]
     pub use crate::run_blocking::{Blocking, BlockingIter};
-    pub use crate::wire::{
-        deserialize_enum, lenient, Json, Key, Keys, Redacted, Secret, UnknownValue,
-    };
+    pub use crate::wire::{deserialize_enum, lenient, Json, Key, Keys, Secret, UnknownValue};
     #[cfg(feature = "jiff")]
     pub use jiff;
     pub use serde;

@@ -32,7 +32,7 @@ impl fmt::Debug for Secret {
 }
 
 /// Shown in place of a sensitive value by `Debug`.
-pub struct Redacted;
+pub(crate) struct Redacted;
 
 impl fmt::Debug for Redacted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
