@@ -327,18 +327,26 @@ async fn waits_grow_but_stay_under_the_cap() {
 
 // --- Timeouts -------------------------------------------------------------------------------
 
-#[tokio::test(start_paused = true)]
-async fn a_stalled_server_times_out_at_the_attempt_timeout() {
+/// One `get_profile` call to a server that never answers, from a client set up by `configure`:
+/// its error, and how long it took (on the paused clock).
+async fn call_a_stalled_server(
+    configure: impl FnOnce(personaclick::ClientBuilder) -> personaclick::ClientBuilder,
+) -> (Error, Duration) {
     let server = Scripted::start(vec![Reply::Stall]).await;
-    let c = client(&server.url())
-        .attempt_timeout(Duration::from_secs(4))
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let c = configure(client(&server.url())).build().unwrap();
     let start = Instant::now();
     let e = c.get_profile().email(EMAIL).send().await.unwrap_err();
+    (e, start.elapsed())
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stalled_server_times_out_at_the_attempt_timeout() {
+    let (e, elapsed) = call_a_stalled_server(|c| {
+        c.attempt_timeout(Duration::from_secs(4))
+            .retry(RetryPolicy::none())
+    })
+    .await;
     assert!(e.is_timeout() && e.is_retryable(), "{e}");
-    let elapsed = start.elapsed();
     assert!(
         elapsed >= Duration::from_secs(4) && elapsed < Duration::from_millis(4100),
         "{elapsed:?}"
@@ -347,16 +355,12 @@ async fn a_stalled_server_times_out_at_the_attempt_timeout() {
 
 #[tokio::test(start_paused = true)]
 async fn the_whole_call_timeout_covers_retries() {
-    let server = Scripted::start(vec![Reply::Stall]).await;
-    let c = client(&server.url())
-        .attempt_timeout(Duration::from_secs(2))
-        .timeout(Duration::from_secs(5))
-        .build()
-        .unwrap();
-    let start = Instant::now();
-    let r = c.get_profile().email(EMAIL).send().await;
-    let elapsed = start.elapsed();
-    let (kind, attempts) = transport_kind(r);
+    let (e, elapsed) = call_a_stalled_server(|c| {
+        c.attempt_timeout(Duration::from_secs(2))
+            .timeout(Duration::from_secs(5))
+    })
+    .await;
+    let (kind, attempts) = transport_kind::<()>(Err(e));
     assert_eq!(kind, TransportKind::Timeout);
     assert!(attempts >= 2, "{attempts}");
     assert!(
@@ -367,16 +371,12 @@ async fn the_whole_call_timeout_covers_retries() {
 
 #[tokio::test(start_paused = true)]
 async fn a_call_timeout_shorter_than_the_attempt_timeout_ends_the_first_attempt() {
-    let server = Scripted::start(vec![Reply::Stall]).await;
-    let c = client(&server.url())
-        .attempt_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(3))
-        .build()
-        .unwrap();
-    let start = Instant::now();
-    let r = c.get_profile().email(EMAIL).send().await;
-    let elapsed = start.elapsed();
-    let (kind, attempts) = transport_kind(r);
+    let (e, elapsed) = call_a_stalled_server(|c| {
+        c.attempt_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(3))
+    })
+    .await;
+    let (kind, attempts) = transport_kind::<()>(Err(e));
     assert_eq!((kind, attempts), (TransportKind::Timeout, 1));
     assert!(
         elapsed >= Duration::from_secs(3) && elapsed < Duration::from_millis(3100),
