@@ -123,6 +123,26 @@ macro_rules! forward_visits {
     )*};
 }
 
+/// The visits neither wrapper watches (scalars other than strings, bytes, null), passed on.
+macro_rules! forward_unwatched_visits {
+    () => {
+        forward_visits! {
+            visit_bool(v: bool);
+            visit_i64(v: i64);
+            visit_i128(v: i128);
+            visit_u64(v: u64);
+            visit_u128(v: u128);
+            visit_f64(v: f64);
+            visit_char(v: char);
+            visit_bytes(v: &[u8]);
+            visit_borrowed_bytes(v: &'de [u8]);
+            visit_byte_buf(v: Vec<u8>);
+            visit_none();
+            visit_unit();
+        }
+    };
+}
+
 struct Note<'s> {
     shape: &'s ErrorShape,
     seen_object: bool,
@@ -257,22 +277,12 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for NotingVisitor<'_, '_, V> {
         self.inner.visit_enum(data)
     }
 
+    forward_unwatched_visits!();
+
     forward_visits! {
-        visit_bool(v: bool);
-        visit_i64(v: i64);
-        visit_i128(v: i128);
-        visit_u64(v: u64);
-        visit_u128(v: u128);
-        visit_f64(v: f64);
-        visit_char(v: char);
         visit_str(v: &str);
         visit_borrowed_str(v: &'de str);
         visit_string(v: String);
-        visit_bytes(v: &[u8]);
-        visit_borrowed_bytes(v: &'de [u8]);
-        visit_byte_buf(v: Vec<u8>);
-        visit_none();
-        visit_unit();
     }
 }
 
@@ -450,20 +460,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for StatusVisitor<'_, '_, V> {
         self.inner.visit_seq(seq)
     }
 
-    forward_visits! {
-        visit_bool(v: bool);
-        visit_i64(v: i64);
-        visit_i128(v: i128);
-        visit_u64(v: u64);
-        visit_u128(v: u128);
-        visit_f64(v: f64);
-        visit_char(v: char);
-        visit_bytes(v: &[u8]);
-        visit_borrowed_bytes(v: &'de [u8]);
-        visit_byte_buf(v: Vec<u8>);
-        visit_none();
-        visit_unit();
-    }
+    forward_unwatched_visits!();
 }
 
 /// PersonaClick's envelope, for the runtime's unit tests.
