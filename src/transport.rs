@@ -216,17 +216,11 @@ impl<P: Api> Core<P> {
             .send()
             .await
             .map_err(|e| Failure::from_reqwest(e, false))?;
-        let header = |name| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
-        };
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .cloned();
-        let retry_after = header(reqwest::header::RETRY_AFTER)
+        let headers = response.headers();
+        let content_type = headers.get(reqwest::header::CONTENT_TYPE).cloned();
+        let retry_after = headers
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
         let limit = self.inner.max_response_bytes;
         let too_large = || Failure {
