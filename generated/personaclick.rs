@@ -1738,7 +1738,7 @@ impl rt::Checkable for CustomValue {
         }
     }
 }
-impl Client {
+impl<M: Clone> Client<M> {
     /// Forced Email Change.
     ///
     /// The method allows forcing a change of email in the user's profile.
@@ -1754,8 +1754,8 @@ impl Client {
     /// - 404: The old email isn't found.
     ///
     /// Not idempotent: never retried once it may have reached the server.
-    pub fn force_change_email(&self) -> ForceChangeEmailRequest {
-        ForceChangeEmailRequest::new(self.clone(), rt::Async)
+    pub fn force_change_email(&self) -> ForceChangeEmailRequest<M> {
+        ForceChangeEmailRequest::new(self.clone())
     }
 }
 /** A [`Client::force_change_email`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -1764,9 +1764,7 @@ impl Client {
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ForceChangeEmailRequest<M = rt::Async> {
-    client: Client,
-    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
-    mode: M,
+    client: Client<M>,
     old_email: Option<String>,
     new_email: Option<String>,
     i_understand_what_i_am_doing: bool,
@@ -1787,10 +1785,9 @@ impl<M> ForceChangeEmailRequest<M> {
         path: "/profile/force_change_email",
         idempotent: false,
     };
-    fn new(client: Client, mode: M) -> Self {
+    fn new(client: Client<M>) -> Self {
         Self {
             client,
-            mode,
             old_email: None,
             new_email: None,
             i_understand_what_i_am_doing: false,
@@ -1861,7 +1858,7 @@ impl ForceChangeEmailRequest {
         self.future()
     }
 }
-impl Client {
+impl<M: Clone> Client<M> {
     /// Forced Phone Change.
     ///
     /// The method allows forcing a change of phone in the user's profile.
@@ -1879,8 +1876,8 @@ impl Client {
     /// Not idempotent: never retried once it may have reached the server.
     ///
     /// **Note on PersonaClick's docs:** Parts of this section are copied from "Forced Email Change" and not adapted: old_phone and new_phone are described as "Current user email" and "New user email", and the 404 says "The old email isn't found." (it means the old phone). The descriptions are kept verbatim.
-    pub fn force_change_phone(&self) -> ForceChangePhoneRequest {
-        ForceChangePhoneRequest::new(self.clone(), rt::Async)
+    pub fn force_change_phone(&self) -> ForceChangePhoneRequest<M> {
+        ForceChangePhoneRequest::new(self.clone())
     }
 }
 /** A [`Client::force_change_phone`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -1889,9 +1886,7 @@ impl Client {
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ForceChangePhoneRequest<M = rt::Async> {
-    client: Client,
-    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
-    mode: M,
+    client: Client<M>,
     old_phone: Option<String>,
     new_phone: Option<String>,
     i_understand_what_i_am_doing: bool,
@@ -1912,10 +1907,9 @@ impl<M> ForceChangePhoneRequest<M> {
         path: "/profile/force_change_phone",
         idempotent: false,
     };
-    fn new(client: Client, mode: M) -> Self {
+    fn new(client: Client<M>) -> Self {
         Self {
             client,
-            mode,
             old_phone: None,
             new_phone: None,
             i_understand_what_i_am_doing: false,
@@ -1990,7 +1984,7 @@ impl ForceChangePhoneRequest {
         self.future()
     }
 }
-impl Client {
+impl<M: Clone> Client<M> {
     /// Initialization.
     ///
     /// Initializes a session: returns the device ID (did) and session ID (seance) to use in later requests.
@@ -2004,8 +1998,8 @@ impl Client {
     /// - 403: Authentication failed.
     ///
     /// **Note on PersonaClick's docs:** Not on the User Profile page, which only points to "Initialization (REST API)" for how to get a Device ID and a User Session ID. Parameters and response are taken from PersonaClick's other public docs; the descriptions are ours, not verbatim.
-    pub fn init(&self) -> InitRequest {
-        InitRequest::new(self.clone(), rt::Async)
+    pub fn init(&self) -> InitRequest<M> {
+        InitRequest::new(self.clone())
     }
 }
 /** A [`Client::init`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -2014,9 +2008,7 @@ impl Client {
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct InitRequest<M = rt::Async> {
-    client: Client,
-    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
-    mode: M,
+    client: Client<M>,
     did: Option<String>,
     seance: Option<String>,
     referer: Option<String>,
@@ -2043,10 +2035,9 @@ impl<M> InitRequest<M> {
         path: "/init",
         idempotent: true,
     };
-    fn new(client: Client, mode: M) -> Self {
+    fn new(client: Client<M>) -> Self {
         Self {
             client,
-            mode,
             did: None,
             seance: None,
             referer: None,
@@ -2134,7 +2125,7 @@ impl InitRequest {
         self.future()
     }
 }
-impl Client {
+impl<M: Clone> Client<M> {
     /// Get Last Messages.
     ///
     /// The method allows getting the details of messages.
@@ -2150,8 +2141,8 @@ impl Client {
     /// - 404: The store or profile isn't found. See the "message" property of the API response for details.
     ///
     /// **Note on PersonaClick's docs:** The response section begins "Each array entry contains an object with the following campaign properties", but the response is one object (payload, status, message), as its table shows; the messages are the array, under payload.messages. We read one object.
-    pub fn get_notifications(&self) -> GetNotificationsRequest {
-        GetNotificationsRequest::new(self.clone(), rt::Async)
+    pub fn get_notifications(&self) -> GetNotificationsRequest<M> {
+        GetNotificationsRequest::new(self.clone())
     }
 }
 /** A [`Client::get_notifications`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -2160,9 +2151,7 @@ impl Client {
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNotificationsRequest<M = rt::Async> {
-    client: Client,
-    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
-    mode: M,
+    client: Client<M>,
     date_from: Option<rt::Date>,
     did: Option<String>,
     email: Option<String>,
@@ -2197,10 +2186,9 @@ impl<M> GetNotificationsRequest<M> {
         path: "/notifications",
         idempotent: true,
     };
-    fn new(client: Client, mode: M) -> Self {
+    fn new(client: Client<M>) -> Self {
         Self {
             client,
-            mode,
             date_from: None,
             did: None,
             email: None,
@@ -2395,7 +2383,7 @@ impl GetNotificationsRequest {
         self.item_stream()
     }
 }
-impl Client {
+impl<M: Clone> Client<M> {
     /// Get Last Order Products.
     ///
     /// The method allows getting product data from the user's last order.
@@ -2411,8 +2399,8 @@ impl Client {
     /// - 404: The store isn't found.
     ///
     /// **Note on PersonaClick's docs:** "Basic Details" marks seance required for every request, but the request example here sends only shop_id and did: we make seance optional (see its note in api.yaml).
-    pub fn get_last_order_products(&self) -> GetLastOrderProductsRequest {
-        GetLastOrderProductsRequest::new(self.clone(), rt::Async)
+    pub fn get_last_order_products(&self) -> GetLastOrderProductsRequest<M> {
+        GetLastOrderProductsRequest::new(self.clone())
     }
 }
 /** A [`Client::get_last_order_products`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -2421,9 +2409,7 @@ impl Client {
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetLastOrderProductsRequest<M = rt::Async> {
-    client: Client,
-    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
-    mode: M,
+    client: Client<M>,
     did: Option<String>,
     seance: Option<String>,
     segment: Option<Segment>,
@@ -2446,10 +2432,9 @@ impl<M> GetLastOrderProductsRequest<M> {
         path: "/orders/last_for_user",
         idempotent: true,
     };
-    fn new(client: Client, mode: M) -> Self {
+    fn new(client: Client<M>) -> Self {
         Self {
             client,
-            mode,
             did: None,
             seance: None,
             segment: None,
@@ -2525,7 +2510,7 @@ impl GetLastOrderProductsRequest {
         self.future()
     }
 }
-impl Client {
+impl<M: Clone> Client<M> {
     /// Update User Profile.
     ///
     /// The method updates the user's profile or creates a new profile bound to the user's current device if it was not created earlier.
@@ -2543,8 +2528,8 @@ impl Client {
     /// - 403: See the "message" property of the API response for details.
     ///
     /// **Note on PersonaClick's docs:** The "Custom Properties" table puts the property's name rule ("A custom property can have any name except the reserved ones") into the Name column, types it "string", and lists the actual value types (integer, float, array of string, json, date) in the Description column. We take the value types from that list (`CustomValue`) and send each custom property as a top-level key of the JSON body, as the request example does.
-    pub fn set_profile(&self) -> SetProfileRequest {
-        SetProfileRequest::new(self.clone(), rt::Async)
+    pub fn set_profile(&self) -> SetProfileRequest<M> {
+        SetProfileRequest::new(self.clone())
     }
 }
 /** A [`Client::set_profile`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -2553,9 +2538,7 @@ impl Client {
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetProfileRequest<M = rt::Async> {
-    client: Client,
-    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
-    mode: M,
+    client: Client<M>,
     did: Option<String>,
     seance: Option<String>,
     segment: Option<Segment>,
@@ -2622,10 +2605,9 @@ impl<M> SetProfileRequest<M> {
         path: "/profile/set",
         idempotent: true,
     };
-    fn new(client: Client, mode: M) -> Self {
+    fn new(client: Client<M>) -> Self {
         Self {
             client,
-            mode,
             did: None,
             seance: None,
             segment: None,
@@ -2913,7 +2895,7 @@ impl SetProfileRequest {
         self.future()
     }
 }
-impl Client {
+impl<M: Clone> Client<M> {
     /// Read User Profile.
     ///
     /// The method returns full profile data of the current user.
@@ -2929,8 +2911,8 @@ impl Client {
     /// - 403: See the "message" property of the API response for details.
     ///
     /// **Note on PersonaClick's docs:** "Basic Details" marks seance required for every request, but the request example here sends only email, shop_id and shop_secret: we make seance optional (see its note in api.yaml).
-    pub fn get_profile(&self) -> GetProfileRequest {
-        GetProfileRequest::new(self.clone(), rt::Async)
+    pub fn get_profile(&self) -> GetProfileRequest<M> {
+        GetProfileRequest::new(self.clone())
     }
 }
 /** A [`Client::get_profile`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -2939,9 +2921,7 @@ impl Client {
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProfileRequest<M = rt::Async> {
-    client: Client,
-    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
-    mode: M,
+    client: Client<M>,
     did: Option<String>,
     seance: Option<String>,
     segment: Option<Segment>,
@@ -2970,10 +2950,9 @@ impl<M> GetProfileRequest<M> {
         path: "/profile",
         idempotent: true,
     };
-    fn new(client: Client, mode: M) -> Self {
+    fn new(client: Client<M>) -> Self {
         Self {
             client,
-            mode,
             did: None,
             seance: None,
             segment: None,
@@ -3097,10 +3076,10 @@ impl GetProfileRequest {
         self.future()
     }
 }
-impl Client {
+impl<M: Clone> Client<M> {
     /// A handle for one user, whose per-user values are set once: see [`User`].
-    pub fn user(&self) -> User {
-        User::new(self.clone(), rt::Async)
+    pub fn user(&self) -> User<M> {
+        User::new(self.clone())
     }
 }
 /** A handle for one user (a device, a session): `did`, `seance`, `referer`, `segment` are set once on it and preset on each of its calls.
@@ -3108,8 +3087,7 @@ impl Client {
  One [`Client`] serves many users; a `User` is a cheap, cloneable view of it. `M` is the mode of the calls it makes, as on the request builders.*/
 #[derive(Clone)]
 pub struct User<M = rt::Async> {
-    client: Client,
-    mode: M,
+    client: Client<M>,
     did: Option<String>,
     seance: Option<String>,
     referer: Option<String>,
@@ -3126,10 +3104,9 @@ impl<M> fmt::Debug for User<M> {
     }
 }
 impl<M> User<M> {
-    fn new(client: Client, mode: M) -> Self {
+    fn new(client: Client<M>) -> Self {
         User {
             client,
-            mode,
             did: None,
             seance: None,
             referer: None,
@@ -3165,25 +3142,19 @@ impl<M: Clone> User<M> {
     /// [`Client::force_change_email`], with this user's values preset.
     pub fn force_change_email(&self) -> ForceChangeEmailRequest<M> {
         #[allow(unused_mut)]
-        let mut request = ForceChangeEmailRequest::new(
-            self.client.clone(),
-            self.mode.clone(),
-        );
+        let mut request = ForceChangeEmailRequest::new(self.client.clone());
         request
     }
     /// [`Client::force_change_phone`], with this user's values preset.
     pub fn force_change_phone(&self) -> ForceChangePhoneRequest<M> {
         #[allow(unused_mut)]
-        let mut request = ForceChangePhoneRequest::new(
-            self.client.clone(),
-            self.mode.clone(),
-        );
+        let mut request = ForceChangePhoneRequest::new(self.client.clone());
         request
     }
     /// [`Client::init`], with this user's values preset.
     pub fn init(&self) -> InitRequest<M> {
         #[allow(unused_mut)]
-        let mut request = InitRequest::new(self.client.clone(), self.mode.clone());
+        let mut request = InitRequest::new(self.client.clone());
         if self.did.is_some() {
             request.did = self.did.clone();
         }
@@ -3198,19 +3169,13 @@ impl<M: Clone> User<M> {
     /// [`Client::get_notifications`], with this user's values preset.
     pub fn get_notifications(&self) -> GetNotificationsRequest<M> {
         #[allow(unused_mut)]
-        let mut request = GetNotificationsRequest::new(
-            self.client.clone(),
-            self.mode.clone(),
-        );
+        let mut request = GetNotificationsRequest::new(self.client.clone());
         request
     }
     /// [`Client::get_last_order_products`], with this user's values preset.
     pub fn get_last_order_products(&self) -> GetLastOrderProductsRequest<M> {
         #[allow(unused_mut)]
-        let mut request = GetLastOrderProductsRequest::new(
-            self.client.clone(),
-            self.mode.clone(),
-        );
+        let mut request = GetLastOrderProductsRequest::new(self.client.clone());
         if self.did.is_some() {
             request.did = self.did.clone();
         }
@@ -3228,7 +3193,7 @@ impl<M: Clone> User<M> {
     /// [`Client::set_profile`], with this user's values preset.
     pub fn set_profile(&self) -> SetProfileRequest<M> {
         #[allow(unused_mut)]
-        let mut request = SetProfileRequest::new(self.client.clone(), self.mode.clone());
+        let mut request = SetProfileRequest::new(self.client.clone());
         if self.did.is_some() {
             request.did = self.did.clone();
         }
@@ -3246,7 +3211,7 @@ impl<M: Clone> User<M> {
     /// [`Client::get_profile`], with this user's values preset.
     pub fn get_profile(&self) -> GetProfileRequest<M> {
         #[allow(unused_mut)]
-        let mut request = GetProfileRequest::new(self.client.clone(), self.mode.clone());
+        let mut request = GetProfileRequest::new(self.client.clone());
         if self.did.is_some() {
             request.did = self.did.clone();
         }
@@ -3262,79 +3227,13 @@ impl<M: Clone> User<M> {
         request
     }
 }
-impl Client {
-    /// A blocking client for synchronous programs: the same calls, each returning when
-    /// it is done. It runs its own runtime (one thread), so the caller needs none.
-    ///
-    /// # Errors
-    ///
-    /// When the runtime cannot start.
-    #[cfg(feature = "blocking")]
-    pub fn blocking(&self) -> Result<blocking::Client, ::personaclick::Error> {
-        Ok(blocking::Client {
-            inner: self.clone(),
-            blocking: rt::Blocking::new()?,
-        })
-    }
-}
 /// Blocking versions of the client and its request builders (feature `blocking`).
 #[cfg(feature = "blocking")]
 pub mod blocking {
     use super::*;
-    /// A blocking [`super::Client`]: see [`super::Client::blocking`].
-    #[derive(Clone, Debug)]
-    pub struct Client {
-        pub(super) inner: super::Client,
-        pub(super) blocking: rt::Blocking,
-    }
-    impl Client {
-        /// [`Client::force_change_email`](super::Client::force_change_email), blocking.
-        pub fn force_change_email(&self) -> ForceChangeEmailRequest {
-            super::ForceChangeEmailRequest::new(
-                self.inner.clone(),
-                self.blocking.clone(),
-            )
-        }
-        /// [`Client::force_change_phone`](super::Client::force_change_phone), blocking.
-        pub fn force_change_phone(&self) -> ForceChangePhoneRequest {
-            super::ForceChangePhoneRequest::new(
-                self.inner.clone(),
-                self.blocking.clone(),
-            )
-        }
-        /// [`Client::init`](super::Client::init), blocking.
-        pub fn init(&self) -> InitRequest {
-            super::InitRequest::new(self.inner.clone(), self.blocking.clone())
-        }
-        /// [`Client::get_notifications`](super::Client::get_notifications), blocking.
-        pub fn get_notifications(&self) -> GetNotificationsRequest {
-            super::GetNotificationsRequest::new(
-                self.inner.clone(),
-                self.blocking.clone(),
-            )
-        }
-        /// [`Client::get_last_order_products`](super::Client::get_last_order_products), blocking.
-        pub fn get_last_order_products(&self) -> GetLastOrderProductsRequest {
-            super::GetLastOrderProductsRequest::new(
-                self.inner.clone(),
-                self.blocking.clone(),
-            )
-        }
-        /// [`Client::set_profile`](super::Client::set_profile), blocking.
-        pub fn set_profile(&self) -> SetProfileRequest {
-            super::SetProfileRequest::new(self.inner.clone(), self.blocking.clone())
-        }
-        /// [`Client::get_profile`](super::Client::get_profile), blocking.
-        pub fn get_profile(&self) -> GetProfileRequest {
-            super::GetProfileRequest::new(self.inner.clone(), self.blocking.clone())
-        }
-    }
-    impl Client {
-        /// A blocking handle for one user: see [`super::User`].
-        pub fn user(&self) -> User {
-            super::User::new(self.inner.clone(), self.blocking.clone())
-        }
-    }
+    /// A blocking [`super::Client`], from [`super::Client::blocking`]: the same calls,
+    /// and their `send` returns when the call is done.
+    pub type Client = super::Client<rt::Blocking>;
     /// A blocking [`super::User`]: its calls are blocking.
     pub type User = super::User<rt::Blocking>;
     /// A blocking [`ForceChangeEmailRequest`](super::ForceChangeEmailRequest): the same setters, and `send` returns when the call is done.
@@ -3347,7 +3246,7 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<StatusResponse, ::personaclick::Error> {
-            let blocking = self.mode.clone();
+            let blocking = self.client.__mode().clone();
             blocking.call(self.future())
         }
     }
@@ -3361,7 +3260,7 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<StatusResponse, ::personaclick::Error> {
-            let blocking = self.mode.clone();
+            let blocking = self.client.__mode().clone();
             blocking.call(self.future())
         }
     }
@@ -3375,7 +3274,7 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<InitResponse, ::personaclick::Error> {
-            let blocking = self.mode.clone();
+            let blocking = self.client.__mode().clone();
             blocking.call(self.future())
         }
     }
@@ -3389,17 +3288,17 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<Notifications, ::personaclick::Error> {
-            let blocking = self.mode.clone();
+            let blocking = self.client.__mode().clone();
             blocking.call(self.future())
         }
         /// Every page, from `page` (default 1) on, with `limit` items each (default 50, the most allowed): the stream ends after a short or empty page, or after an error, which it yields.
         pub fn pages(self) -> rt::BlockingIter<rt::Pages<Notifications>> {
-            let blocking = self.mode.clone();
+            let blocking = self.client.__mode().clone();
             rt::BlockingIter::new(self.page_stream(), blocking)
         }
         /// Every item of every page, in order: see [`pages`](Self::pages).
         pub fn items(self) -> rt::BlockingIter<rt::Items<Notifications, Message>> {
-            let blocking = self.mode.clone();
+            let blocking = self.client.__mode().clone();
             rt::BlockingIter::new(self.item_stream(), blocking)
         }
     }
@@ -3415,7 +3314,7 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<Vec<Product>, ::personaclick::Error> {
-            let blocking = self.mode.clone();
+            let blocking = self.client.__mode().clone();
             blocking.call(self.future())
         }
     }
@@ -3429,7 +3328,7 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<SetProfileResponse, ::personaclick::Error> {
-            let blocking = self.mode.clone();
+            let blocking = self.client.__mode().clone();
             blocking.call(self.future())
         }
     }
@@ -3443,7 +3342,7 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<Profile, ::personaclick::Error> {
-            let blocking = self.mode.clone();
+            let blocking = self.client.__mode().clone();
             blocking.call(self.future())
         }
     }

@@ -283,9 +283,14 @@ macro_rules! __client {
         /// A `Client` is cheap to clone and safe to share between tasks: clones share one
         /// connection pool. Set the store's credentials once, with [`Client::builder`]; the
         /// values that belong to one user (device ID, session, ...) are set on each call.
+        ///
+        /// `M` is how its calls are sent: [`Async`]($crate::Async) (the default), their `send`
+        /// returns a future; `Blocking` (feature `blocking`: `Client::blocking`), `send`
+        /// waits for the answer.
         #[derive(Clone)]
-        pub struct Client {
+        pub struct Client<M = $crate::Async> {
             core: $crate::__private::Core<$params>,
+            mode: M,
         }
 
         impl Client {
@@ -296,6 +301,23 @@ macro_rules! __client {
                 }
             }
 
+            /// A blocking client for synchronous programs: the same calls, each returning
+            /// when it is done. It runs its own runtime (one thread), so the caller needs
+            /// none.
+            ///
+            /// # Errors
+            ///
+            /// When the runtime cannot start.
+            #[cfg(feature = "blocking")]
+            pub fn blocking(&self) -> ::std::result::Result<Client<$crate::Blocking>, $crate::Error> {
+                Ok(Client {
+                    core: self.core.clone(),
+                    mode: $crate::Blocking::new()?,
+                })
+            }
+        }
+
+        impl<M> Client<M> {
             /// The base URL requests go to.
             pub fn base_url(&self) -> &str {
                 self.core.base_url()
@@ -305,9 +327,14 @@ macro_rules! __client {
             pub fn __core(&self) -> &$crate::__private::Core<$params> {
                 &self.core
             }
+
+            #[doc(hidden)]
+            pub fn __mode(&self) -> &M {
+                &self.mode
+            }
         }
 
-        impl ::std::fmt::Debug for Client {
+        impl<M> ::std::fmt::Debug for Client<M> {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 ::std::fmt::Debug::fmt(&self.core, f)
             }
@@ -378,6 +405,7 @@ macro_rules! __client {
             pub fn build(self) -> ::std::result::Result<Client, $crate::Error> {
                 Ok(Client {
                     core: self.core.build()?,
+                    mode: $crate::Async,
                 })
             }
 

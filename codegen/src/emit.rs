@@ -833,11 +833,11 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
         None => (None, None),
     };
     quote! {
-        impl Client {
+        impl<M: Clone> Client<M> {
             #method_doc
             #dep
-            pub fn #method_name(&self) -> #builder {
-                #builder::new(self.clone(), rt::Async)
+            pub fn #method_name(&self) -> #builder<M> {
+                #builder::new(self.clone())
             }
         }
 
@@ -845,9 +845,7 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
         #[derive(Clone)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder<M = rt::Async> {
-            client: Client,
-            #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
-            mode: M,
+            client: Client<M>,
             #(#fields)*
             #extra_field
         }
@@ -869,10 +867,9 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
                 idempotent: #idempotent,
             };
 
-            fn new(client: Client, mode: M) -> Self {
+            fn new(client: Client<M>) -> Self {
                 Self {
                     client,
-                    mode,
                     #(#inits)*
                     #extra_init
                 }
@@ -1031,25 +1028,24 @@ fn user_handle(model: &Model) -> TokenStream {
             #[doc = #doc]
             pub fn #m(&self) -> #builder<M> {
                 #[allow(unused_mut)]
-                let mut request = #builder::new(self.client.clone(), self.mode.clone());
+                let mut request = #builder::new(self.client.clone());
                 #(#presets)*
                 request
             }
         }
     });
     quote! {
-        impl Client {
+        impl<M: Clone> Client<M> {
             /// A handle for one user, whose per-user values are set once: see [`User`].
-            pub fn user(&self) -> User {
-                User::new(self.clone(), rt::Async)
+            pub fn user(&self) -> User<M> {
+                User::new(self.clone())
             }
         }
 
         #[doc = #about]
         #[derive(Clone)]
         pub struct User<M = rt::Async> {
-            client: Client,
-            mode: M,
+            client: Client<M>,
             #(#fields)*
         }
 
@@ -1062,8 +1058,8 @@ fn user_handle(model: &Model) -> TokenStream {
         }
 
         impl<M> User<M> {
-            fn new(client: Client, mode: M) -> Self {
-                User { client, mode, #(#inits)* }
+            fn new(client: Client<M>) -> Self {
+                User { client, #(#inits)* }
             }
 
             #(#setters)*
@@ -1147,13 +1143,13 @@ fn paging(e: &EndpointModel) -> Option<Paging> {
     let blocking = quote! {
         #[doc = #pages_doc]
         pub fn pages(self) -> rt::BlockingIter<rt::Pages<#response>> {
-            let blocking = self.mode.clone();
+            let blocking = self.client.__mode().clone();
             rt::BlockingIter::new(self.page_stream(), blocking)
         }
 
         #[doc = #items_doc]
         pub fn items(self) -> rt::BlockingIter<rt::Items<#response, #item>> {
-            let blocking = self.mode.clone();
+            let blocking = self.client.__mode().clone();
             rt::BlockingIter::new(self.item_stream(), blocking)
         }
     };
@@ -1186,7 +1182,7 @@ fn blocking(model: &Model) -> TokenStream {
                 /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
                 /// when called inside an async runtime (use the async client there).
                 pub fn send(self) -> Result<#response, ::personaclick::Error> {
-                    let blocking = self.mode.clone();
+                    let blocking = self.client.__mode().clone();
                     blocking.call(self.future())
                 }
 
@@ -1194,63 +1190,22 @@ fn blocking(model: &Model) -> TokenStream {
             }
         }
     });
-    let client_methods = model.endpoints.iter().map(|e| {
-        let m = ident(&e.method_name);
-        let builder = ident(&e.builder);
-        let doc = format!(
-            " [`Client::{0}`](super::Client::{0}), blocking.",
-            plain(&e.method_name)
-        );
-        quote! {
-            #[doc = #doc]
-            pub fn #m(&self) -> #builder {
-                super::#builder::new(self.inner.clone(), self.blocking.clone())
-            }
-        }
-    });
     let user = (!model.user_params.is_empty()).then(|| {
         quote! {
-            impl Client {
-                /// A blocking handle for one user: see [`super::User`].
-                pub fn user(&self) -> User {
-                    super::User::new(self.inner.clone(), self.blocking.clone())
-                }
-            }
-
             /// A blocking [`super::User`]: its calls are blocking.
             pub type User = super::User<rt::Blocking>;
         }
     });
     let endpoints: Vec<TokenStream> = endpoints.collect();
     quote! {
-        impl Client {
-            /// A blocking client for synchronous programs: the same calls, each returning when
-            /// it is done. It runs its own runtime (one thread), so the caller needs none.
-            ///
-            /// # Errors
-            ///
-            /// When the runtime cannot start.
-            #[cfg(feature = "blocking")]
-            pub fn blocking(&self) -> Result<blocking::Client, ::personaclick::Error> {
-                Ok(blocking::Client { inner: self.clone(), blocking: rt::Blocking::new()? })
-            }
-        }
-
         /// Blocking versions of the client and its request builders (feature `blocking`).
         #[cfg(feature = "blocking")]
         pub mod blocking {
             use super::*;
 
-            /// A blocking [`super::Client`]: see [`super::Client::blocking`].
-            #[derive(Clone, Debug)]
-            pub struct Client {
-                pub(super) inner: super::Client,
-                pub(super) blocking: rt::Blocking,
-            }
-
-            impl Client {
-                #(#client_methods)*
-            }
+            /// A blocking [`super::Client`], from [`super::Client::blocking`]: the same calls,
+            /// and their `send` returns when the call is done.
+            pub type Client = super::Client<rt::Blocking>;
 
             #user
             #(#endpoints)*

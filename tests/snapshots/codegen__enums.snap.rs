@@ -166,7 +166,7 @@ impl fmt::Debug for Palette {
         d.finish()
     }
 }
-impl Client {
+impl<M: Clone> Client<M> {
     /// Sends enums.
     ///
     /// Uses a request-only enum and a shared one.
@@ -176,8 +176,8 @@ impl Client {
     /// Documented responses:
     ///
     /// Not idempotent: never retried once it may have reached the server.
-    pub fn send_colour(&self) -> SendColourRequest {
-        SendColourRequest::new(self.clone(), rt::Async)
+    pub fn send_colour(&self) -> SendColourRequest<M> {
+        SendColourRequest::new(self.clone())
     }
 }
 /** A [`Client::send_colour`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -186,9 +186,7 @@ impl Client {
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SendColourRequest<M = rt::Async> {
-    client: Client,
-    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
-    mode: M,
+    client: Client<M>,
     colour: Option<Colour>,
     shade: Option<Shade>,
 }
@@ -207,10 +205,9 @@ impl<M> SendColourRequest<M> {
         path: "/colour",
         idempotent: false,
     };
-    fn new(client: Client, mode: M) -> Self {
+    fn new(client: Client<M>) -> Self {
         Self {
             client,
-            mode,
             colour: None,
             shade: None,
         }
@@ -255,37 +252,13 @@ impl SendColourRequest {
         self.future()
     }
 }
-impl Client {
-    /// A blocking client for synchronous programs: the same calls, each returning when
-    /// it is done. It runs its own runtime (one thread), so the caller needs none.
-    ///
-    /// # Errors
-    ///
-    /// When the runtime cannot start.
-    #[cfg(feature = "blocking")]
-    pub fn blocking(&self) -> Result<blocking::Client, ::personaclick::Error> {
-        Ok(blocking::Client {
-            inner: self.clone(),
-            blocking: rt::Blocking::new()?,
-        })
-    }
-}
 /// Blocking versions of the client and its request builders (feature `blocking`).
 #[cfg(feature = "blocking")]
 pub mod blocking {
     use super::*;
-    /// A blocking [`super::Client`]: see [`super::Client::blocking`].
-    #[derive(Clone, Debug)]
-    pub struct Client {
-        pub(super) inner: super::Client,
-        pub(super) blocking: rt::Blocking,
-    }
-    impl Client {
-        /// [`Client::send_colour`](super::Client::send_colour), blocking.
-        pub fn send_colour(&self) -> SendColourRequest {
-            super::SendColourRequest::new(self.inner.clone(), self.blocking.clone())
-        }
-    }
+    /// A blocking [`super::Client`], from [`super::Client::blocking`]: the same calls,
+    /// and their `send` returns when the call is done.
+    pub type Client = super::Client<rt::Blocking>;
     /// A blocking [`SendColourRequest`](super::SendColourRequest): the same setters, and `send` returns when the call is done.
     pub type SendColourRequest = super::SendColourRequest<rt::Blocking>;
     impl SendColourRequest {
@@ -296,7 +269,7 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<Palette, ::personaclick::Error> {
-            let blocking = self.mode.clone();
+            let blocking = self.client.__mode().clone();
             blocking.call(self.future())
         }
     }

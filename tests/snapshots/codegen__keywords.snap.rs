@@ -111,7 +111,7 @@ impl Kind {
     }
 }
 rt::string_enum!(Kind, open);
-impl Client {
+impl<M: Clone> Client<M> {
     /// An endpoint whose id is a keyword.
     ///
     /// The method becomes `r#match`, its builder `MatchRequest`.
@@ -119,8 +119,8 @@ impl Client {
     /// `GET /match`
     ///
     /// Documented responses:
-    pub fn r#match(&self) -> MatchRequest {
-        MatchRequest::new(self.clone(), rt::Async)
+    pub fn r#match(&self) -> MatchRequest<M> {
+        MatchRequest::new(self.clone())
     }
 }
 /** A [`Client::match`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -129,9 +129,7 @@ impl Client {
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MatchRequest<M = rt::Async> {
-    client: Client,
-    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
-    mode: M,
+    client: Client<M>,
     r#type: Option<String>,
     r#async: Option<i64>,
     looping: Option<bool>,
@@ -152,10 +150,9 @@ impl<M> MatchRequest<M> {
         path: "/match",
         idempotent: true,
     };
-    fn new(client: Client, mode: M) -> Self {
+    fn new(client: Client<M>) -> Self {
         Self {
             client,
-            mode,
             r#type: None,
             r#async: None,
             looping: None,
@@ -205,37 +202,13 @@ impl MatchRequest {
         self.future()
     }
 }
-impl Client {
-    /// A blocking client for synchronous programs: the same calls, each returning when
-    /// it is done. It runs its own runtime (one thread), so the caller needs none.
-    ///
-    /// # Errors
-    ///
-    /// When the runtime cannot start.
-    #[cfg(feature = "blocking")]
-    pub fn blocking(&self) -> Result<blocking::Client, ::personaclick::Error> {
-        Ok(blocking::Client {
-            inner: self.clone(),
-            blocking: rt::Blocking::new()?,
-        })
-    }
-}
 /// Blocking versions of the client and its request builders (feature `blocking`).
 #[cfg(feature = "blocking")]
 pub mod blocking {
     use super::*;
-    /// A blocking [`super::Client`]: see [`super::Client::blocking`].
-    #[derive(Clone, Debug)]
-    pub struct Client {
-        pub(super) inner: super::Client,
-        pub(super) blocking: rt::Blocking,
-    }
-    impl Client {
-        /// [`Client::match`](super::Client::match), blocking.
-        pub fn r#match(&self) -> MatchRequest {
-            super::MatchRequest::new(self.inner.clone(), self.blocking.clone())
-        }
-    }
+    /// A blocking [`super::Client`], from [`super::Client::blocking`]: the same calls,
+    /// and their `send` returns when the call is done.
+    pub type Client = super::Client<rt::Blocking>;
     /// A blocking [`MatchRequest`](super::MatchRequest): the same setters, and `send` returns when the call is done.
     pub type MatchRequest = super::MatchRequest<rt::Blocking>;
     impl MatchRequest {
@@ -246,7 +219,7 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<Sizes, ::personaclick::Error> {
-            let blocking = self.mode.clone();
+            let blocking = self.client.__mode().clone();
             blocking.call(self.future())
         }
     }

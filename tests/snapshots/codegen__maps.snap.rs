@@ -162,7 +162,7 @@ impl rt::Checkable for Value {
         }
     }
 }
-impl Client {
+impl<M: Clone> Client<M> {
     /// Saves free-form values.
     ///
     /// Named parameters plus any others.
@@ -170,8 +170,8 @@ impl Client {
     /// `POST /save`
     ///
     /// Documented responses:
-    pub fn save(&self) -> SaveRequest {
-        SaveRequest::new(self.clone(), rt::Async)
+    pub fn save(&self) -> SaveRequest<M> {
+        SaveRequest::new(self.clone())
     }
 }
 /** A [`Client::save`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -180,9 +180,7 @@ impl Client {
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SaveRequest<M = rt::Async> {
-    client: Client,
-    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
-    mode: M,
+    client: Client<M>,
     id: Option<String>,
     label: Option<String>,
     nickname: Option<String>,
@@ -207,10 +205,9 @@ impl<M> SaveRequest<M> {
         path: "/save",
         idempotent: true,
     };
-    fn new(client: Client, mode: M) -> Self {
+    fn new(client: Client<M>) -> Self {
         Self {
             client,
-            mode,
             id: None,
             label: None,
             nickname: None,
@@ -275,37 +272,13 @@ impl SaveRequest {
         self.future()
     }
 }
-impl Client {
-    /// A blocking client for synchronous programs: the same calls, each returning when
-    /// it is done. It runs its own runtime (one thread), so the caller needs none.
-    ///
-    /// # Errors
-    ///
-    /// When the runtime cannot start.
-    #[cfg(feature = "blocking")]
-    pub fn blocking(&self) -> Result<blocking::Client, ::personaclick::Error> {
-        Ok(blocking::Client {
-            inner: self.clone(),
-            blocking: rt::Blocking::new()?,
-        })
-    }
-}
 /// Blocking versions of the client and its request builders (feature `blocking`).
 #[cfg(feature = "blocking")]
 pub mod blocking {
     use super::*;
-    /// A blocking [`super::Client`]: see [`super::Client::blocking`].
-    #[derive(Clone, Debug)]
-    pub struct Client {
-        pub(super) inner: super::Client,
-        pub(super) blocking: rt::Blocking,
-    }
-    impl Client {
-        /// [`Client::save`](super::Client::save), blocking.
-        pub fn save(&self) -> SaveRequest {
-            super::SaveRequest::new(self.inner.clone(), self.blocking.clone())
-        }
-    }
+    /// A blocking [`super::Client`], from [`super::Client::blocking`]: the same calls,
+    /// and their `send` returns when the call is done.
+    pub type Client = super::Client<rt::Blocking>;
     /// A blocking [`SaveRequest`](super::SaveRequest): the same setters, and `send` returns when the call is done.
     pub type SaveRequest = super::SaveRequest<rt::Blocking>;
     impl SaveRequest {
@@ -316,7 +289,7 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<Record, ::personaclick::Error> {
-            let blocking = self.mode.clone();
+            let blocking = self.client.__mode().clone();
             blocking.call(self.future())
         }
     }

@@ -231,7 +231,7 @@ impl rt::Checkable for Leaf {
         let _ = (at, check);
     }
 }
-impl Client {
+impl<M: Clone> Client<M> {
     /// Sends a tree.
     ///
     /// Nested request values.
@@ -239,8 +239,8 @@ impl Client {
     /// `POST /tree`
     ///
     /// Documented responses:
-    pub fn put_tree(&self) -> PutTreeRequest {
-        PutTreeRequest::new(self.clone(), rt::Async)
+    pub fn put_tree(&self) -> PutTreeRequest<M> {
+        PutTreeRequest::new(self.clone())
     }
 }
 /** A [`Client::put_tree`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -249,9 +249,7 @@ impl Client {
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutTreeRequest<M = rt::Async> {
-    client: Client,
-    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
-    mode: M,
+    client: Client<M>,
     grid: Option<Vec<Vec<Cell>>>,
     tags: Option<::std::collections::BTreeMap<String, Vec<String>>>,
     root: Option<Node>,
@@ -272,10 +270,9 @@ impl<M> PutTreeRequest<M> {
         path: "/tree",
         idempotent: true,
     };
-    fn new(client: Client, mode: M) -> Self {
+    fn new(client: Client<M>) -> Self {
         Self {
             client,
-            mode,
             grid: None,
             tags: None,
             root: None,
@@ -328,37 +325,13 @@ impl PutTreeRequest {
         self.future()
     }
 }
-impl Client {
-    /// A blocking client for synchronous programs: the same calls, each returning when
-    /// it is done. It runs its own runtime (one thread), so the caller needs none.
-    ///
-    /// # Errors
-    ///
-    /// When the runtime cannot start.
-    #[cfg(feature = "blocking")]
-    pub fn blocking(&self) -> Result<blocking::Client, ::personaclick::Error> {
-        Ok(blocking::Client {
-            inner: self.clone(),
-            blocking: rt::Blocking::new()?,
-        })
-    }
-}
 /// Blocking versions of the client and its request builders (feature `blocking`).
 #[cfg(feature = "blocking")]
 pub mod blocking {
     use super::*;
-    /// A blocking [`super::Client`]: see [`super::Client::blocking`].
-    #[derive(Clone, Debug)]
-    pub struct Client {
-        pub(super) inner: super::Client,
-        pub(super) blocking: rt::Blocking,
-    }
-    impl Client {
-        /// [`Client::put_tree`](super::Client::put_tree), blocking.
-        pub fn put_tree(&self) -> PutTreeRequest {
-            super::PutTreeRequest::new(self.inner.clone(), self.blocking.clone())
-        }
-    }
+    /// A blocking [`super::Client`], from [`super::Client::blocking`]: the same calls,
+    /// and their `send` returns when the call is done.
+    pub type Client = super::Client<rt::Blocking>;
     /// A blocking [`PutTreeRequest`](super::PutTreeRequest): the same setters, and `send` returns when the call is done.
     pub type PutTreeRequest = super::PutTreeRequest<rt::Blocking>;
     impl PutTreeRequest {
@@ -369,7 +342,7 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<Vec<Node>, ::personaclick::Error> {
-            let blocking = self.mode.clone();
+            let blocking = self.client.__mode().clone();
             blocking.call(self.future())
         }
     }

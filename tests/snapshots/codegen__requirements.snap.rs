@@ -75,7 +75,7 @@ impl Kind {
 }
 rt::string_enum!(Kind, closed);
 impl rt::Checkable for Kind {}
-impl Client {
+impl<M: Clone> Client<M> {
     /// Searches.
     ///
     /// Every kind of rule.
@@ -83,8 +83,8 @@ impl Client {
     /// `GET /search`
     ///
     /// Documented responses:
-    pub fn search(&self) -> SearchRequest {
-        SearchRequest::new(self.clone(), rt::Async)
+    pub fn search(&self) -> SearchRequest<M> {
+        SearchRequest::new(self.clone())
     }
 }
 /** A [`Client::search`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -93,9 +93,7 @@ impl Client {
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchRequest<M = rt::Async> {
-    client: Client,
-    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
-    mode: M,
+    client: Client<M>,
     device: Option<String>,
     email: Option<String>,
     since: Option<rt::Date>,
@@ -122,10 +120,9 @@ impl<M> SearchRequest<M> {
         path: "/search",
         idempotent: true,
     };
-    fn new(client: Client, mode: M) -> Self {
+    fn new(client: Client<M>) -> Self {
         Self {
             client,
-            mode,
             device: None,
             email: None,
             since: None,
@@ -228,7 +225,7 @@ impl SearchRequest {
         self.future()
     }
 }
-impl Client {
+impl<M: Clone> Client<M> {
     /// Erases.
     ///
     /// Needs an acknowledgement.
@@ -238,8 +235,8 @@ impl Client {
     /// Documented responses:
     ///
     /// Not idempotent: never retried once it may have reached the server.
-    pub fn erase(&self) -> EraseRequest {
-        EraseRequest::new(self.clone(), rt::Async)
+    pub fn erase(&self) -> EraseRequest<M> {
+        EraseRequest::new(self.clone())
     }
 }
 /** A [`Client::erase`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -248,9 +245,7 @@ impl Client {
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct EraseRequest<M = rt::Async> {
-    client: Client,
-    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
-    mode: M,
+    client: Client<M>,
     device: Option<String>,
     confirm: bool,
 }
@@ -269,10 +264,9 @@ impl<M> EraseRequest<M> {
         path: "/erase",
         idempotent: false,
     };
-    fn new(client: Client, mode: M) -> Self {
+    fn new(client: Client<M>) -> Self {
         Self {
             client,
-            mode,
             device: None,
             confirm: false,
         }
@@ -327,41 +321,13 @@ impl EraseRequest {
         self.future()
     }
 }
-impl Client {
-    /// A blocking client for synchronous programs: the same calls, each returning when
-    /// it is done. It runs its own runtime (one thread), so the caller needs none.
-    ///
-    /// # Errors
-    ///
-    /// When the runtime cannot start.
-    #[cfg(feature = "blocking")]
-    pub fn blocking(&self) -> Result<blocking::Client, ::personaclick::Error> {
-        Ok(blocking::Client {
-            inner: self.clone(),
-            blocking: rt::Blocking::new()?,
-        })
-    }
-}
 /// Blocking versions of the client and its request builders (feature `blocking`).
 #[cfg(feature = "blocking")]
 pub mod blocking {
     use super::*;
-    /// A blocking [`super::Client`]: see [`super::Client::blocking`].
-    #[derive(Clone, Debug)]
-    pub struct Client {
-        pub(super) inner: super::Client,
-        pub(super) blocking: rt::Blocking,
-    }
-    impl Client {
-        /// [`Client::search`](super::Client::search), blocking.
-        pub fn search(&self) -> SearchRequest {
-            super::SearchRequest::new(self.inner.clone(), self.blocking.clone())
-        }
-        /// [`Client::erase`](super::Client::erase), blocking.
-        pub fn erase(&self) -> EraseRequest {
-            super::EraseRequest::new(self.inner.clone(), self.blocking.clone())
-        }
-    }
+    /// A blocking [`super::Client`], from [`super::Client::blocking`]: the same calls,
+    /// and their `send` returns when the call is done.
+    pub type Client = super::Client<rt::Blocking>;
     /// A blocking [`SearchRequest`](super::SearchRequest): the same setters, and `send` returns when the call is done.
     pub type SearchRequest = super::SearchRequest<rt::Blocking>;
     impl SearchRequest {
@@ -372,7 +338,7 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<Vec<String>, ::personaclick::Error> {
-            let blocking = self.mode.clone();
+            let blocking = self.client.__mode().clone();
             blocking.call(self.future())
         }
     }
@@ -386,7 +352,7 @@ pub mod blocking {
         /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
         /// when called inside an async runtime (use the async client there).
         pub fn send(self) -> Result<rt::Json, ::personaclick::Error> {
-            let blocking = self.mode.clone();
+            let blocking = self.client.__mode().clone();
             blocking.call(self.future())
         }
     }
