@@ -11,9 +11,10 @@
 //! `Response::json` would.
 //!
 //! The main figure is the client process's own CPU time (user + system, `getrusage`) per
-//! request; throughput is shown beside it. Each scenario runs both clients in alternating
-//! rounds, and reports medians over the rounds; a ratio is the median of the ratios of two
-//! rounds run back to back.
+//! request; throughput is shown beside it. Each scenario runs rounds of three slots, ours, the
+//! hand-written client and the hand-written client again, taking turns at going first, and
+//! reports medians over the rounds; a ratio is the median of the ratios of two slots of the
+//! same round. The third slot's ratio to the second (A/A) is the run's own measure of noise.
 //!
 //! `cargo bench --bench requests [FILTER]`; `REQUESTS=n` and `ROUNDS=n` change the size of a
 //! round and their number, `ONLY=ours` or `ONLY=hand` runs one client alone (to profile it),
@@ -88,12 +89,12 @@ fn main() {
     );
     println!("{requests} requests a round x {rounds} rounds per client, rounds alternating\n");
     println!(
-        "{:<34} {:>10} {:>10} {:>9}   {:>10} {:>10} {:>9}   {:>10}",
-        "scenario", "ours", "hand", "ours/hand", "ours", "hand", "ours/hand", "server"
+        "{:<34} {:>10} {:>10} {:>9} {:>7}   {:>10} {:>10} {:>9}   {:>10}",
+        "scenario", "ours", "hand", "ours/hand", "A/A", "ours", "hand", "ours/hand", "server"
     );
     println!(
-        "{:<34} {:>10} {:>10} {:>9}   {:>10} {:>10} {:>9}   {:>10}",
-        "", "CPU µs/req", "CPU µs/req", "", "req/s", "req/s", "", "CPU µs/req"
+        "{:<34} {:>10} {:>10} {:>9} {:>7}   {:>10} {:>10} {:>9}   {:>10}",
+        "", "CPU µs/req", "CPU µs/req", "", "", "req/s", "req/s", "", "CPU µs/req"
     );
 
     for scenario in SCENARIOS {
@@ -121,41 +122,43 @@ fn main() {
                 run(ours, n / 4);
             }
         }
-        let mut cpu = [Vec::new(), Vec::new()];
-        let mut rate = [Vec::new(), Vec::new()];
+        // Three slots a round: ours, hand-written, and hand-written again (the control). The
+        // control's ratio to the hand-written slot is this run's A/A: how far the machine's
+        // noise alone moves a ratio from 1. The slots take turns at going first.
+        let mut cpu = [Vec::new(), Vec::new(), Vec::new()];
+        let mut rate = [Vec::new(), Vec::new(), Vec::new()];
         let mut server_cpu = Vec::new();
         for round in 0..rounds {
-            let order = if round % 2 == 0 {
-                [true, false]
-            } else {
-                [false, true]
-            };
-            for ours in order {
-                if only.is_some_and(|only| only != ours) {
+            for turn in 0..SLOTS.len() {
+                let slot = SLOTS[(round + turn) % SLOTS.len()];
+                let ours = slot == Slot::Ours;
+                if only.is_some_and(|only| only != ours || slot == Slot::Control) {
                     continue;
                 }
                 let (c0, w0, s0) = (cpu_time(), Instant::now(), server.cpu_time());
                 run(ours, n);
                 let (c1, w1, s1) = (cpu_time(), Instant::now(), server.cpu_time());
-                let i = usize::from(!ours);
-                cpu[i].push((c1 - c0).as_secs_f64() * 1e6 / n as f64);
-                rate[i].push(n as f64 / (w1 - w0).as_secs_f64());
-                server_cpu.push((s1 - s0).as_secs_f64() * 1e6 / n as f64);
+                cpu[slot as usize].push((c1 - c0).as_secs_f64() * 1e6 / n as f64);
+                rate[slot as usize].push(n as f64 / (w1 - w0).as_secs_f64());
+                if slot != Slot::Control {
+                    server_cpu.push((s1 - s0).as_secs_f64() * 1e6 / n as f64);
+                }
             }
         }
-        // Ratios are of the two rounds run back to back, then their median: less sensitive to
-        // the machine's load drifting during a scenario than a ratio of medians.
-        let paired =
-            |v: &[Vec<f64>; 2]| median(v[0].iter().zip(&v[1]).map(|(o, h)| o / h).collect());
-        let (cpu_ratio, rate_ratio) = (paired(&cpu), paired(&rate));
-        let [cpu_ours, cpu_hand] = cpu.map(median);
-        let [rate_ours, rate_hand] = rate.map(median);
+        // A ratio is of two slots of the same round, then their median: less sensitive to the
+        // machine's load drifting during a scenario than a ratio of medians.
+        let paired = |a: &[f64], b: &[f64]| median(a.iter().zip(b).map(|(x, y)| x / y).collect());
+        let (cpu_ratio, rate_ratio) = (paired(&cpu[0], &cpu[1]), paired(&rate[0], &rate[1]));
+        let control = paired(&cpu[2], &cpu[1]);
+        let [cpu_ours, cpu_hand, _] = cpu.map(median);
+        let [rate_ours, rate_hand, _] = rate.map(median);
         println!(
-            "{:<34} {:>10.1} {:>10.1} {:>8.3}x   {:>10.0} {:>10.0} {:>8.3}x   {:>10.1}",
+            "{:<34} {:>10.1} {:>10.1} {:>8.3}x {:>6.3}x   {:>10.0} {:>10.0} {:>8.3}x   {:>10.1}",
             scenario.name,
             cpu_ours,
             cpu_hand,
             cpu_ratio,
+            control,
             rate_ours,
             rate_hand,
             rate_ratio,
@@ -163,11 +166,22 @@ fn main() {
         );
     }
     println!(
-        "\n(CPU and req/s: medians over the rounds; ours/hand: median of the ratios of rounds run back \
-         to back;\n goal: CPU ours/hand <= 1.05; server: the server process's CPU per request, for reference)"
+        "\n(CPU and req/s: medians over the rounds; ours/hand: median of the ratios of the two in each \
+         round; A/A: the same for the\n hand-written client run twice, this run's noise; goal: CPU \
+         ours/hand <= 1.05; server: the server process's CPU per request, for reference)"
     );
     server.stop();
 }
+
+/// The slots of a round: `Control` runs the hand-written client again.
+#[derive(Clone, Copy, PartialEq)]
+enum Slot {
+    Ours = 0,
+    Hand = 1,
+    Control = 2,
+}
+
+const SLOTS: [Slot; 3] = [Slot::Ours, Slot::Hand, Slot::Control];
 
 /// One kind of request, and how many are kept in flight.
 #[derive(Clone, Copy)]
