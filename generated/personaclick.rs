@@ -1858,6 +1858,19 @@ impl ForceChangeEmailRequest {
         self.future()
     }
 }
+#[cfg(feature = "blocking")]
+impl ForceChangeEmailRequest<rt::Blocking> {
+    /// Checks the parameters, sends the request and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+    /// when called inside an async runtime (use the async client there).
+    pub fn send(self) -> Result<StatusResponse, ::personaclick::Error> {
+        let blocking = self.client.__mode().clone();
+        blocking.call(self.future())
+    }
+}
 impl<M: Clone> Client<M> {
     /// Forced Phone Change.
     ///
@@ -1982,6 +1995,19 @@ impl ForceChangePhoneRequest {
         Output = Result<StatusResponse, ::personaclick::Error>,
     > + Send + 'static {
         self.future()
+    }
+}
+#[cfg(feature = "blocking")]
+impl ForceChangePhoneRequest<rt::Blocking> {
+    /// Checks the parameters, sends the request and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+    /// when called inside an async runtime (use the async client there).
+    pub fn send(self) -> Result<StatusResponse, ::personaclick::Error> {
+        let blocking = self.client.__mode().clone();
+        blocking.call(self.future())
     }
 }
 impl<M: Clone> Client<M> {
@@ -2123,6 +2149,19 @@ impl InitRequest {
         Output = Result<InitResponse, ::personaclick::Error>,
     > + Send + 'static {
         self.future()
+    }
+}
+#[cfg(feature = "blocking")]
+impl InitRequest<rt::Blocking> {
+    /// Checks the parameters, sends the request and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+    /// when called inside an async runtime (use the async client there).
+    pub fn send(self) -> Result<InitResponse, ::personaclick::Error> {
+        let blocking = self.client.__mode().clone();
+        blocking.call(self.future())
     }
 }
 impl<M: Clone> Client<M> {
@@ -2383,6 +2422,29 @@ impl GetNotificationsRequest {
         self.item_stream()
     }
 }
+#[cfg(feature = "blocking")]
+impl GetNotificationsRequest<rt::Blocking> {
+    /// Checks the parameters, sends the request and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+    /// when called inside an async runtime (use the async client there).
+    pub fn send(self) -> Result<Notifications, ::personaclick::Error> {
+        let blocking = self.client.__mode().clone();
+        blocking.call(self.future())
+    }
+    /// Every page, from `page` (default 1) on, with `limit` items each (default 50, the most allowed): the stream ends after a short or empty page, or after an error, which it yields.
+    pub fn pages(self) -> rt::BlockingIter<rt::Pages<Notifications>> {
+        let blocking = self.client.__mode().clone();
+        rt::BlockingIter::new(self.page_stream(), blocking)
+    }
+    /// Every item of every page, in order: see [`pages`](Self::pages).
+    pub fn items(self) -> rt::BlockingIter<rt::Items<Notifications, Message>> {
+        let blocking = self.client.__mode().clone();
+        rt::BlockingIter::new(self.item_stream(), blocking)
+    }
+}
 impl<M: Clone> Client<M> {
     /// Get Last Order Products.
     ///
@@ -2508,6 +2570,19 @@ impl GetLastOrderProductsRequest {
         Output = Result<Vec<Product>, ::personaclick::Error>,
     > + Send + 'static {
         self.future()
+    }
+}
+#[cfg(feature = "blocking")]
+impl GetLastOrderProductsRequest<rt::Blocking> {
+    /// Checks the parameters, sends the request and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+    /// when called inside an async runtime (use the async client there).
+    pub fn send(self) -> Result<Vec<Product>, ::personaclick::Error> {
+        let blocking = self.client.__mode().clone();
+        blocking.call(self.future())
     }
 }
 impl<M: Clone> Client<M> {
@@ -2895,6 +2970,19 @@ impl SetProfileRequest {
         self.future()
     }
 }
+#[cfg(feature = "blocking")]
+impl SetProfileRequest<rt::Blocking> {
+    /// Checks the parameters, sends the request and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+    /// when called inside an async runtime (use the async client there).
+    pub fn send(self) -> Result<SetProfileResponse, ::personaclick::Error> {
+        let blocking = self.client.__mode().clone();
+        blocking.call(self.future())
+    }
+}
 impl<M: Clone> Client<M> {
     /// Read User Profile.
     ///
@@ -3076,6 +3164,19 @@ impl GetProfileRequest {
         self.future()
     }
 }
+#[cfg(feature = "blocking")]
+impl GetProfileRequest<rt::Blocking> {
+    /// Checks the parameters, sends the request and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+    /// when called inside an async runtime (use the async client there).
+    pub fn send(self) -> Result<Profile, ::personaclick::Error> {
+        let blocking = self.client.__mode().clone();
+        blocking.call(self.future())
+    }
+}
 impl<M: Clone> Client<M> {
     /// A handle for one user, whose per-user values are set once: see [`User`].
     pub fn user(&self) -> User<M> {
@@ -3238,112 +3339,18 @@ pub mod blocking {
     pub type User = super::User<rt::Blocking>;
     /// A blocking [`ForceChangeEmailRequest`](super::ForceChangeEmailRequest): the same setters, and `send` returns when the call is done.
     pub type ForceChangeEmailRequest = super::ForceChangeEmailRequest<rt::Blocking>;
-    impl ForceChangeEmailRequest {
-        /// Checks the parameters, sends the request and waits for the answer.
-        ///
-        /// # Errors
-        ///
-        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
-        /// when called inside an async runtime (use the async client there).
-        pub fn send(self) -> Result<StatusResponse, ::personaclick::Error> {
-            let blocking = self.client.__mode().clone();
-            blocking.call(self.future())
-        }
-    }
     /// A blocking [`ForceChangePhoneRequest`](super::ForceChangePhoneRequest): the same setters, and `send` returns when the call is done.
     pub type ForceChangePhoneRequest = super::ForceChangePhoneRequest<rt::Blocking>;
-    impl ForceChangePhoneRequest {
-        /// Checks the parameters, sends the request and waits for the answer.
-        ///
-        /// # Errors
-        ///
-        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
-        /// when called inside an async runtime (use the async client there).
-        pub fn send(self) -> Result<StatusResponse, ::personaclick::Error> {
-            let blocking = self.client.__mode().clone();
-            blocking.call(self.future())
-        }
-    }
     /// A blocking [`InitRequest`](super::InitRequest): the same setters, and `send` returns when the call is done.
     pub type InitRequest = super::InitRequest<rt::Blocking>;
-    impl InitRequest {
-        /// Checks the parameters, sends the request and waits for the answer.
-        ///
-        /// # Errors
-        ///
-        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
-        /// when called inside an async runtime (use the async client there).
-        pub fn send(self) -> Result<InitResponse, ::personaclick::Error> {
-            let blocking = self.client.__mode().clone();
-            blocking.call(self.future())
-        }
-    }
     /// A blocking [`GetNotificationsRequest`](super::GetNotificationsRequest): the same setters, and `send` returns when the call is done.
     pub type GetNotificationsRequest = super::GetNotificationsRequest<rt::Blocking>;
-    impl GetNotificationsRequest {
-        /// Checks the parameters, sends the request and waits for the answer.
-        ///
-        /// # Errors
-        ///
-        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
-        /// when called inside an async runtime (use the async client there).
-        pub fn send(self) -> Result<Notifications, ::personaclick::Error> {
-            let blocking = self.client.__mode().clone();
-            blocking.call(self.future())
-        }
-        /// Every page, from `page` (default 1) on, with `limit` items each (default 50, the most allowed): the stream ends after a short or empty page, or after an error, which it yields.
-        pub fn pages(self) -> rt::BlockingIter<rt::Pages<Notifications>> {
-            let blocking = self.client.__mode().clone();
-            rt::BlockingIter::new(self.page_stream(), blocking)
-        }
-        /// Every item of every page, in order: see [`pages`](Self::pages).
-        pub fn items(self) -> rt::BlockingIter<rt::Items<Notifications, Message>> {
-            let blocking = self.client.__mode().clone();
-            rt::BlockingIter::new(self.item_stream(), blocking)
-        }
-    }
     /// A blocking [`GetLastOrderProductsRequest`](super::GetLastOrderProductsRequest): the same setters, and `send` returns when the call is done.
     pub type GetLastOrderProductsRequest = super::GetLastOrderProductsRequest<
         rt::Blocking,
     >;
-    impl GetLastOrderProductsRequest {
-        /// Checks the parameters, sends the request and waits for the answer.
-        ///
-        /// # Errors
-        ///
-        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
-        /// when called inside an async runtime (use the async client there).
-        pub fn send(self) -> Result<Vec<Product>, ::personaclick::Error> {
-            let blocking = self.client.__mode().clone();
-            blocking.call(self.future())
-        }
-    }
     /// A blocking [`SetProfileRequest`](super::SetProfileRequest): the same setters, and `send` returns when the call is done.
     pub type SetProfileRequest = super::SetProfileRequest<rt::Blocking>;
-    impl SetProfileRequest {
-        /// Checks the parameters, sends the request and waits for the answer.
-        ///
-        /// # Errors
-        ///
-        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
-        /// when called inside an async runtime (use the async client there).
-        pub fn send(self) -> Result<SetProfileResponse, ::personaclick::Error> {
-            let blocking = self.client.__mode().clone();
-            blocking.call(self.future())
-        }
-    }
     /// A blocking [`GetProfileRequest`](super::GetProfileRequest): the same setters, and `send` returns when the call is done.
     pub type GetProfileRequest = super::GetProfileRequest<rt::Blocking>;
-    impl GetProfileRequest {
-        /// Checks the parameters, sends the request and waits for the answer.
-        ///
-        /// # Errors
-        ///
-        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
-        /// when called inside an async runtime (use the async client there).
-        pub fn send(self) -> Result<Profile, ::personaclick::Error> {
-            let blocking = self.client.__mode().clone();
-            blocking.call(self.future())
-        }
-    }
 }

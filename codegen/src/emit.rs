@@ -828,9 +828,9 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
     );
     let builder_name = &e.builder;
     let paging = paging(e);
-    let (paging_streams, paging_methods) = match &paging {
-        Some(p) => (Some(&p.streams), Some(&p.methods)),
-        None => (None, None),
+    let (paging_streams, paging_methods, paging_blocking) = match &paging {
+        Some(p) => (Some(&p.streams), Some(&p.methods), Some(&p.blocking)),
+        None => (None, None, None),
     };
     quote! {
         impl<M: Clone> Client<M> {
@@ -905,6 +905,22 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
             }
 
             #paging_methods
+        }
+
+        #[cfg(feature = "blocking")]
+        impl #builder<rt::Blocking> {
+            /// Checks the parameters, sends the request and waits for the answer.
+            ///
+            /// # Errors
+            ///
+            /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+            /// when called inside an async runtime (use the async client there).
+            pub fn send(self) -> Result<#response, ::personaclick::Error> {
+                let blocking = self.client.__mode().clone();
+                blocking.call(self.future())
+            }
+
+            #paging_blocking
         }
     }
 }
@@ -1161,33 +1177,16 @@ fn paging(e: &EndpointModel) -> Option<Paging> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The blocking client: the same builders in the blocking mode, run to completion on the
-// client's own runtime.
+// The blocking module: the client and builders in the blocking mode, by their short names.
 
 fn blocking(model: &Model) -> TokenStream {
+    // Each builder's blocking `send` is emitted beside its async one; here are only the names.
     let endpoints = model.endpoints.iter().map(|e| {
         let builder = ident(&e.builder);
-        let response = rust_ty(&e.response);
         let doc = format!(" A blocking [`{0}`](super::{0}): the same setters, and `send` returns when the call is done.", e.builder);
-        let pages = paging(e).map(|p| p.blocking);
         quote! {
             #[doc = #doc]
             pub type #builder = super::#builder<rt::Blocking>;
-
-            impl #builder {
-                /// Checks the parameters, sends the request and waits for the answer.
-                ///
-                /// # Errors
-                ///
-                /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
-                /// when called inside an async runtime (use the async client there).
-                pub fn send(self) -> Result<#response, ::personaclick::Error> {
-                    let blocking = self.client.__mode().clone();
-                    blocking.call(self.future())
-                }
-
-                #pages
-            }
         }
     });
     let user = (!model.user_params.is_empty()).then(|| {
@@ -1196,7 +1195,6 @@ fn blocking(model: &Model) -> TokenStream {
             pub type User = super::User<rt::Blocking>;
         }
     });
-    let endpoints: Vec<TokenStream> = endpoints.collect();
     quote! {
         /// Blocking versions of the client and its request builders (feature `blocking`).
         #[cfg(feature = "blocking")]

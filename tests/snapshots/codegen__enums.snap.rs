@@ -252,6 +252,19 @@ impl SendColourRequest {
         self.future()
     }
 }
+#[cfg(feature = "blocking")]
+impl SendColourRequest<rt::Blocking> {
+    /// Checks the parameters, sends the request and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+    /// when called inside an async runtime (use the async client there).
+    pub fn send(self) -> Result<Palette, ::personaclick::Error> {
+        let blocking = self.client.__mode().clone();
+        blocking.call(self.future())
+    }
+}
 /// Blocking versions of the client and its request builders (feature `blocking`).
 #[cfg(feature = "blocking")]
 pub mod blocking {
@@ -261,16 +274,4 @@ pub mod blocking {
     pub type Client = super::Client<rt::Blocking>;
     /// A blocking [`SendColourRequest`](super::SendColourRequest): the same setters, and `send` returns when the call is done.
     pub type SendColourRequest = super::SendColourRequest<rt::Blocking>;
-    impl SendColourRequest {
-        /// Checks the parameters, sends the request and waits for the answer.
-        ///
-        /// # Errors
-        ///
-        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
-        /// when called inside an async runtime (use the async client there).
-        pub fn send(self) -> Result<Palette, ::personaclick::Error> {
-            let blocking = self.client.__mode().clone();
-            blocking.call(self.future())
-        }
-    }
 }

@@ -202,6 +202,19 @@ impl MatchRequest {
         self.future()
     }
 }
+#[cfg(feature = "blocking")]
+impl MatchRequest<rt::Blocking> {
+    /// Checks the parameters, sends the request and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+    /// when called inside an async runtime (use the async client there).
+    pub fn send(self) -> Result<Sizes, ::personaclick::Error> {
+        let blocking = self.client.__mode().clone();
+        blocking.call(self.future())
+    }
+}
 /// Blocking versions of the client and its request builders (feature `blocking`).
 #[cfg(feature = "blocking")]
 pub mod blocking {
@@ -211,16 +224,4 @@ pub mod blocking {
     pub type Client = super::Client<rt::Blocking>;
     /// A blocking [`MatchRequest`](super::MatchRequest): the same setters, and `send` returns when the call is done.
     pub type MatchRequest = super::MatchRequest<rt::Blocking>;
-    impl MatchRequest {
-        /// Checks the parameters, sends the request and waits for the answer.
-        ///
-        /// # Errors
-        ///
-        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
-        /// when called inside an async runtime (use the async client there).
-        pub fn send(self) -> Result<Sizes, ::personaclick::Error> {
-            let blocking = self.client.__mode().clone();
-            blocking.call(self.future())
-        }
-    }
 }

@@ -272,6 +272,19 @@ impl SaveRequest {
         self.future()
     }
 }
+#[cfg(feature = "blocking")]
+impl SaveRequest<rt::Blocking> {
+    /// Checks the parameters, sends the request and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+    /// when called inside an async runtime (use the async client there).
+    pub fn send(self) -> Result<Record, ::personaclick::Error> {
+        let blocking = self.client.__mode().clone();
+        blocking.call(self.future())
+    }
+}
 /// Blocking versions of the client and its request builders (feature `blocking`).
 #[cfg(feature = "blocking")]
 pub mod blocking {
@@ -281,16 +294,4 @@ pub mod blocking {
     pub type Client = super::Client<rt::Blocking>;
     /// A blocking [`SaveRequest`](super::SaveRequest): the same setters, and `send` returns when the call is done.
     pub type SaveRequest = super::SaveRequest<rt::Blocking>;
-    impl SaveRequest {
-        /// Checks the parameters, sends the request and waits for the answer.
-        ///
-        /// # Errors
-        ///
-        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
-        /// when called inside an async runtime (use the async client there).
-        pub fn send(self) -> Result<Record, ::personaclick::Error> {
-            let blocking = self.client.__mode().clone();
-            blocking.call(self.future())
-        }
-    }
 }

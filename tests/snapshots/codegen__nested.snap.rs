@@ -325,6 +325,19 @@ impl PutTreeRequest {
         self.future()
     }
 }
+#[cfg(feature = "blocking")]
+impl PutTreeRequest<rt::Blocking> {
+    /// Checks the parameters, sends the request and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+    /// when called inside an async runtime (use the async client there).
+    pub fn send(self) -> Result<Vec<Node>, ::personaclick::Error> {
+        let blocking = self.client.__mode().clone();
+        blocking.call(self.future())
+    }
+}
 /// Blocking versions of the client and its request builders (feature `blocking`).
 #[cfg(feature = "blocking")]
 pub mod blocking {
@@ -334,16 +347,4 @@ pub mod blocking {
     pub type Client = super::Client<rt::Blocking>;
     /// A blocking [`PutTreeRequest`](super::PutTreeRequest): the same setters, and `send` returns when the call is done.
     pub type PutTreeRequest = super::PutTreeRequest<rt::Blocking>;
-    impl PutTreeRequest {
-        /// Checks the parameters, sends the request and waits for the answer.
-        ///
-        /// # Errors
-        ///
-        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
-        /// when called inside an async runtime (use the async client there).
-        pub fn send(self) -> Result<Vec<Node>, ::personaclick::Error> {
-            let blocking = self.client.__mode().clone();
-            blocking.call(self.future())
-        }
-    }
 }

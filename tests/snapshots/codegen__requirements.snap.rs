@@ -225,6 +225,19 @@ impl SearchRequest {
         self.future()
     }
 }
+#[cfg(feature = "blocking")]
+impl SearchRequest<rt::Blocking> {
+    /// Checks the parameters, sends the request and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+    /// when called inside an async runtime (use the async client there).
+    pub fn send(self) -> Result<Vec<String>, ::personaclick::Error> {
+        let blocking = self.client.__mode().clone();
+        blocking.call(self.future())
+    }
+}
 impl<M: Clone> Client<M> {
     /// Erases.
     ///
@@ -321,6 +334,19 @@ impl EraseRequest {
         self.future()
     }
 }
+#[cfg(feature = "blocking")]
+impl EraseRequest<rt::Blocking> {
+    /// Checks the parameters, sends the request and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+    /// when called inside an async runtime (use the async client there).
+    pub fn send(self) -> Result<rt::Json, ::personaclick::Error> {
+        let blocking = self.client.__mode().clone();
+        blocking.call(self.future())
+    }
+}
 /// Blocking versions of the client and its request builders (feature `blocking`).
 #[cfg(feature = "blocking")]
 pub mod blocking {
@@ -330,30 +356,6 @@ pub mod blocking {
     pub type Client = super::Client<rt::Blocking>;
     /// A blocking [`SearchRequest`](super::SearchRequest): the same setters, and `send` returns when the call is done.
     pub type SearchRequest = super::SearchRequest<rt::Blocking>;
-    impl SearchRequest {
-        /// Checks the parameters, sends the request and waits for the answer.
-        ///
-        /// # Errors
-        ///
-        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
-        /// when called inside an async runtime (use the async client there).
-        pub fn send(self) -> Result<Vec<String>, ::personaclick::Error> {
-            let blocking = self.client.__mode().clone();
-            blocking.call(self.future())
-        }
-    }
     /// A blocking [`EraseRequest`](super::EraseRequest): the same setters, and `send` returns when the call is done.
     pub type EraseRequest = super::EraseRequest<rt::Blocking>;
-    impl EraseRequest {
-        /// Checks the parameters, sends the request and waits for the answer.
-        ///
-        /// # Errors
-        ///
-        /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
-        /// when called inside an async runtime (use the async client there).
-        pub fn send(self) -> Result<rt::Json, ::personaclick::Error> {
-            let blocking = self.client.__mode().clone();
-            blocking.call(self.future())
-        }
-    }
 }
