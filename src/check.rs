@@ -52,67 +52,12 @@ pub enum Format {
 }
 
 impl Format {
-    /// Whether `s` is written in this format and names a real date and time.
+    /// Whether `s` is written exactly in this format, as the API documents it, and names a
+    /// real date and time. Stricter than reading a value (`Date::parse` and the others also
+    /// take the variants servers send); never panics, whatever the text.
     pub fn matches(self, s: &str) -> bool {
-        let (date, rest) = s.split_at(s.len().min(10));
-        if !valid_date(date) {
-            return false;
-        }
-        match self {
-            Format::Date => rest.is_empty(),
-            Format::DateTime => rest.strip_prefix(' ').is_some_and(valid_time),
-            Format::Timestamp => rest
-                .strip_prefix('T')
-                .and_then(|t| t.strip_suffix('Z'))
-                .is_some_and(|t| {
-                    let (time, fraction) = t.split_at(t.len().min(8));
-                    valid_time(time)
-                        && (fraction.is_empty()
-                            || fraction.strip_prefix('.').is_some_and(|d| {
-                                !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())
-                            }))
-                }),
-        }
+        crate::dates::written_exactly(self, s)
     }
-}
-
-/// Digits at the given byte positions, as a number.
-fn digits(s: &str, range: std::ops::Range<usize>) -> Option<u32> {
-    let part = s.get(range)?;
-    part.bytes()
-        .all(|b| b.is_ascii_digit())
-        .then(|| part.parse().ok())
-        .flatten()
-}
-
-fn valid_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let (Some(y), Some(m), Some(d)) = (digits(s, 0..4), digits(s, 5..7), digits(s, 8..10)) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d)
-}
-
-fn valid_time(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 8 || b[2] != b':' || b[5] != b':' {
-        return false;
-    }
-    matches!(
-        (digits(s, 0..2), digits(s, 3..5), digits(s, 6..8)),
-        (Some(h), Some(m), Some(sec)) if h < 24 && m < 60 && sec < 60
-    )
 }
 
 /// What the schema says about one value.
@@ -361,6 +306,25 @@ mod tests {
         assert!(Format::Timestamp.matches("2023-07-01T10:20:30Z"));
         assert!(!Format::Timestamp.matches("2023-07-01T10:20:30.Z"));
         assert!(!Format::Timestamp.matches("2023-07-01 10:20:30Z"));
+        assert!(!Format::Timestamp.matches("2023-07-01T10:20:30+00:00"));
+        assert!(!Format::DateTime.matches("2021-12-31 23:55:00.5"));
+        assert!(!Format::DateTime.matches("2021-12-31 23:55:60"));
+    }
+
+    #[test]
+    fn formats_never_panic_on_text_cut_inside_a_character() {
+        // Multi-byte characters where a date or a time ends.
+        for s in [
+            "1990-03-1é",
+            "1990-03-11é",
+            "1990-03-11 23:55:0é",
+            "1990-03-11T10:20:3é",
+            "é",
+        ] {
+            for f in [Format::Date, Format::DateTime, Format::Timestamp] {
+                assert!(!f.matches(s), "{f:?} {s}");
+            }
+        }
     }
 
     #[test]

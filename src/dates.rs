@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::check::{Check, Checkable, Path, Rule};
+use crate::check::{Check, Checkable, Format, Path, Rule};
 
 /// Why a [`Date`], [`DateTime`] or [`Timestamp`] could not be built, or converted.
 ///
@@ -304,6 +304,32 @@ fn parse_timestamp(s: &str) -> Option<Instant> {
     }
     let seconds = Civil::new(date, h, mi, sec).ok()?.utc().seconds;
     Some(Instant { seconds, nanos })
+}
+
+/// Whether `s` is exactly `YYYY-MM-DD`, `YYYY-MM-DD hh:mm:ss` or
+/// `YYYY-MM-DDThh:mm:ss[.fraction]Z`, as `format` says, and names a real date and time: the
+/// API's documented formats, stricter than the parsers above.
+pub(crate) fn written_exactly(format: Format, s: &str) -> bool {
+    let Some(date) = ymd(s) else {
+        return false;
+    };
+    let separator = match format {
+        Format::Date => return s.len() == 10,
+        Format::DateTime => b' ',
+        Format::Timestamp => b'T',
+    };
+    if s.as_bytes().get(10) != Some(&separator) {
+        return false;
+    }
+    let Some((hour, minute, second, _, rest)) = s.get(11..).and_then(hms) else {
+        return false;
+    };
+    let ends_right = match format {
+        // No fraction: the time is the last eight bytes.
+        Format::DateTime => rest.is_empty() && s.len() == 19,
+        _ => rest == "Z",
+    };
+    ends_right && Civil::new(date, hour, minute, second).is_ok()
 }
 
 /// A value in its wire format, written on the stack (the longest, a timestamp, is 24 bytes):

@@ -441,6 +441,14 @@ async fn the_fake_checks_requests_against_the_schema() {
     ] {
         assert!(body.contains(expected), "{expected} in {body}");
     }
+    // A multi-byte character where the date ends: refused, not a panic in the fake.
+    let (status, body) =
+        get("email=a@b.c&date_from=2023-07-0%C3%A9&type=bulk&channel=web_push".into()).await;
+    assert_eq!(status, 400);
+    assert!(
+        body.contains("`date_from` must be written YYYY-MM-DD"),
+        "{body}"
+    );
     let (status, body) = get("type=bulk&channel=web_push".into()).await;
     assert_eq!(status, 400);
     assert!(
