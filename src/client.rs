@@ -356,7 +356,7 @@ macro_rules! __client {
             }
 
             /// The longest a whole call may take, retries and the waits between them included
-            /// (default 30 s).
+            /// (default 30 s; `Duration::MAX` for no limit, as for the two below).
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.core.timeout(timeout);
                 self

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
@@ -55,8 +55,9 @@ struct Sending<'a> {
     endpoint: &'static Endpoint,
     prepared: &'a Prepared,
     /// One timer per attempt, no more: each attempt's timeout ends at the call's deadline at
-    /// the latest, and no retry starts past it.
-    deadline: Instant,
+    /// the latest, and no retry starts past it. `None` when the call's timeout reaches past
+    /// what an `Instant` can hold (`Duration::MAX`: no limit).
+    deadline: Option<Instant>,
 }
 
 /// The future of one call. Boxed: it is moved several times on its way from the builder to
@@ -90,7 +91,7 @@ impl<P: Api> Core<P> {
                 let sending = Sending {
                     endpoint,
                     prepared: &prepared,
-                    deadline: started + core.inner.timeout,
+                    deadline: started.checked_add(core.inner.timeout),
                 };
                 let (outcome, attempts) = core.attempts(&sending).await;
                 recorded.record("attempts", attempts);
@@ -160,7 +161,14 @@ impl<P: Api> Core<P> {
                     Some(d) => d,
                     None => policy.delay_before(n, self.inner.jitter.next()),
                 };
-                if Instant::now() + wait >= sending.deadline || !self.inner.budget.withdraw() {
+                // A wait too long to add to an `Instant` ends past any deadline.
+                let retry_at = Instant::now().checked_add(wait);
+                let too_late = match (retry_at, sending.deadline) {
+                    (Some(at), Some(deadline)) => at >= deadline,
+                    (Some(_), None) => false,
+                    (None, _) => true,
+                };
+                if too_late || !self.inner.budget.withdraw() {
                     return (outcome, n);
                 }
                 wait
@@ -188,7 +196,9 @@ impl<P: Api> Core<P> {
 
     /// One request and its whole response, within the size limit.
     async fn attempt(&self, sending: &Sending<'_>) -> Result<Answer, Failure> {
-        let left = sending.deadline.saturating_duration_since(Instant::now());
+        let left = sending.deadline.map_or(Duration::MAX, |d| {
+            d.saturating_duration_since(Instant::now())
+        });
         if left.is_zero() {
             return Err(Failure {
                 kind: TransportKind::Timeout,

@@ -286,6 +286,36 @@ async fn a_retry_after_longer_than_the_cap_ends_the_call() {
     assert_eq!(server.hits(), 1);
 }
 
+/// `Duration::MAX` is a natural way to say "no limit": it must not overflow a deadline.
+#[tokio::test]
+async fn unlimited_timeouts_and_retry_after_caps_do_not_overflow() {
+    let server = Scripted::start(vec![
+        http(503, "retry-after: 18446744073709551615\r\n", ""),
+        http(200, "", PROFILE),
+    ])
+    .await;
+    let c = client(&server.url())
+        .timeout(Duration::MAX)
+        .attempt_timeout(Duration::MAX)
+        .connect_timeout(Duration::MAX)
+        .retry(quick().max_retry_after(Duration::MAX))
+        .build()
+        .unwrap();
+    // A wait of 584 billion years does not fit before any deadline: the call ends with the
+    // server's answer instead of waiting, or panicking on the sum.
+    let e = c.get_profile().email(EMAIL).send().await.unwrap_err();
+    assert_eq!(e.status(), Some(503));
+    assert_eq!(server.hits(), 1);
+    // Without the odd `Retry-After`, calls under these settings simply work.
+    let c = client(&server.url())
+        .timeout(Duration::MAX)
+        .attempt_timeout(Duration::MAX)
+        .build()
+        .unwrap();
+    let profile = c.get_profile().email(EMAIL).send().await.unwrap();
+    assert_eq!(profile.first_name.as_deref(), Some("John"));
+}
+
 #[tokio::test]
 async fn the_retry_budget_stops_retry_storms() {
     let server = Scripted::start(vec![http(503, "", "")]).await;
