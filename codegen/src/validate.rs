@@ -7,8 +7,15 @@ use crate::diag::{suggest, Diagnostics};
 use crate::names;
 use crate::schema::*;
 
-/// Names reserved for what the generator itself emits.
+/// Names reserved for what the generator itself emits: its own types, the standard names it
+/// uses unqualified (a schema type of that name would hide them), and `M`, the mode parameter
+/// of the client and the builders.
 pub const RESERVED_TYPES: &[&str] = &[
+    "M",
+    "Clone",
+    "From",
+    "Into",
+    "Send",
     "Client",
     "ClientBuilder",
     "ClientParams",
