@@ -7,6 +7,27 @@ use crate::diag::{suggest, Diagnostics};
 use crate::names;
 use crate::schema::*;
 
+/// What a request builder (and the per-user handle) has besides its setters: a parameter
+/// cannot take these Rust names.
+const BUILDER_MEMBERS: &[&str] = &["client", "send", "future", "new"];
+
+/// The builder methods of a paged endpoint.
+const PAGING_MEMBERS: &[&str] = &["pages", "items", "page_stream", "item_stream"];
+
+/// The methods of the generated `ClientBuilder` (the runtime's `client!` macro) besides the
+/// client parameters' setters.
+const CLIENT_BUILDER_METHODS: &[&str] = &[
+    "base_url",
+    "timeout",
+    "attempt_timeout",
+    "connect_timeout",
+    "retry",
+    "max_response_bytes",
+    "user_agent",
+    "build",
+    "params_mut",
+];
+
 /// Names reserved for what the generator itself emits: its own types, the standard names it
 /// uses unqualified (a schema type of that name would hide them), and `M`, the mode parameter
 /// of the client and the builders.
@@ -311,7 +332,23 @@ pub fn validate(schema: &Schema, diags: &mut Diagnostics) {
             );
         }
     }
+    for (name, f) in &user_params {
+        if let Some(e) = rust_name(f).and_then(|n| methods.get(&n)) {
+            report(
+                v.diags,
+                &f.name.loc,
+                format!("user parameter \"{name}\" would be a setter of the per-user handle, which has a method for endpoint \"{}\" of the same name; give it a rust_name", e.text),
+            );
+        }
+    }
     for (name, f) in &client_params {
+        if rust_name(f).is_some_and(|n| CLIENT_BUILDER_METHODS.contains(&n.as_str())) {
+            report(
+                v.diags,
+                &f.name.loc,
+                format!("client parameter \"{name}\" would be a setter of the same name as a method of ClientBuilder; give it a rust_name"),
+            );
+        }
         if f.ty != TypeExpr::String {
             report(
                 v.diags,
@@ -319,6 +356,14 @@ pub fn validate(schema: &Schema, diags: &mut Diagnostics) {
                 format!("client parameter \"{name}\" must be a string"),
             );
         }
+    }
+}
+
+/// A field's Rust name, when it has a valid one (an invalid one is reported elsewhere).
+fn rust_name(f: &Field) -> Option<String> {
+    match &f.rust_name {
+        Some(n) => names::explicit_field(&n.text).ok(),
+        None => names::field(&f.name.text).ok(),
     }
 }
 
@@ -446,8 +491,7 @@ impl Validator<'_, '_> {
             };
             match rust {
                 Ok(rust) => {
-                    if matches!(place, Place::Params(_))
-                        && ["client", "send"].contains(&rust.as_str())
+                    if matches!(place, Place::Params(_)) && BUILDER_MEMBERS.contains(&rust.as_str())
                     {
                         self.error(&f.name.loc, format!("\"{rust}\" is used by the request builder itself; give the parameter a rust_name"));
                     }
@@ -676,6 +720,11 @@ impl Validator<'_, '_> {
         self.requirements(&e.requirements, fields);
         if let Some(p) = &e.paging {
             self.paging(p, e, fields);
+            for f in fields {
+                if rust_name(f).is_some_and(|n| PAGING_MEMBERS.contains(&n.as_str())) {
+                    self.error(&f.name.loc, format!("\"{}\" is a method of this paged endpoint's builder; give the parameter a rust_name", f.name.text));
+                }
+            }
         }
         if let Some(a) = &e.additional {
             if e.method == Method::Get {
