@@ -1482,7 +1482,7 @@ impl fmt::Debug for Kid {
 impl Kid {
     /// An empty [`Kid`]; add values with the setters.
     pub fn new() -> Self {
-        Self::default()
+        Default::default()
     }
     /// Sets `gender`: Child's age. Type: string ("m" – male, "f" – female).
     #[must_use]
@@ -1553,7 +1553,7 @@ impl fmt::Debug for Auto {
 impl Auto {
     /// An empty [`Auto`]; add values with the setters.
     pub fn new() -> Self {
-        Self::default()
+        Default::default()
     }
     /// Sets `brand`: Vehicle Brand. Type: string.
     #[must_use]
@@ -2380,7 +2380,7 @@ impl<M> GetNotificationsRequest<M> {
                     .and_then(|v| v.messages.as_ref())
                     .map_or(0, Vec::len)
             },
-            move |page| { Box::pin(self.clone().page(page).limit(size).future()) },
+            move |page| { Box::pin(Clone::clone(&self).page(page).limit(size).future()) },
         )
     }
     fn item_stream(self) -> rt::Items<Notifications, Message>

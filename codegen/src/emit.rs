@@ -349,7 +349,7 @@ fn object(
             impl #name {
                 #[doc = #new_doc]
                 pub fn new() -> Self {
-                    Self::default()
+                    Default::default()
                 }
                 #(#setters)*
             }
@@ -1133,8 +1133,9 @@ fn paging(e: &EndpointModel) -> Option<Paging> {
         {
             let first = self.#page.unwrap_or(1);
             let size = self.#limit.unwrap_or(#size);
+            // `Clone::clone`: a parameter may be named `clone`, and its setter would be found first.
             rt::Pages::new(first, size, |r: &#response| #count, move |page| {
-                Box::pin(self.clone().#page(page).#limit(size).future())
+                Box::pin(Clone::clone(&self).#page(page).#limit(size).future())
             })
         }
 

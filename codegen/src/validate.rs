@@ -495,6 +495,11 @@ impl Validator<'_, '_> {
                     {
                         self.error(&f.name.loc, format!("\"{rust}\" is used by the request builder itself; give the parameter a rust_name"));
                     }
+                    // Every object may be sent one day: reserved in all of them, so that it
+                    // never has to be renamed later.
+                    if place == Place::Object && rust == "new" {
+                        self.error(&f.name.loc, "\"new\" is the constructor of the object's type, beside its setters; give the field a rust_name".into());
+                    }
                     if let Some(prev) = rust_names.insert(rust.clone(), &f.name) {
                         self.error(&f.name.loc, format!("\"{}\" and \"{}\" both become `{rust}` in Rust; give one a rust_name", prev.text, f.name.text));
                     }

@@ -73,7 +73,7 @@ impl fmt::Debug for Cell {
 impl Cell {
     /// An empty [`Cell`]; add values with the setters.
     pub fn new() -> Self {
-        Self::default()
+        Default::default()
     }
     /// Sets `day`: A date, required.
     #[must_use]
@@ -147,7 +147,7 @@ impl fmt::Debug for Node {
 impl Node {
     /// An empty [`Node`]; add values with the setters.
     pub fn new() -> Self {
-        Self::default()
+        Default::default()
     }
     /// Sets `name`: At most 8 characters.
     #[must_use]
@@ -216,7 +216,7 @@ impl fmt::Debug for Leaf {
 impl Leaf {
     /// An empty [`Leaf`]; add values with the setters.
     pub fn new() -> Self {
-        Self::default()
+        Default::default()
     }
     /// Sets `value`: A number, maybe written as a string.
     #[must_use]
