@@ -111,6 +111,268 @@ impl Kind {
     }
 }
 rt::string_enum!(Kind, open);
+/// An object named like Option's variant, with fields named like methods.
+#[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
+#[non_exhaustive]
+pub struct Some {
+    /// Its setter must not hide Default::default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// Named like the decoder's method.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Named like Debug's method.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fmt: Option<String>,
+    /// Named like the check's method.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check_value: Option<String>,
+}
+impl rt::Object for Some {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "default" => self.default = map.next_value()?,
+            "field" => self.field = map.next_value()?,
+            "fmt" => self.fmt = map.next_value()?,
+            "check_value" => self.check_value = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Some {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::decode_object(d)
+    }
+}
+impl fmt::Debug for Some {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Some");
+        d.opt("default", &self.default);
+        d.opt("field", &self.field);
+        d.opt("fmt", &self.fmt);
+        d.opt("check_value", &self.check_value);
+        d.finish()
+    }
+}
+impl Some {
+    /// An empty [`Some`]; add values with the setters.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets `default`: Its setter must not hide Default::default.
+    #[must_use]
+    pub fn default(mut self, value: impl Into<String>) -> Self {
+        self.default = Some(value.into());
+        self
+    }
+    /// Sets `field`: Named like the decoder's method.
+    #[must_use]
+    pub fn field(mut self, value: impl Into<String>) -> Self {
+        self.field = Some(value.into());
+        self
+    }
+    /// Sets `fmt`: Named like Debug's method.
+    #[must_use]
+    pub fn fmt(mut self, value: impl Into<String>) -> Self {
+        self.fmt = Some(value.into());
+        self
+    }
+    /// Sets `check_value`: Named like the check's method.
+    #[must_use]
+    pub fn check_value(mut self, value: impl Into<String>) -> Self {
+        self.check_value = Some(value.into());
+        self
+    }
+}
+impl rt::Checkable for Some {
+    fn check_value(&self, at: &rt::Path<'_>, _: &rt::Rule, check: &mut rt::Check) {
+        rt::check(check, &at.field("default"), &self.default, &rt::Rule::NONE);
+        rt::check(check, &at.field("field"), &self.field, &rt::Rule::NONE);
+        rt::check(check, &at.field("fmt"), &self.fmt, &rt::Rule::NONE);
+        rt::check(check, &at.field("check_value"), &self.check_value, &rt::Rule::NONE);
+        let _ = (at, check);
+    }
+}
+/// An object named like the trait.
+#[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
+#[non_exhaustive]
+pub struct Debug {
+    /// Named like Serialize's method.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serialize: Option<String>,
+}
+impl rt::Object for Debug {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "serialize" => self.serialize = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Debug {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::decode_object(d)
+    }
+}
+impl fmt::Debug for Debug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Debug");
+        d.opt("serialize", &self.serialize);
+        d.finish()
+    }
+}
+impl Debug {
+    /// An empty [`Debug`]; add values with the setters.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets `serialize`: Named like Serialize's method.
+    #[must_use]
+    pub fn serialize(mut self, value: impl Into<String>) -> Self {
+        self.serialize = Some(value.into());
+        self
+    }
+}
+impl rt::Checkable for Debug {
+    fn check_value(&self, at: &rt::Path<'_>, _: &rt::Rule, check: &mut rt::Check) {
+        rt::check(check, &at.field("serialize"), &self.serialize, &rt::Rule::NONE);
+        let _ = (at, check);
+    }
+}
+/// An object named like the runtime's Path.
+#[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
+#[non_exhaustive]
+pub struct Path {
+    /// A.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub a: Option<String>,
+}
+impl rt::Object for Path {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "a" => self.a = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Path {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::decode_object(d)
+    }
+}
+impl fmt::Debug for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Path");
+        d.opt("a", &self.a);
+        d.finish()
+    }
+}
+impl Path {
+    /// An empty [`Path`]; add values with the setters.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets `a`: A.
+    #[must_use]
+    pub fn a(mut self, value: impl Into<String>) -> Self {
+        self.a = Some(value.into());
+        self
+    }
+}
+impl rt::Checkable for Path {
+    fn check_value(&self, at: &rt::Path<'_>, _: &rt::Rule, check: &mut rt::Check) {
+        rt::check(check, &at.field("a"), &self.a, &rt::Rule::NONE);
+        let _ = (at, check);
+    }
+}
+/// An enum named like fmt's Formatter.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Formatter {
+    /// `a`: A.
+    A,
+    /// `b`: B.
+    B,
+}
+impl Formatter {
+    /// The value as PersonaClick writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::A => "a",
+            Self::B => "b",
+        }
+    }
+    /// The known value written as `s`, if any.
+    pub fn known(s: &str) -> Option<Self> {
+        match s {
+            "a" => Some(Self::A),
+            "b" => Some(Self::B),
+            _ => None,
+        }
+    }
+}
+rt::string_enum!(Formatter, closed);
+impl rt::Checkable for Formatter {}
+/// A page.
+#[derive(Clone, Default, PartialEq)]
+#[derive(rt::serde::Serialize)]
+#[serde(crate = "::personaclick::__private::serde")]
+#[non_exhaustive]
+pub struct Listing {
+    /// Entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entries: Option<Vec<String>>,
+}
+impl rt::Object for Listing {
+    #[inline]
+    fn field<'de, A: rt::MapAccess<'de>>(
+        &mut self,
+        key: rt::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "entries" => self.entries = map.next_value()?,
+            _ => rt::skip(map)?,
+        }
+        Ok(())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Listing {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::decode_object(d)
+    }
+}
+impl fmt::Debug for Listing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Listing");
+        d.opt("entries", &self.entries);
+        d.finish()
+    }
+}
 impl<M: Clone> Client<M> {
     /// An endpoint whose id is a keyword.
     ///
@@ -215,6 +477,274 @@ impl MatchRequest<rt::Blocking> {
         blocking.call(self.future())
     }
 }
+impl<M: Clone> Client<M> {
+    /// Types named like what generated code uses, sent in a body.
+    ///
+    /// Compiles only if the generated code names those things unambiguously.
+    ///
+    /// `POST /put`
+    ///
+    /// Documented responses:
+    ///
+    /// Not idempotent: never retried once it may have reached the server.
+    pub fn put(&self) -> PutRequest<M> {
+        PutRequest::new(self.clone())
+    }
+}
+/** A [`Client::put`] call being built: set its parameters, then [`send`](Self::send) it.
+
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct PutRequest<M = rt::Async> {
+    client: Client<M>,
+    some: Option<Some>,
+    debug: Option<Debug>,
+    path: Option<Path>,
+    formatter: Option<Formatter>,
+}
+impl<M> fmt::Debug for PutRequest<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("PutRequest");
+        d.opt("some", &self.some);
+        d.opt("debug", &self.debug);
+        d.opt("path", &self.path);
+        d.opt("formatter", &self.formatter);
+        d.finish()
+    }
+}
+impl<M> PutRequest<M> {
+    const ENDPOINT: rt::Endpoint = rt::Endpoint {
+        id: "put",
+        method: rt::Method::Post,
+        path: "/put",
+        idempotent: false,
+    };
+    fn new(client: Client<M>) -> Self {
+        Self {
+            client,
+            some: None,
+            debug: None,
+            path: None,
+            formatter: None,
+        }
+    }
+    /// A type named Some.
+    pub fn some(mut self, value: Some) -> Self {
+        self.some = Some(value);
+        self
+    }
+    /// A type named Debug.
+    pub fn debug(mut self, value: Debug) -> Self {
+        self.debug = Some(value);
+        self
+    }
+    /// A type named Path, like the runtime's.
+    pub fn path(mut self, value: Path) -> Self {
+        self.path = Some(value);
+        self
+    }
+    /// A type named Formatter.
+    pub fn formatter(mut self, value: Formatter) -> Self {
+        self.formatter = Some(value);
+        self
+    }
+    /// The call, checked and written, as a future (whatever the mode).
+    fn future(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<rt::Json, ::personaclick::Error>,
+    > + Send + 'static {
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("some", &self.some, &rt::Rule::NONE);
+        call.param("debug", &self.debug, &rt::Rule::NONE);
+        call.param("path", &self.path, &rt::Rule::NONE);
+        call.param("formatter", &self.formatter, &rt::Rule::NONE);
+        self.client.__core().execute(call)
+    }
+}
+impl PutRequest {
+    /** Checks the parameters and sends the request: `POST /put`.
+
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
+ # Errors
+
+ [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<rt::Json, ::personaclick::Error>,
+    > + Send + 'static {
+        self.future()
+    }
+}
+#[cfg(feature = "blocking")]
+impl PutRequest<rt::Blocking> {
+    /// Checks the parameters, sends the request and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+    /// when called inside an async runtime (use the async client there).
+    pub fn send(self) -> Result<rt::Json, ::personaclick::Error> {
+        let blocking = self.client.__mode().clone();
+        blocking.call(self.future())
+    }
+}
+impl<M: Clone> Client<M> {
+    /// A paged endpoint with a parameter named clone.
+    ///
+    /// The page stream clones the builder; a setter named clone must not be taken for it.
+    ///
+    /// `GET /listing`
+    ///
+    /// Documented responses:
+    pub fn listing(&self) -> ListingRequest<M> {
+        ListingRequest::new(self.clone())
+    }
+}
+/** A [`Client::listing`] call being built: set its parameters, then [`send`](Self::send) it.
+
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListingRequest<M = rt::Async> {
+    client: Client<M>,
+    page: Option<i64>,
+    limit: Option<i64>,
+    clone: Option<String>,
+}
+impl<M> fmt::Debug for ListingRequest<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("ListingRequest");
+        d.opt("page", &self.page);
+        d.opt("limit", &self.limit);
+        d.opt("clone", &self.clone);
+        d.finish()
+    }
+}
+impl<M> ListingRequest<M> {
+    const ENDPOINT: rt::Endpoint = rt::Endpoint {
+        id: "listing",
+        method: rt::Method::Get,
+        path: "/listing",
+        idempotent: true,
+    };
+    fn new(client: Client<M>) -> Self {
+        Self {
+            client,
+            page: None,
+            limit: None,
+            clone: None,
+        }
+    }
+    /// Page.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Page size.
+    ///
+    /// At most 10.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// A parameter named clone.
+    pub fn clone(mut self, value: impl Into<String>) -> Self {
+        self.clone = Some(value.into());
+        self
+    }
+    /// The call, checked and written, as a future (whatever the mode).
+    fn future(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Listing, ::personaclick::Error>,
+    > + Send + 'static {
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("page", &self.page, &rt::Rule::NONE);
+        call.param(
+            "limit",
+            &self.limit,
+            &rt::Rule {
+                max: Some(10f64),
+                ..rt::Rule::NONE
+            },
+        );
+        call.param("clone", &self.clone, &rt::Rule::NONE);
+        self.client.__core().execute(call)
+    }
+    fn page_stream(self) -> rt::Pages<Listing>
+    where
+        M: Clone + Send + 'static,
+    {
+        let first = self.page.unwrap_or(1);
+        let size = self.limit.unwrap_or(10i64);
+        rt::Pages::new(
+            first,
+            size,
+            |r: &Listing| Some(r).and_then(|v| v.entries.as_ref()).map_or(0, Vec::len),
+            move |page| { Box::pin(Clone::clone(&self).page(page).limit(size).future()) },
+        )
+    }
+    fn item_stream(self) -> rt::Items<Listing, String>
+    where
+        M: Clone + Send + 'static,
+    {
+        rt::Items::new(
+            self.page_stream(),
+            |r: Listing| Some(r).and_then(|v| v.entries).unwrap_or_default(),
+        )
+    }
+}
+impl ListingRequest {
+    /** Checks the parameters and sends the request: `GET /listing`.
+
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
+ # Errors
+
+ [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Listing, ::personaclick::Error>,
+    > + Send + 'static {
+        self.future()
+    }
+    /// Every page, from `page` (default 1) on, with `limit` items each (default 10, the most allowed): the stream ends after a short or empty page, or after an error, which it yields.
+    pub fn pages(self) -> rt::Pages<Listing> {
+        self.page_stream()
+    }
+    /// Every item of every page, in order: see [`pages`](Self::pages).
+    pub fn items(self) -> rt::Items<Listing, String> {
+        self.item_stream()
+    }
+}
+#[cfg(feature = "blocking")]
+impl ListingRequest<rt::Blocking> {
+    /// Checks the parameters, sends the request and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+    /// when called inside an async runtime (use the async client there).
+    pub fn send(self) -> Result<Listing, ::personaclick::Error> {
+        let blocking = self.client.__mode().clone();
+        blocking.call(self.future())
+    }
+    /// Every page, from `page` (default 1) on, with `limit` items each (default 10, the most allowed): the stream ends after a short or empty page, or after an error, which it yields.
+    pub fn pages(self) -> rt::BlockingIter<rt::Pages<Listing>> {
+        let blocking = self.client.__mode().clone();
+        rt::BlockingIter::new(self.page_stream(), blocking)
+    }
+    /// Every item of every page, in order: see [`pages`](Self::pages).
+    pub fn items(self) -> rt::BlockingIter<rt::Items<Listing, String>> {
+        let blocking = self.client.__mode().clone();
+        rt::BlockingIter::new(self.item_stream(), blocking)
+    }
+}
 /// Blocking versions of the client and its request builders (feature `blocking`).
 #[cfg(feature = "blocking")]
 pub mod blocking {
@@ -224,4 +754,8 @@ pub mod blocking {
     pub type Client = super::Client<rt::Blocking>;
     /// A blocking [`MatchRequest`](super::MatchRequest): the same setters, and `send` returns when the call is done.
     pub type MatchRequest = super::MatchRequest<rt::Blocking>;
+    /// A blocking [`PutRequest`](super::PutRequest): the same setters, and `send` returns when the call is done.
+    pub type PutRequest = super::PutRequest<rt::Blocking>;
+    /// A blocking [`ListingRequest`](super::ListingRequest): the same setters, and `send` returns when the call is done.
+    pub type ListingRequest = super::ListingRequest<rt::Blocking>;
 }
