@@ -1755,7 +1755,7 @@ impl<M: Clone> Client<M> {
     ///
     /// Not idempotent: never retried once it may have reached the server.
     pub fn force_change_email(&self) -> ForceChangeEmailRequest<M> {
-        ForceChangeEmailRequest::new(self.clone())
+        ForceChangeEmailRequest::new(Clone::clone(self))
     }
 }
 /** A [`Client::force_change_email`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -1890,7 +1890,7 @@ impl<M: Clone> Client<M> {
     ///
     /// **Note on PersonaClick's docs:** Parts of this section are copied from "Forced Email Change" and not adapted: old_phone and new_phone are described as "Current user email" and "New user email", and the 404 says "The old email isn't found." (it means the old phone). The descriptions are kept verbatim.
     pub fn force_change_phone(&self) -> ForceChangePhoneRequest<M> {
-        ForceChangePhoneRequest::new(self.clone())
+        ForceChangePhoneRequest::new(Clone::clone(self))
     }
 }
 /** A [`Client::force_change_phone`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -2025,7 +2025,7 @@ impl<M: Clone> Client<M> {
     ///
     /// **Note on PersonaClick's docs:** Not on the User Profile page, which only points to "Initialization (REST API)" for how to get a Device ID and a User Session ID. Parameters and response are taken from PersonaClick's other public docs; the descriptions are ours, not verbatim.
     pub fn init(&self) -> InitRequest<M> {
-        InitRequest::new(self.clone())
+        InitRequest::new(Clone::clone(self))
     }
 }
 /** A [`Client::init`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -2181,7 +2181,7 @@ impl<M: Clone> Client<M> {
     ///
     /// **Note on PersonaClick's docs:** The response section begins "Each array entry contains an object with the following campaign properties", but the response is one object (payload, status, message), as its table shows; the messages are the array, under payload.messages. We read one object.
     pub fn get_notifications(&self) -> GetNotificationsRequest<M> {
-        GetNotificationsRequest::new(self.clone())
+        GetNotificationsRequest::new(Clone::clone(self))
     }
 }
 /** A [`Client::get_notifications`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -2462,7 +2462,7 @@ impl<M: Clone> Client<M> {
     ///
     /// **Note on PersonaClick's docs:** "Basic Details" marks seance required for every request, but the request example here sends only shop_id and did: we make seance optional (see its note in api.yaml).
     pub fn get_last_order_products(&self) -> GetLastOrderProductsRequest<M> {
-        GetLastOrderProductsRequest::new(self.clone())
+        GetLastOrderProductsRequest::new(Clone::clone(self))
     }
 }
 /** A [`Client::get_last_order_products`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -2604,7 +2604,7 @@ impl<M: Clone> Client<M> {
     ///
     /// **Note on PersonaClick's docs:** The "Custom Properties" table puts the property's name rule ("A custom property can have any name except the reserved ones") into the Name column, types it "string", and lists the actual value types (integer, float, array of string, json, date) in the Description column. We take the value types from that list (`CustomValue`) and send each custom property as a top-level key of the JSON body, as the request example does.
     pub fn set_profile(&self) -> SetProfileRequest<M> {
-        SetProfileRequest::new(self.clone())
+        SetProfileRequest::new(Clone::clone(self))
     }
 }
 /** A [`Client::set_profile`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -3000,7 +3000,7 @@ impl<M: Clone> Client<M> {
     ///
     /// **Note on PersonaClick's docs:** "Basic Details" marks seance required for every request, but the request example here sends only email, shop_id and shop_secret: we make seance optional (see its note in api.yaml).
     pub fn get_profile(&self) -> GetProfileRequest<M> {
-        GetProfileRequest::new(self.clone())
+        GetProfileRequest::new(Clone::clone(self))
     }
 }
 /** A [`Client::get_profile`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -3180,7 +3180,7 @@ impl GetProfileRequest<rt::Blocking> {
 impl<M: Clone> Client<M> {
     /// A handle for one user, whose per-user values are set once: see [`User`].
     pub fn user(&self) -> User<M> {
-        User::new(self.clone())
+        User::new(Clone::clone(self))
     }
 }
 /** A handle for one user (a device, a session): `did`, `seance`, `referer`, `segment` are set once on it and preset on each of its calls.
@@ -3243,19 +3243,19 @@ impl<M: Clone> User<M> {
     /// [`Client::force_change_email`], with this user's values preset.
     pub fn force_change_email(&self) -> ForceChangeEmailRequest<M> {
         #[allow(unused_mut)]
-        let mut request = ForceChangeEmailRequest::new(self.client.clone());
+        let mut request = ForceChangeEmailRequest::new(Clone::clone(&self.client));
         request
     }
     /// [`Client::force_change_phone`], with this user's values preset.
     pub fn force_change_phone(&self) -> ForceChangePhoneRequest<M> {
         #[allow(unused_mut)]
-        let mut request = ForceChangePhoneRequest::new(self.client.clone());
+        let mut request = ForceChangePhoneRequest::new(Clone::clone(&self.client));
         request
     }
     /// [`Client::init`], with this user's values preset.
     pub fn init(&self) -> InitRequest<M> {
         #[allow(unused_mut)]
-        let mut request = InitRequest::new(self.client.clone());
+        let mut request = InitRequest::new(Clone::clone(&self.client));
         if self.did.is_some() {
             request.did = self.did.clone();
         }
@@ -3270,13 +3270,13 @@ impl<M: Clone> User<M> {
     /// [`Client::get_notifications`], with this user's values preset.
     pub fn get_notifications(&self) -> GetNotificationsRequest<M> {
         #[allow(unused_mut)]
-        let mut request = GetNotificationsRequest::new(self.client.clone());
+        let mut request = GetNotificationsRequest::new(Clone::clone(&self.client));
         request
     }
     /// [`Client::get_last_order_products`], with this user's values preset.
     pub fn get_last_order_products(&self) -> GetLastOrderProductsRequest<M> {
         #[allow(unused_mut)]
-        let mut request = GetLastOrderProductsRequest::new(self.client.clone());
+        let mut request = GetLastOrderProductsRequest::new(Clone::clone(&self.client));
         if self.did.is_some() {
             request.did = self.did.clone();
         }
@@ -3294,7 +3294,7 @@ impl<M: Clone> User<M> {
     /// [`Client::set_profile`], with this user's values preset.
     pub fn set_profile(&self) -> SetProfileRequest<M> {
         #[allow(unused_mut)]
-        let mut request = SetProfileRequest::new(self.client.clone());
+        let mut request = SetProfileRequest::new(Clone::clone(&self.client));
         if self.did.is_some() {
             request.did = self.did.clone();
         }
@@ -3312,7 +3312,7 @@ impl<M: Clone> User<M> {
     /// [`Client::get_profile`], with this user's values preset.
     pub fn get_profile(&self) -> GetProfileRequest<M> {
         #[allow(unused_mut)]
-        let mut request = GetProfileRequest::new(self.client.clone());
+        let mut request = GetProfileRequest::new(Clone::clone(&self.client));
         if self.did.is_some() {
             request.did = self.did.clone();
         }

@@ -4,6 +4,8 @@
 
 #![allow(missing_docs)]
 
+// Its endpoint `clone` is a method `clone(&self)` of the client, on purpose.
+#[allow(clippy::should_implement_trait)]
 pub mod keywords {
     include!("snapshots/codegen__keywords.snap.rs");
 }

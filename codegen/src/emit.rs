@@ -837,7 +837,7 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
             #method_doc
             #dep
             pub fn #method_name(&self) -> #builder<M> {
-                #builder::new(self.clone())
+                #builder::new(Clone::clone(self))
             }
         }
 
@@ -1044,7 +1044,7 @@ fn user_handle(model: &Model) -> TokenStream {
             #[doc = #doc]
             pub fn #m(&self) -> #builder<M> {
                 #[allow(unused_mut)]
-                let mut request = #builder::new(self.client.clone());
+                let mut request = #builder::new(Clone::clone(&self.client));
                 #(#presets)*
                 request
             }
@@ -1054,7 +1054,7 @@ fn user_handle(model: &Model) -> TokenStream {
         impl<M: Clone> Client<M> {
             /// A handle for one user, whose per-user values are set once: see [`User`].
             pub fn user(&self) -> User<M> {
-                User::new(self.clone())
+                User::new(Clone::clone(self))
             }
         }
 

@@ -177,7 +177,7 @@ impl<M: Clone> Client<M> {
     ///
     /// Not idempotent: never retried once it may have reached the server.
     pub fn send_colour(&self) -> SendColourRequest<M> {
-        SendColourRequest::new(self.clone())
+        SendColourRequest::new(Clone::clone(self))
     }
 }
 /** A [`Client::send_colour`] call being built: set its parameters, then [`send`](Self::send) it.

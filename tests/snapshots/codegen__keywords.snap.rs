@@ -382,7 +382,7 @@ impl<M: Clone> Client<M> {
     ///
     /// Documented responses:
     pub fn r#match(&self) -> MatchRequest<M> {
-        MatchRequest::new(self.clone())
+        MatchRequest::new(Clone::clone(self))
     }
 }
 /** A [`Client::match`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -488,7 +488,7 @@ impl<M: Clone> Client<M> {
     ///
     /// Not idempotent: never retried once it may have reached the server.
     pub fn put(&self) -> PutRequest<M> {
-        PutRequest::new(self.clone())
+        PutRequest::new(Clone::clone(self))
     }
 }
 /** A [`Client::put`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -593,6 +593,89 @@ impl PutRequest<rt::Blocking> {
     }
 }
 impl<M: Clone> Client<M> {
+    /// An endpoint named like Clone's method.
+    ///
+    /// The client's method clone() is this call; the generated code clones the client with Clone::clone.
+    ///
+    /// `GET /clone`
+    ///
+    /// Documented responses:
+    pub fn clone(&self) -> CloneRequest<M> {
+        CloneRequest::new(Clone::clone(self))
+    }
+}
+/** A [`Client::clone`] call being built: set its parameters, then [`send`](Self::send) it.
+
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CloneRequest<M = rt::Async> {
+    client: Client<M>,
+    seance: Option<String>,
+}
+impl<M> fmt::Debug for CloneRequest<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("CloneRequest");
+        d.opt("seance", &self.seance);
+        d.finish()
+    }
+}
+impl<M> CloneRequest<M> {
+    const ENDPOINT: rt::Endpoint = rt::Endpoint {
+        id: "clone",
+        method: rt::Method::Get,
+        path: "/clone",
+        idempotent: true,
+    };
+    fn new(client: Client<M>) -> Self {
+        Self { client, seance: None }
+    }
+    /// A per-user value: the per-user handle has a clone() too.
+    pub fn seance(mut self, value: impl Into<String>) -> Self {
+        self.seance = Some(value.into());
+        self
+    }
+    /// The call, checked and written, as a future (whatever the mode).
+    fn future(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<rt::Json, ::personaclick::Error>,
+    > + Send + 'static {
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("seance", &self.seance, &rt::Rule::NONE);
+        self.client.__core().execute(call)
+    }
+}
+impl CloneRequest {
+    /** Checks the parameters and sends the request: `GET /clone`.
+
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
+ # Errors
+
+ [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<rt::Json, ::personaclick::Error>,
+    > + Send + 'static {
+        self.future()
+    }
+}
+#[cfg(feature = "blocking")]
+impl CloneRequest<rt::Blocking> {
+    /// Checks the parameters, sends the request and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+    /// when called inside an async runtime (use the async client there).
+    pub fn send(self) -> Result<rt::Json, ::personaclick::Error> {
+        let blocking = self.client.__mode().clone();
+        blocking.call(self.future())
+    }
+}
+impl<M: Clone> Client<M> {
     /// A paged endpoint with a parameter named clone.
     ///
     /// The page stream clones the builder; a setter named clone must not be taken for it.
@@ -601,7 +684,7 @@ impl<M: Clone> Client<M> {
     ///
     /// Documented responses:
     pub fn listing(&self) -> ListingRequest<M> {
-        ListingRequest::new(self.clone())
+        ListingRequest::new(Clone::clone(self))
     }
 }
 /** A [`Client::listing`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -745,6 +828,66 @@ impl ListingRequest<rt::Blocking> {
         rt::BlockingIter::new(self.item_stream(), blocking)
     }
 }
+impl<M: Clone> Client<M> {
+    /// A handle for one user, whose per-user values are set once: see [`User`].
+    pub fn user(&self) -> User<M> {
+        User::new(Clone::clone(self))
+    }
+}
+/** A handle for one user (a device, a session): `seance` are set once on it and preset on each of its calls.
+
+ One [`Client`] serves many users; a `User` is a cheap, cloneable view of it. `M` is the mode of the calls it makes, as on the request builders.*/
+#[derive(Clone)]
+pub struct User<M = rt::Async> {
+    client: Client<M>,
+    seance: Option<String>,
+}
+impl<M> fmt::Debug for User<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("User");
+        d.opt("seance", &self.seance);
+        d.finish()
+    }
+}
+impl<M> User<M> {
+    fn new(client: Client<M>) -> Self {
+        User { client, seance: None }
+    }
+    /// A per-user value: the per-user handle has a clone() too.
+    pub fn seance(mut self, value: impl Into<String>) -> Self {
+        self.seance = Some(value.into());
+        self
+    }
+}
+impl<M: Clone> User<M> {
+    /// [`Client::match`], with this user's values preset.
+    pub fn r#match(&self) -> MatchRequest<M> {
+        #[allow(unused_mut)]
+        let mut request = MatchRequest::new(Clone::clone(&self.client));
+        request
+    }
+    /// [`Client::put`], with this user's values preset.
+    pub fn put(&self) -> PutRequest<M> {
+        #[allow(unused_mut)]
+        let mut request = PutRequest::new(Clone::clone(&self.client));
+        request
+    }
+    /// [`Client::clone`], with this user's values preset.
+    pub fn clone(&self) -> CloneRequest<M> {
+        #[allow(unused_mut)]
+        let mut request = CloneRequest::new(Clone::clone(&self.client));
+        if self.seance.is_some() {
+            request.seance = self.seance.clone();
+        }
+        request
+    }
+    /// [`Client::listing`], with this user's values preset.
+    pub fn listing(&self) -> ListingRequest<M> {
+        #[allow(unused_mut)]
+        let mut request = ListingRequest::new(Clone::clone(&self.client));
+        request
+    }
+}
 /// Blocking versions of the client and its request builders (feature `blocking`).
 #[cfg(feature = "blocking")]
 pub mod blocking {
@@ -752,10 +895,14 @@ pub mod blocking {
     /// A blocking [`super::Client`], from [`super::Client::blocking`]: the same calls,
     /// and their `send` returns when the call is done.
     pub type Client = super::Client<rt::Blocking>;
+    /// A blocking [`super::User`]: its calls are blocking.
+    pub type User = super::User<rt::Blocking>;
     /// A blocking [`MatchRequest`](super::MatchRequest): the same setters, and `send` returns when the call is done.
     pub type MatchRequest = super::MatchRequest<rt::Blocking>;
     /// A blocking [`PutRequest`](super::PutRequest): the same setters, and `send` returns when the call is done.
     pub type PutRequest = super::PutRequest<rt::Blocking>;
+    /// A blocking [`CloneRequest`](super::CloneRequest): the same setters, and `send` returns when the call is done.
+    pub type CloneRequest = super::CloneRequest<rt::Blocking>;
     /// A blocking [`ListingRequest`](super::ListingRequest): the same setters, and `send` returns when the call is done.
     pub type ListingRequest = super::ListingRequest<rt::Blocking>;
 }

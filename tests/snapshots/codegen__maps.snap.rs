@@ -171,7 +171,7 @@ impl<M: Clone> Client<M> {
     ///
     /// Documented responses:
     pub fn save(&self) -> SaveRequest<M> {
-        SaveRequest::new(self.clone())
+        SaveRequest::new(Clone::clone(self))
     }
 }
 /** A [`Client::save`] call being built: set its parameters, then [`send`](Self::send) it.

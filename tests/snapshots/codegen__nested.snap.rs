@@ -240,7 +240,7 @@ impl<M: Clone> Client<M> {
     ///
     /// Documented responses:
     pub fn put_tree(&self) -> PutTreeRequest<M> {
-        PutTreeRequest::new(self.clone())
+        PutTreeRequest::new(Clone::clone(self))
     }
 }
 /** A [`Client::put_tree`] call being built: set its parameters, then [`send`](Self::send) it.

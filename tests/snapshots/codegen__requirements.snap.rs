@@ -84,7 +84,7 @@ impl<M: Clone> Client<M> {
     ///
     /// Documented responses:
     pub fn search(&self) -> SearchRequest<M> {
-        SearchRequest::new(self.clone())
+        SearchRequest::new(Clone::clone(self))
     }
 }
 /** A [`Client::search`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -249,7 +249,7 @@ impl<M: Clone> Client<M> {
     ///
     /// Not idempotent: never retried once it may have reached the server.
     pub fn erase(&self) -> EraseRequest<M> {
-        EraseRequest::new(self.clone())
+        EraseRequest::new(Clone::clone(self))
     }
 }
 /** A [`Client::erase`] call being built: set its parameters, then [`send`](Self::send) it.
