@@ -837,6 +837,7 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
             #method_doc
             #dep
             pub fn #method_name(&self) -> #builder<M> {
+                // `Clone::clone`: an endpoint may be named `clone`, a method of this same type.
                 #builder::new(Clone::clone(self))
             }
         }
