@@ -347,6 +347,8 @@ macro_rules! __client {
             core: $crate::__private::CoreBuilder<$params>,
         }
 
+        // The client parameters' setters are generated beside these: a method added here is
+        // a name they cannot take (`CLIENT_BUILDER_METHODS` in the generator's validate.rs).
         impl ClientBuilder {
             /// The API's base URL; the schema's default when not set. It must be `https://`,
             /// except for a loopback address (a local test server).
