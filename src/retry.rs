@@ -83,7 +83,7 @@ impl RetryPolicy {
             .saturating_mul(1u32 << retry.saturating_sub(1).min(20));
         let ceiling = exp.min(self.max_delay);
         let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
-        Duration::from_nanos(if nanos == 0 { 0 } else { random % (nanos + 1) })
+        Duration::from_nanos(random % nanos.saturating_add(1))
     }
 }
 
@@ -220,6 +220,17 @@ mod tests {
         );
         assert!(ceilings.iter().all(|c| *c <= Duration::from_secs(2)));
         assert!(ceilings[7] > Duration::from_millis(1900));
+    }
+
+    #[test]
+    fn an_unlimited_backoff_does_not_overflow() {
+        let p = RetryPolicy::default().backoff(Duration::MAX, Duration::MAX);
+        for random in [0, 1, u64::MAX - 1, u64::MAX] {
+            for retry in [1, 2, 30, u32::MAX] {
+                let _ = p.delay_before(retry, random);
+            }
+        }
+        assert_eq!(p.delay_before(1, 7), Duration::from_nanos(7));
     }
 
     #[test]
