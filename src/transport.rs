@@ -50,6 +50,9 @@ impl Failure {
     }
 }
 
+/// The most room made for a body before its bytes arrive, whatever length it declares.
+const PREALLOCATE_AT_MOST: u64 = 4 << 20;
+
 /// What every attempt of one call shares.
 struct Sending<'a> {
     endpoint: &'static Endpoint,
@@ -257,8 +260,14 @@ impl<P: Api> Core<P> {
                 Some(all) => all.extend_from_slice(&chunk),
                 None if body.is_empty() => body = chunk,
                 None => {
-                    let expected = response.content_length().unwrap_or(0) as usize;
-                    let mut all = Vec::with_capacity(expected.max(read + chunk.len()).min(limit));
+                    // The declared length is the server's word: room for it is made up to a
+                    // few MiB, past that the buffer grows with what arrives.
+                    let expected = response
+                        .content_length()
+                        .unwrap_or(0)
+                        .min(PREALLOCATE_AT_MOST);
+                    let room = (expected as usize).max(read + chunk.len()).min(limit);
+                    let mut all = Vec::with_capacity(room);
                     all.extend_from_slice(&body);
                     all.extend_from_slice(&chunk);
                     joined = Some(all);

@@ -466,6 +466,24 @@ async fn a_declared_oversize_body_is_refused_without_reading_it() {
     );
 }
 
+/// With the size limit lifted, a declared length is still only the server's word: the body
+/// buffer grows with what arrives, not to the declared terabyte (which would abort).
+#[tokio::test]
+async fn a_huge_declared_length_is_not_allocated_up_front() {
+    let mut reply =
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000000000000\r\n\r\n"
+            .to_vec();
+    reply.extend(std::iter::repeat_n(b' ', 200_000));
+    let server = Scripted::start(vec![Reply::Bytes(reply)]).await;
+    let c = client(&server.url())
+        .max_response_bytes(usize::MAX)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let (kind, attempts) = transport_kind(c.get_profile().email(EMAIL).send().await);
+    assert_eq!((kind, attempts), (TransportKind::Body, 1));
+}
+
 #[tokio::test]
 async fn an_undeclared_oversize_body_is_cut_off() {
     let server = Scripted::start(vec![Reply::Endless(
