@@ -594,6 +594,80 @@ fn the_standalone_binary_serves_the_fake() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("usage"));
 }
 
+/// Generated test cases: xorshift64, a fixed sequence, so a failing case can be run again.
+struct Cases(u64);
+impl Cases {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn text(&mut self) -> String {
+        const PIECES: &[&str] = &[
+            "2023-07-01",
+            "1990-03-1",
+            "23:55:0",
+            "0",
+            "9",
+            "-",
+            ":",
+            " ",
+            "T",
+            "Z",
+            ".",
+            "é",
+            "€",
+            "😀",
+            "\u{0}",
+            "%",
+            "&",
+            "=",
+            ",",
+            "\"",
+            "\\",
+            "a@b.c",
+            "+7",
+            "web_push",
+            "bulk",
+            "99999999999999999999",
+            "-1",
+            "1e308",
+            "NaN",
+            "null",
+        ];
+        (0..self.below(6))
+            .map(|_| PIECES[self.below(PIECES.len())])
+            .collect()
+    }
+    fn value(&mut self, depth: u32) -> serde_json::Value {
+        use serde_json::{Map, Value};
+        match self.below(if depth > 2 { 5 } else { 7 }) {
+            0 => Value::Null,
+            1 => Value::Bool(self.next() % 2 == 0),
+            2 => json!((self.next() as i64) >> self.below(64)),
+            3 => json!(f64::from(self.next() as u32) / 7.0 - 1e6),
+            4 => Value::String(self.text()),
+            5 => Value::Array((0..self.below(3)).map(|_| self.value(depth + 1)).collect()),
+            _ => {
+                let mut object = Map::new();
+                for key in ["gender", "birthday", "brand", "custom_integer_property"] {
+                    if self.below(3) == 0 {
+                        object.insert(key.into(), self.value(depth + 1));
+                    }
+                }
+                if self.below(2) == 0 {
+                    object.insert(self.text(), self.value(depth + 1));
+                }
+                Value::Object(object)
+            }
+        }
+    }
+}
+
 /// Hostile requests: every parameter of every operation, present or not, with values made of
 /// pieces that sit at the edges of the fake's checks (a date cut short, multi-byte characters
 /// where a date or time ends, huge and negative numbers, quotes, NUL, nested JSON), plus
@@ -602,80 +676,7 @@ fn the_standalone_binary_serves_the_fake() {
 #[tokio::test]
 async fn the_fake_answers_every_request_and_never_panics() {
     use personaclick_codegen::schema::Method;
-    use serde_json::{Map, Value};
-
-    /// xorshift64: a fixed sequence, so a failing case can be run again.
-    struct Cases(u64);
-    impl Cases {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-        fn text(&mut self) -> String {
-            const PIECES: &[&str] = &[
-                "2023-07-01",
-                "1990-03-1",
-                "23:55:0",
-                "0",
-                "9",
-                "-",
-                ":",
-                " ",
-                "T",
-                "Z",
-                ".",
-                "é",
-                "€",
-                "😀",
-                "\u{0}",
-                "%",
-                "&",
-                "=",
-                ",",
-                "\"",
-                "\\",
-                "a@b.c",
-                "+7",
-                "web_push",
-                "bulk",
-                "99999999999999999999",
-                "-1",
-                "1e308",
-                "NaN",
-                "null",
-            ];
-            (0..self.below(6))
-                .map(|_| PIECES[self.below(PIECES.len())])
-                .collect()
-        }
-        fn value(&mut self, depth: u32) -> Value {
-            match self.below(if depth > 2 { 5 } else { 7 }) {
-                0 => Value::Null,
-                1 => Value::Bool(self.next() % 2 == 0),
-                2 => json!((self.next() as i64) >> self.below(64)),
-                3 => json!(f64::from(self.next() as u32) / 7.0 - 1e6),
-                4 => Value::String(self.text()),
-                5 => Value::Array((0..self.below(3)).map(|_| self.value(depth + 1)).collect()),
-                _ => {
-                    let mut object = Map::new();
-                    for key in ["gender", "birthday", "brand", "custom_integer_property"] {
-                        if self.below(3) == 0 {
-                            object.insert(key.into(), self.value(depth + 1));
-                        }
-                    }
-                    if self.below(2) == 0 {
-                        object.insert(self.text(), self.value(depth + 1));
-                    }
-                    Value::Object(object)
-                }
-            }
-        }
-    }
+    use serde_json::Value;
 
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema");
     let model =
@@ -733,6 +734,39 @@ async fn the_fake_answers_every_request_and_never_panics() {
             matches!(status, 200 | 400 | 403 | 404),
             "case {case}, {}: {status}",
             e.id
+        );
+    }
+}
+
+/// What the client puts in a query string arrives as it was written: any text, with the
+/// characters a query gives meaning to (`&`, `=`, `+`, `%`, `#`, spaces) and any Unicode,
+/// percent-encoded by the client and decoded by the fake, which records what it decoded.
+#[tokio::test]
+async fn query_values_arrive_as_written() {
+    let fake = FakeServer::start().await.unwrap();
+    let client = fake.client().unwrap();
+    let mut cases = Cases(0x2545_f491_4f6c_dd1d);
+    let special = [
+        '&', '=', '+', '%', '#', '?', ' ', ',', '/', '\\', '"', 'é', '€', '😀', '\u{7f}',
+    ];
+    for case in 0..300 {
+        let email: String = (0..1 + cases.below(12))
+            .map(|_| match cases.below(3) {
+                0 => special[cases.below(special.len())],
+                1 => char::from_u32(0x20 + cases.below(0x5f) as u32).unwrap_or('x'),
+                _ => char::from_u32(cases.below(0x3_0000) as u32)
+                    .filter(|c| !c.is_control())
+                    .unwrap_or('ü'),
+            })
+            .collect();
+        fake.clear_requests();
+        // The fake may refuse the profile; what matters is what it received.
+        let _ = client.get_profile().email(email.clone()).send().await;
+        let requests = fake.requests();
+        assert_eq!(
+            requests.last().and_then(|r| r.param("email")),
+            Some(json!(email)),
+            "case {case}: {email:?}"
         );
     }
 }
