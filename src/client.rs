@@ -348,7 +348,8 @@ macro_rules! __client {
         }
 
         // The client parameters' setters are generated beside these: a method added here is
-        // a name they cannot take (`CLIENT_BUILDER_METHODS` in the generator's validate.rs).
+        // a name they cannot take (`CLIENT_BUILDER_METHODS` in the generator's validate.rs;
+        // tests/codegen.rs checks that the two agree).
         impl ClientBuilder {
             /// The API's base URL; the schema's default when not set. It must be `https://`,
             /// except for a loopback address (a local test server).

@@ -15,8 +15,9 @@ const BUILDER_MEMBERS: &[&str] = &["client", "send", "future", "new"];
 const PAGING_MEMBERS: &[&str] = &["pages", "items", "page_stream", "item_stream"];
 
 /// The methods of the generated `ClientBuilder` (the runtime's `client!` macro) besides the
-/// client parameters' setters.
-const CLIENT_BUILDER_METHODS: &[&str] = &[
+/// client parameters' setters, which cannot take these names. Public for the test that keeps
+/// it equal to the macro's methods.
+pub const CLIENT_BUILDER_METHODS: &[&str] = &[
     "base_url",
     "timeout",
     "attempt_timeout",
