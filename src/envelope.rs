@@ -106,11 +106,13 @@ pub(crate) fn says_error(body: &[u8], shape: &ErrorShape) -> bool {
     de.deserialize_map(Find(shape)).unwrap_or(false)
 }
 
-/// Deserializer methods passed on as they are.
-macro_rules! forward_plain {
-    ($($method:ident)*) => {$(
-        fn $method<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
-            self.de.$method(v)
+/// Deserializer methods passed on to the wrapped deserializer, with the visitor `$pass` gives
+/// back (the same one, or one that watches what it is shown).
+macro_rules! forward_deserialize {
+    ($pass:ident; $($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* v: V) -> Result<V::Value, D::Error> {
+            let (de, v) = self.$pass(v);
+            de.$method($($arg,)* v)
         }
     )*};
 }
@@ -158,84 +160,41 @@ struct Noting<'a, 's, D> {
     note: &'a mut Note<'s>,
 }
 
+impl<'a, 's, D> Noting<'a, 's, D> {
+    /// An object's visitor, which reads it through [`NotingMap`].
+    fn watched<V>(self, inner: V) -> (D, NotingVisitor<'a, 's, V>) {
+        let note = self.note;
+        (self.de, NotingVisitor { inner, note })
+    }
+
+    /// A top-level value that is not an object has no status to note.
+    fn unwatched<V>(self, v: V) -> (D, V) {
+        (self.de, v)
+    }
+}
+
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for Noting<'_, '_, D> {
     type Error = D::Error;
 
-    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
-        self.de.deserialize_any(NotingVisitor {
-            inner: v,
-            note: self.note,
-        })
+    forward_deserialize! {
+        watched;
+        deserialize_any(); deserialize_map();
+        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
     }
 
-    fn deserialize_map<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
-        self.de.deserialize_map(NotingVisitor {
-            inner: v,
-            note: self.note,
-        })
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        fields: &'static [&'static str],
-        v: V,
-    ) -> Result<V::Value, D::Error> {
-        self.de.deserialize_struct(
-            name,
-            fields,
-            NotingVisitor {
-                inner: v,
-                note: self.note,
-            },
-        )
-    }
-
-    // A top-level value that is not an object has no status to note.
-    forward_plain! {
-        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
-        deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
-        deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char deserialize_str
-        deserialize_string deserialize_bytes deserialize_byte_buf deserialize_option
-        deserialize_unit deserialize_seq deserialize_identifier deserialize_ignored_any
-    }
-
-    fn deserialize_unit_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        v: V,
-    ) -> Result<V::Value, D::Error> {
-        self.de.deserialize_unit_struct(name, v)
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        v: V,
-    ) -> Result<V::Value, D::Error> {
-        self.de.deserialize_newtype_struct(name, v)
-    }
-
-    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, v: V) -> Result<V::Value, D::Error> {
-        self.de.deserialize_tuple(len, v)
-    }
-
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        len: usize,
-        v: V,
-    ) -> Result<V::Value, D::Error> {
-        self.de.deserialize_tuple_struct(name, len, v)
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        variants: &'static [&'static str],
-        v: V,
-    ) -> Result<V::Value, D::Error> {
-        self.de.deserialize_enum(name, variants, v)
+    forward_deserialize! {
+        unwatched;
+        deserialize_bool(); deserialize_i8(); deserialize_i16(); deserialize_i32();
+        deserialize_i64(); deserialize_i128(); deserialize_u8(); deserialize_u16();
+        deserialize_u32(); deserialize_u64(); deserialize_u128(); deserialize_f32();
+        deserialize_f64(); deserialize_char(); deserialize_str(); deserialize_string();
+        deserialize_bytes(); deserialize_byte_buf(); deserialize_option(); deserialize_unit();
+        deserialize_seq(); deserialize_identifier(); deserialize_ignored_any();
+        deserialize_unit_struct(name: &'static str);
+        deserialize_newtype_struct(name: &'static str);
+        deserialize_tuple(len: usize);
+        deserialize_tuple_struct(name: &'static str, len: usize);
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
     }
 }
 
@@ -353,7 +312,8 @@ struct StatusDeserializer<'a, 's, D> {
 }
 
 impl<'a, 's, D> StatusDeserializer<'a, 's, D> {
-    fn visitor<V>(self, inner: V) -> (D, StatusVisitor<'a, 's, V>) {
+    /// The decoder's visitor, watched.
+    fn watched<V>(self, inner: V) -> (D, StatusVisitor<'a, 's, V>) {
         // Anything but a string is not the error value.
         self.note.error = false;
         let note = self.note;
@@ -361,26 +321,17 @@ impl<'a, 's, D> StatusDeserializer<'a, 's, D> {
     }
 }
 
-/// Deserializer methods that pass the visitor on, watched.
-macro_rules! forward_watched {
-    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
-        fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* v: V) -> Result<V::Value, D::Error> {
-            let (de, v) = self.visitor(v);
-            de.$method($($arg,)* v)
-        }
-    )*};
-}
-
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for StatusDeserializer<'_, '_, D> {
     type Error = D::Error;
 
     /// serde_json skips an ignored string without showing it: it is read as any value.
     fn deserialize_ignored_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
-        let (de, v) = self.visitor(v);
+        let (de, v) = self.watched(v);
         de.deserialize_any(v)
     }
 
-    forward_watched! {
+    forward_deserialize! {
+        watched;
         deserialize_any(); deserialize_bool(); deserialize_i8(); deserialize_i16();
         deserialize_i32(); deserialize_i64(); deserialize_i128(); deserialize_u8();
         deserialize_u16(); deserialize_u32(); deserialize_u64(); deserialize_u128();
