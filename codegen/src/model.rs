@@ -421,10 +421,8 @@ pub fn build(schema: &Schema) -> Model {
 fn field(f: &Field) -> FieldModel {
     FieldModel {
         wire: f.name.text.clone(),
-        rust: match &f.rust_name {
-            Some(n) => names::explicit_field(&n.text).unwrap_or_default(),
-            None => names::field(&f.name.text).unwrap_or_default(),
-        },
+        rust: names::field_or_renamed(&f.name.text, f.rust_name.as_ref().map(|n| n.text.as_str()))
+            .unwrap_or_default(),
         ty: formatted(ty(&f.ty), f.format),
         description: f.description.clone(),
         note: f.note.clone(),

@@ -18,6 +18,14 @@ pub fn field(wire: &str) -> Result<String, String> {
     check_snake(&snake).map_err(|why| format!("\"{wire}\" {why}; give it a rust_name"))
 }
 
+/// A field's Rust name: its `rust_name` if it has one (checked), else its wire name converted.
+pub fn field_or_renamed(wire: &str, rust_name: Option<&str>) -> Result<String, String> {
+    match rust_name {
+        Some(name) => explicit_field(name),
+        None => field(wire),
+    }
+}
+
 /// Checks a name written as `rust_name` for a field or method.
 pub fn explicit_field(name: &str) -> Result<String, String> {
     if to_snake(name) != name {

@@ -360,12 +360,16 @@ pub fn validate(schema: &Schema, diags: &mut Diagnostics) {
     }
 }
 
-/// A field's Rust name, when it has a valid one (an invalid one is reported elsewhere).
+/// A field's Rust name, or what is wrong with it and where: at its `rust_name` if it has one.
+fn field_rust_name(f: &Field) -> Result<String, (&Name, String)> {
+    let rust_name = f.rust_name.as_ref();
+    names::field_or_renamed(&f.name.text, rust_name.map(|n| n.text.as_str()))
+        .map_err(|why| (rust_name.unwrap_or(&f.name), why))
+}
+
+/// A field's Rust name, when it has a valid one (an invalid one is reported by `fields`).
 fn rust_name(f: &Field) -> Option<String> {
-    match &f.rust_name {
-        Some(n) => names::explicit_field(&n.text).ok(),
-        None => names::field(&f.name.text).ok(),
-    }
+    field_rust_name(f).ok()
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -484,11 +488,10 @@ impl Validator<'_, '_> {
         let mut rust_names: BTreeMap<String, &Name> = BTreeMap::new();
         for f in fields {
             self.type_expr(&f.ty);
-            let rust = match (&f.rust_name, place) {
-                (_, Place::Union) => names::explicit_camel(&f.name.text)
+            let rust = match place {
+                Place::Union => names::explicit_camel(&f.name.text)
                     .map_err(|why| (&f.name, format!("variant name {why}"))),
-                (Some(n), _) => names::explicit_field(&n.text).map_err(|why| (n, why)),
-                (None, _) => names::field(&f.name.text).map_err(|why| (&f.name, why)),
+                _ => field_rust_name(f),
             };
             match rust {
                 Ok(rust) => {
