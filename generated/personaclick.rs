@@ -81,6 +81,15 @@ impl Segment {
     }
 }
 rt::string_enum!(Segment, closed);
+impl rt::Read for Segment {
+    const EXPECTED: rt::Expected = rt::Expected::Named("Segment");
+    fn read<'de, D: rt::serde::Deserializer<'de>>(
+        d: D,
+        place: rt::Place<'_, '_>,
+    ) -> Result<rt::Got<Self>, D::Error> {
+        rt::read_enum(d, place, Self::known, None)
+    }
+}
 impl rt::Checkable for Segment {}
 /// The outcome of a request that returns no data.
 #[derive(Clone, Default, PartialEq)]
@@ -94,20 +103,30 @@ pub struct StatusResponse {
     /// The text of the error if it occurred
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for StatusResponse {
+    const NAME: &'static str = "StatusResponse";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "status" => self.status = map.next_value()?,
-            "message" => self.message = map.next_value()?,
-            _ => rt::skip(map)?,
+            "status" => entry.read(map, &mut self.status, rt::Shown::Plain),
+            "message" => entry.read(map, &mut self.message, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for StatusResponse {
@@ -120,7 +139,16 @@ impl fmt::Debug for StatusResponse {
         let mut d = f.debug_struct("StatusResponse");
         d.opt("status", &self.status);
         d.opt("message", &self.message);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl StatusResponse {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// Whether a request succeeded.
@@ -153,6 +181,15 @@ impl Status {
     }
 }
 rt::string_enum!(Status, open);
+impl rt::Read for Status {
+    const EXPECTED: rt::Expected = rt::Expected::Named("Status");
+    fn read<'de, D: rt::serde::Deserializer<'de>>(
+        d: D,
+        place: rt::Place<'_, '_>,
+    ) -> Result<rt::Got<Self>, D::Error> {
+        rt::read_enum(d, place, Self::known, Some(Self::Unknown))
+    }
+}
 /// A session: the device ID (did) and session ID (seance) to use in later requests.
 #[derive(Clone, Default, PartialEq)]
 #[derive(rt::serde::Serialize)]
@@ -170,20 +207,30 @@ pub struct InitResponse {
     /// Fields reserved for the JS SDK.
     #[serde(flatten)]
     pub other: ::std::collections::BTreeMap<String, rt::Json>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for InitResponse {
+    const NAME: &'static str = "InitResponse";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "did" => self.did = map.next_value()?,
-            "seance" | "sid" => self.seance = map.next_value()?,
-            _ => rt::keep(&mut self.other, key, map)?,
+            "did" => entry.read(map, &mut self.did, rt::Shown::Plain),
+            "seance" | "sid" => entry.read(map, &mut self.seance, rt::Shown::Plain),
+            _ => entry.keep(map, &mut self.other),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for InitResponse {
@@ -197,7 +244,16 @@ impl fmt::Debug for InitResponse {
         d.opt("did", &self.did);
         d.opt("seance", &self.seance);
         d.keys("other", &self.other);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl InitResponse {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// The response of "Get Last Messages".
@@ -215,21 +271,31 @@ pub struct Notifications {
     /// This contains a "messages" Object Array, where each object has the following properties: `body`, `campaign_id`, `code`, `date`, `event`, `icon`, `picture`, `sent_at`, `subject`, `type`, `url`, `statistics`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<NotificationsPayload>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for Notifications {
+    const NAME: &'static str = "Notifications";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "status" => self.status = map.next_value()?,
-            "message" => self.message = map.next_value()?,
-            "payload" => self.payload = map.next_value()?,
-            _ => rt::skip(map)?,
+            "status" => entry.read(map, &mut self.status, rt::Shown::Plain),
+            "message" => entry.read(map, &mut self.message, rt::Shown::Plain),
+            "payload" => entry.read(map, &mut self.payload, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for Notifications {
@@ -243,7 +309,16 @@ impl fmt::Debug for Notifications {
         d.opt("status", &self.status);
         d.opt("message", &self.message);
         d.opt("payload", &self.payload);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl Notifications {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// The payload of "Get Last Messages".
@@ -255,19 +330,29 @@ pub struct NotificationsPayload {
     /// The messages sent to the user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<Message>>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for NotificationsPayload {
+    const NAME: &'static str = "NotificationsPayload";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "messages" => self.messages = map.next_value()?,
-            _ => rt::skip(map)?,
+            "messages" => entry.read(map, &mut self.messages, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for NotificationsPayload {
@@ -279,7 +364,16 @@ impl fmt::Debug for NotificationsPayload {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("NotificationsPayload");
         d.opt("messages", &self.messages);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl NotificationsPayload {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// A message sent to the user (a campaign's message).
@@ -326,30 +420,40 @@ pub struct Message {
     /// Message Statistics (type: Object). Contains the following boolean properties: "clicked", "complained", "hard_bounced", "opened", "purchased", "soft_bounced", "unsubscribed"
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statistics: Option<MessageStatistics>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for Message {
+    const NAME: &'static str = "Message";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "body" => self.body = map.next_value()?,
-            "campaign_id" => self.campaign_id = rt::lenient::next(map)?,
-            "code" => self.code = map.next_value()?,
-            "date" => self.date = map.next_value()?,
-            "event" => self.event = map.next_value()?,
-            "icon" => self.icon = map.next_value()?,
-            "picture" => self.picture = map.next_value()?,
-            "sent_at" => self.sent_at = map.next_value()?,
-            "subject" => self.subject = map.next_value()?,
-            "type" => self.kind = map.next_value()?,
-            "url" => self.url = map.next_value()?,
-            "statistics" => self.statistics = map.next_value()?,
-            _ => rt::skip(map)?,
+            "body" => entry.read(map, &mut self.body, rt::Shown::Plain),
+            "campaign_id" => entry.read(map, &mut self.campaign_id, rt::Shown::Plain),
+            "code" => entry.read(map, &mut self.code, rt::Shown::Plain),
+            "date" => entry.read(map, &mut self.date, rt::Shown::Plain),
+            "event" => entry.read(map, &mut self.event, rt::Shown::Plain),
+            "icon" => entry.read(map, &mut self.icon, rt::Shown::Plain),
+            "picture" => entry.read(map, &mut self.picture, rt::Shown::Plain),
+            "sent_at" => entry.read(map, &mut self.sent_at, rt::Shown::Plain),
+            "subject" => entry.read(map, &mut self.subject, rt::Shown::Plain),
+            "type" => entry.read(map, &mut self.kind, rt::Shown::Plain),
+            "url" => entry.read(map, &mut self.url, rt::Shown::Plain),
+            "statistics" => entry.read(map, &mut self.statistics, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for Message {
@@ -372,7 +476,16 @@ impl fmt::Debug for Message {
         d.opt("kind", &self.kind);
         d.opt("url", &self.url);
         d.opt("statistics", &self.statistics);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl Message {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// Extended mobile push payload details.
@@ -387,20 +500,30 @@ pub struct MessageEvent {
     /// extended data ID
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for MessageEvent {
+    const NAME: &'static str = "MessageEvent";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "type" => self.kind = map.next_value()?,
-            "uri" => self.uri = map.next_value()?,
-            _ => rt::skip(map)?,
+            "type" => entry.read(map, &mut self.kind, rt::Shown::Plain),
+            "uri" => entry.read(map, &mut self.uri, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for MessageEvent {
@@ -413,7 +536,16 @@ impl fmt::Debug for MessageEvent {
         let mut d = f.debug_struct("MessageEvent");
         d.opt("kind", &self.kind);
         d.opt("uri", &self.uri);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl MessageEvent {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// The type of the extended data of a mobile push, which says what its "uri" holds.
@@ -454,6 +586,15 @@ impl EventType {
     }
 }
 rt::string_enum!(EventType, open);
+impl rt::Read for EventType {
+    const EXPECTED: rt::Expected = rt::Expected::Named("EventType");
+    fn read<'de, D: rt::serde::Deserializer<'de>>(
+        d: D,
+        place: rt::Place<'_, '_>,
+    ) -> Result<rt::Got<Self>, D::Error> {
+        rt::read_enum(d, place, Self::known, Some(Self::Unknown))
+    }
+}
 /// Message Statistics.
 #[derive(Clone, Default, PartialEq)]
 #[derive(rt::serde::Serialize)]
@@ -481,25 +622,35 @@ pub struct MessageStatistics {
     /// The recipient unsubscribed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unsubscribed: Option<bool>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for MessageStatistics {
+    const NAME: &'static str = "MessageStatistics";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "clicked" => self.clicked = map.next_value()?,
-            "complained" => self.complained = map.next_value()?,
-            "hard_bounced" => self.hard_bounced = map.next_value()?,
-            "opened" => self.opened = map.next_value()?,
-            "purchased" => self.purchased = map.next_value()?,
-            "soft_bounced" => self.soft_bounced = map.next_value()?,
-            "unsubscribed" => self.unsubscribed = map.next_value()?,
-            _ => rt::skip(map)?,
+            "clicked" => entry.read(map, &mut self.clicked, rt::Shown::Plain),
+            "complained" => entry.read(map, &mut self.complained, rt::Shown::Plain),
+            "hard_bounced" => entry.read(map, &mut self.hard_bounced, rt::Shown::Plain),
+            "opened" => entry.read(map, &mut self.opened, rt::Shown::Plain),
+            "purchased" => entry.read(map, &mut self.purchased, rt::Shown::Plain),
+            "soft_bounced" => entry.read(map, &mut self.soft_bounced, rt::Shown::Plain),
+            "unsubscribed" => entry.read(map, &mut self.unsubscribed, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for MessageStatistics {
@@ -517,7 +668,16 @@ impl fmt::Debug for MessageStatistics {
         d.opt("purchased", &self.purchased);
         d.opt("soft_bounced", &self.soft_bounced);
         d.opt("unsubscribed", &self.unsubscribed);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl MessageStatistics {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// Message Type.
@@ -558,6 +718,15 @@ impl MessageType {
     }
 }
 rt::string_enum!(MessageType, open);
+impl rt::Read for MessageType {
+    const EXPECTED: rt::Expected = rt::Expected::Named("MessageType");
+    fn read<'de, D: rt::serde::Deserializer<'de>>(
+        d: D,
+        place: rt::Place<'_, '_>,
+    ) -> Result<rt::Got<Self>, D::Error> {
+        rt::read_enum(d, place, Self::known, Some(Self::Unknown))
+    }
+}
 impl rt::Checkable for MessageType {}
 /// A message channel.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -586,6 +755,15 @@ impl Channel {
     }
 }
 rt::string_enum!(Channel, closed);
+impl rt::Read for Channel {
+    const EXPECTED: rt::Expected = rt::Expected::Named("Channel");
+    fn read<'de, D: rt::serde::Deserializer<'de>>(
+        d: D,
+        place: rt::Place<'_, '_>,
+    ) -> Result<rt::Got<Self>, D::Error> {
+        rt::read_enum(d, place, Self::known, None)
+    }
+}
 impl rt::Checkable for Channel {}
 /// A product of the user's last order.
 #[derive(Clone, Default, PartialEq)]
@@ -700,51 +878,81 @@ pub struct Product {
     /// Relative product page URL
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url_handle: Option<String>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for Product {
+    const NAME: &'static str = "Product";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "barcode" => self.barcode = map.next_value()?,
-            "brand" => self.brand = map.next_value()?,
-            "categories" => self.categories = map.next_value()?,
-            "category_ids" => self.category_ids = rt::lenient::next(map)?,
-            "currency" => self.currency = map.next_value()?,
-            "description" => self.description = map.next_value()?,
-            "discount" => self.discount = map.next_value()?,
-            "discount_formatted" => self.discount_formatted = map.next_value()?,
-            "fashion_colors" => self.fashion_colors = map.next_value()?,
-            "fashion_original_sizes" => self.fashion_original_sizes = map.next_value()?,
-            "fashion_sizes" => self.fashion_sizes = map.next_value()?,
-            "group_id" => self.group_id = map.next_value()?,
-            "id" => self.id = rt::lenient::next(map)?,
-            "image_url" => self.image_url = map.next_value()?,
-            "image_url_handle" => self.image_url_handle = map.next_value()?,
-            "image_url_resized" => self.image_url_resized = map.next_value()?,
-            "is_new" => self.is_new = map.next_value()?,
-            "leftovers" => self.leftovers = map.next_value()?,
-            "model" => self.model = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "oldprice" => self.oldprice = map.next_value()?,
-            "oldprice_formatted" => self.oldprice_formatted = map.next_value()?,
-            "oldprice_full" => self.oldprice_full = map.next_value()?,
-            "oldprice_full_formatted" => self.oldprice_full_formatted = map.next_value()?,
-            "params" => self.params = map.next_value()?,
-            "price" => self.price = map.next_value()?,
-            "price_formatted" => self.price_formatted = map.next_value()?,
-            "price_full" => self.price_full = map.next_value()?,
-            "price_full_formatted" => self.price_full_formatted = map.next_value()?,
-            "rating" => self.rating = map.next_value()?,
-            "stock_quantity" => self.stock_quantity = map.next_value()?,
-            "url" => self.url = map.next_value()?,
-            "url_handle" => self.url_handle = map.next_value()?,
-            _ => rt::skip(map)?,
+            "barcode" => entry.read(map, &mut self.barcode, rt::Shown::Plain),
+            "brand" => entry.read(map, &mut self.brand, rt::Shown::Plain),
+            "categories" => entry.read(map, &mut self.categories, rt::Shown::Plain),
+            "category_ids" => entry.read(map, &mut self.category_ids, rt::Shown::Plain),
+            "currency" => entry.read(map, &mut self.currency, rt::Shown::Plain),
+            "description" => entry.read(map, &mut self.description, rt::Shown::Plain),
+            "discount" => entry.read(map, &mut self.discount, rt::Shown::Plain),
+            "discount_formatted" => {
+                entry.read(map, &mut self.discount_formatted, rt::Shown::Plain)
+            }
+            "fashion_colors" => {
+                entry.read(map, &mut self.fashion_colors, rt::Shown::Plain)
+            }
+            "fashion_original_sizes" => {
+                entry.read(map, &mut self.fashion_original_sizes, rt::Shown::Plain)
+            }
+            "fashion_sizes" => entry.read(map, &mut self.fashion_sizes, rt::Shown::Plain),
+            "group_id" => entry.read(map, &mut self.group_id, rt::Shown::Plain),
+            "id" => entry.read(map, &mut self.id, rt::Shown::Plain),
+            "image_url" => entry.read(map, &mut self.image_url, rt::Shown::Plain),
+            "image_url_handle" => {
+                entry.read(map, &mut self.image_url_handle, rt::Shown::Plain)
+            }
+            "image_url_resized" => {
+                entry.read(map, &mut self.image_url_resized, rt::Shown::Plain)
+            }
+            "is_new" => entry.read(map, &mut self.is_new, rt::Shown::Plain),
+            "leftovers" => entry.read(map, &mut self.leftovers, rt::Shown::Plain),
+            "model" => entry.read(map, &mut self.model, rt::Shown::Plain),
+            "name" => entry.read(map, &mut self.name, rt::Shown::Plain),
+            "oldprice" => entry.read(map, &mut self.oldprice, rt::Shown::Plain),
+            "oldprice_formatted" => {
+                entry.read(map, &mut self.oldprice_formatted, rt::Shown::Plain)
+            }
+            "oldprice_full" => entry.read(map, &mut self.oldprice_full, rt::Shown::Plain),
+            "oldprice_full_formatted" => {
+                entry.read(map, &mut self.oldprice_full_formatted, rt::Shown::Plain)
+            }
+            "params" => entry.read(map, &mut self.params, rt::Shown::Plain),
+            "price" => entry.read(map, &mut self.price, rt::Shown::Plain),
+            "price_formatted" => {
+                entry.read(map, &mut self.price_formatted, rt::Shown::Plain)
+            }
+            "price_full" => entry.read(map, &mut self.price_full, rt::Shown::Plain),
+            "price_full_formatted" => {
+                entry.read(map, &mut self.price_full_formatted, rt::Shown::Plain)
+            }
+            "rating" => entry.read(map, &mut self.rating, rt::Shown::Plain),
+            "stock_quantity" => {
+                entry.read(map, &mut self.stock_quantity, rt::Shown::Plain)
+            }
+            "url" => entry.read(map, &mut self.url, rt::Shown::Plain),
+            "url_handle" => entry.read(map, &mut self.url_handle, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for Product {
@@ -788,7 +996,16 @@ impl fmt::Debug for Product {
         d.opt("stock_quantity", &self.stock_quantity);
         d.opt("url", &self.url);
         d.opt("url_handle", &self.url_handle);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl Product {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// A level of the product category hierarchy.
@@ -809,22 +1026,32 @@ pub struct Category {
     /// category page url (type: string)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for Category {
+    const NAME: &'static str = "Category";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "id" => self.id = rt::lenient::next(map)?,
-            "name" => self.name = map.next_value()?,
-            "parent" => self.parent = rt::lenient::next(map)?,
-            "url" => self.url = map.next_value()?,
-            _ => rt::skip(map)?,
+            "id" => entry.read(map, &mut self.id, rt::Shown::Plain),
+            "name" => entry.read(map, &mut self.name, rt::Shown::Plain),
+            "parent" => entry.read(map, &mut self.parent, rt::Shown::Plain),
+            "url" => entry.read(map, &mut self.url, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for Category {
@@ -839,7 +1066,16 @@ impl fmt::Debug for Category {
         d.opt("name", &self.name);
         d.opt("parent", &self.parent);
         d.opt("url", &self.url);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl Category {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// A color of the product.
@@ -854,20 +1090,30 @@ pub struct FashionColor {
     /// color-matched product image (type: string)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for FashionColor {
+    const NAME: &'static str = "FashionColor";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "color" => self.color = map.next_value()?,
-            "picture" => self.picture = map.next_value()?,
-            _ => rt::skip(map)?,
+            "color" => entry.read(map, &mut self.color, rt::Shown::Plain),
+            "picture" => entry.read(map, &mut self.picture, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for FashionColor {
@@ -880,7 +1126,16 @@ impl fmt::Debug for FashionColor {
         let mut d = f.debug_struct("FashionColor");
         d.opt("color", &self.color);
         d.opt("picture", &self.picture);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl FashionColor {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// A "param" of the product feed/catalog: a "key" and its "values".
@@ -895,20 +1150,30 @@ pub struct ProductParam {
     /// The values of the parameter ("values").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for ProductParam {
+    const NAME: &'static str = "ProductParam";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "key" => self.key = map.next_value()?,
-            "values" => self.values = map.next_value()?,
-            _ => rt::skip(map)?,
+            "key" => entry.read(map, &mut self.key, rt::Shown::Plain),
+            "values" => entry.read(map, &mut self.values, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for ProductParam {
@@ -921,7 +1186,16 @@ impl fmt::Debug for ProductParam {
         let mut d = f.debug_struct("ProductParam");
         d.opt("key", &self.key);
         d.opt("values", &self.values);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl ProductParam {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// The URLs of the resized product image, keyed by the size of the image in pixels.
@@ -954,26 +1228,36 @@ pub struct ImageUrls {
     /// The 520 px image.
     #[serde(rename = "520", skip_serializing_if = "Option::is_none")]
     pub px520: Option<String>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for ImageUrls {
+    const NAME: &'static str = "ImageUrls";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "120" => self.px120 = map.next_value()?,
-            "140" => self.px140 = map.next_value()?,
-            "160" => self.px160 = map.next_value()?,
-            "180" => self.px180 = map.next_value()?,
-            "200" => self.px200 = map.next_value()?,
-            "220" => self.px220 = map.next_value()?,
-            "310" => self.px310 = map.next_value()?,
-            "520" => self.px520 = map.next_value()?,
-            _ => rt::skip(map)?,
+            "120" => entry.read(map, &mut self.px120, rt::Shown::Plain),
+            "140" => entry.read(map, &mut self.px140, rt::Shown::Plain),
+            "160" => entry.read(map, &mut self.px160, rt::Shown::Plain),
+            "180" => entry.read(map, &mut self.px180, rt::Shown::Plain),
+            "200" => entry.read(map, &mut self.px200, rt::Shown::Plain),
+            "220" => entry.read(map, &mut self.px220, rt::Shown::Plain),
+            "310" => entry.read(map, &mut self.px310, rt::Shown::Plain),
+            "520" => entry.read(map, &mut self.px520, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for ImageUrls {
@@ -992,7 +1276,16 @@ impl fmt::Debug for ImageUrls {
         d.opt("px220", &self.px220);
         d.opt("px310", &self.px310);
         d.opt("px520", &self.px520);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl ImageUrls {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// Rough number of the products left in stock.
@@ -1029,6 +1322,15 @@ impl Leftovers {
     }
 }
 rt::string_enum!(Leftovers, open);
+impl rt::Read for Leftovers {
+    const EXPECTED: rt::Expected = rt::Expected::Named("Leftovers");
+    fn read<'de, D: rt::serde::Deserializer<'de>>(
+        d: D,
+        place: rt::Place<'_, '_>,
+    ) -> Result<rt::Got<Self>, D::Error> {
+        rt::read_enum(d, place, Self::known, Some(Self::Unknown))
+    }
+}
 /// The profile properties the "Update User Profile" method saves: the "Main request parameters" and the "Additional request parameters".
 #[derive(Clone, Default, PartialEq)]
 #[derive(rt::serde::Serialize)]
@@ -1046,7 +1348,7 @@ pub struct ProfileFields {
     pub gender: Option<Gender>,
     /// Store side user ID.
     ///
-    /// **Note on PersonaClick's docs:** The table types it "number/string" and the request example sends a number (100500). We send a string and accept both on reading.
+    /// **Note on PersonaClick's docs:** The table types it "number/string" and the request example sends a number (100500). We send a string, and read both (also with strict_responses).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// User Surname.
@@ -1101,40 +1403,63 @@ pub struct ProfileFields {
     /// VKontakte User ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vk_id: Option<String>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for ProfileFields {
+    const NAME: &'static str = "ProfileFields";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "email" => self.email = map.next_value()?,
-            "first_name" => self.first_name = map.next_value()?,
-            "gender" => self.gender = map.next_value()?,
-            "id" => self.id = rt::lenient::next(map)?,
-            "last_name" => self.last_name = map.next_value()?,
-            "phone" => self.phone = map.next_value()?,
-            "age" => self.age = map.next_value()?,
-            "auto" => self.auto = map.next_value()?,
-            "birthday" => self.birthday = map.next_value()?,
-            "bought_something" => self.bought_something = map.next_value()?,
-            "fb_id" => self.fb_id = map.next_value()?,
-            "kids" => self.kids = map.next_value()?,
-            "location" => self.location = map.next_value()?,
-            "loyalty_bonuses" => self.loyalty_bonuses = map.next_value()?,
-            "loyalty_bonuses_to_next_level" => {
-                self.loyalty_bonuses_to_next_level = map.next_value()?;
+            "email" => entry.read(map, &mut self.email, rt::Shown::Redacted),
+            "first_name" => entry.read(map, &mut self.first_name, rt::Shown::Redacted),
+            "gender" => entry.read(map, &mut self.gender, rt::Shown::Plain),
+            "id" => {
+                entry
+                    .also(rt::JsonKind::Number)
+                    .read(map, &mut self.id, rt::Shown::Redacted)
             }
-            "loyalty_card_location" => self.loyalty_card_location = map.next_value()?,
-            "loyalty_id" => self.loyalty_id = map.next_value()?,
-            "loyalty_status" => self.loyalty_status = map.next_value()?,
-            "telegram_id" => self.telegram_id = map.next_value()?,
-            "vk_id" => self.vk_id = map.next_value()?,
-            _ => rt::skip(map)?,
+            "last_name" => entry.read(map, &mut self.last_name, rt::Shown::Redacted),
+            "phone" => entry.read(map, &mut self.phone, rt::Shown::Redacted),
+            "age" => entry.read(map, &mut self.age, rt::Shown::Plain),
+            "auto" => entry.read(map, &mut self.auto, rt::Shown::Plain),
+            "birthday" => entry.read(map, &mut self.birthday, rt::Shown::Redacted),
+            "bought_something" => {
+                entry.read(map, &mut self.bought_something, rt::Shown::Plain)
+            }
+            "fb_id" => entry.read(map, &mut self.fb_id, rt::Shown::Redacted),
+            "kids" => entry.read(map, &mut self.kids, rt::Shown::Plain),
+            "location" => entry.read(map, &mut self.location, rt::Shown::Plain),
+            "loyalty_bonuses" => {
+                entry.read(map, &mut self.loyalty_bonuses, rt::Shown::Plain)
+            }
+            "loyalty_bonuses_to_next_level" => {
+                entry
+                    .read(map, &mut self.loyalty_bonuses_to_next_level, rt::Shown::Plain)
+            }
+            "loyalty_card_location" => {
+                entry.read(map, &mut self.loyalty_card_location, rt::Shown::Plain)
+            }
+            "loyalty_id" => entry.read(map, &mut self.loyalty_id, rt::Shown::Redacted),
+            "loyalty_status" => {
+                entry.read(map, &mut self.loyalty_status, rt::Shown::Plain)
+            }
+            "telegram_id" => entry.read(map, &mut self.telegram_id, rt::Shown::Redacted),
+            "vk_id" => entry.read(map, &mut self.vk_id, rt::Shown::Redacted),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for ProfileFields {
@@ -1165,7 +1490,16 @@ impl fmt::Debug for ProfileFields {
         d.opt("loyalty_status", &self.loyalty_status);
         d.redacted("telegram_id", &self.telegram_id);
         d.redacted("vk_id", &self.vk_id);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl ProfileFields {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// The profile of a user. All properties available for saving in the profile are available for reading; additionally, the following properties can be got.
@@ -1187,7 +1521,7 @@ pub struct Profile {
     pub gender: Option<Gender>,
     /// Store side user ID.
     ///
-    /// **Note on PersonaClick's docs:** The table types it "number/string" and the request example sends a number (100500). We send a string and accept both on reading.
+    /// **Note on PersonaClick's docs:** The table types it "number/string" and the request example sends a number (100500). We send a string, and read both (also with strict_responses).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// User Surname.
@@ -1272,50 +1606,83 @@ pub struct Profile {
     /// Tags that were created there: Account > Settings > User tags, and assigned to the user on the profile page manually.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for Profile {
+    const NAME: &'static str = "Profile";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "email" => self.email = map.next_value()?,
-            "first_name" => self.first_name = map.next_value()?,
-            "gender" => self.gender = map.next_value()?,
-            "id" => self.id = rt::lenient::next(map)?,
-            "last_name" => self.last_name = map.next_value()?,
-            "phone" => self.phone = map.next_value()?,
-            "age" => self.age = map.next_value()?,
-            "auto" => self.auto = map.next_value()?,
-            "birthday" => self.birthday = map.next_value()?,
-            "bought_something" => self.bought_something = map.next_value()?,
-            "fb_id" => self.fb_id = map.next_value()?,
-            "kids" => self.kids = map.next_value()?,
-            "location" => self.location = map.next_value()?,
-            "loyalty_bonuses" => self.loyalty_bonuses = map.next_value()?,
-            "loyalty_bonuses_to_next_level" => {
-                self.loyalty_bonuses_to_next_level = map.next_value()?;
+            "email" => entry.read(map, &mut self.email, rt::Shown::Redacted),
+            "first_name" => entry.read(map, &mut self.first_name, rt::Shown::Redacted),
+            "gender" => entry.read(map, &mut self.gender, rt::Shown::Plain),
+            "id" => {
+                entry
+                    .also(rt::JsonKind::Number)
+                    .read(map, &mut self.id, rt::Shown::Redacted)
             }
-            "loyalty_card_location" => self.loyalty_card_location = map.next_value()?,
-            "loyalty_id" => self.loyalty_id = map.next_value()?,
-            "loyalty_status" => self.loyalty_status = map.next_value()?,
-            "telegram_id" => self.telegram_id = map.next_value()?,
-            "vk_id" => self.vk_id = map.next_value()?,
-            "status" => self.status = map.next_value()?,
-            "message" => self.message = map.next_value()?,
-            "additional_emails" => self.additional_emails = map.next_value()?,
-            "additional_phones" => self.additional_phones = map.next_value()?,
-            "additional_loyalty_ids" => self.additional_loyalty_ids = map.next_value()?,
-            "has_email" => self.has_email = map.next_value()?,
-            "computed_gender" => self.computed_gender = map.next_value()?,
-            "custom_properties" => self.custom_properties = map.next_value()?,
-            "orders" => self.orders = map.next_value()?,
-            "tags" => self.tags = map.next_value()?,
-            _ => rt::skip(map)?,
+            "last_name" => entry.read(map, &mut self.last_name, rt::Shown::Redacted),
+            "phone" => entry.read(map, &mut self.phone, rt::Shown::Redacted),
+            "age" => entry.read(map, &mut self.age, rt::Shown::Plain),
+            "auto" => entry.read(map, &mut self.auto, rt::Shown::Plain),
+            "birthday" => entry.read(map, &mut self.birthday, rt::Shown::Redacted),
+            "bought_something" => {
+                entry.read(map, &mut self.bought_something, rt::Shown::Plain)
+            }
+            "fb_id" => entry.read(map, &mut self.fb_id, rt::Shown::Redacted),
+            "kids" => entry.read(map, &mut self.kids, rt::Shown::Plain),
+            "location" => entry.read(map, &mut self.location, rt::Shown::Plain),
+            "loyalty_bonuses" => {
+                entry.read(map, &mut self.loyalty_bonuses, rt::Shown::Plain)
+            }
+            "loyalty_bonuses_to_next_level" => {
+                entry
+                    .read(map, &mut self.loyalty_bonuses_to_next_level, rt::Shown::Plain)
+            }
+            "loyalty_card_location" => {
+                entry.read(map, &mut self.loyalty_card_location, rt::Shown::Plain)
+            }
+            "loyalty_id" => entry.read(map, &mut self.loyalty_id, rt::Shown::Redacted),
+            "loyalty_status" => {
+                entry.read(map, &mut self.loyalty_status, rt::Shown::Plain)
+            }
+            "telegram_id" => entry.read(map, &mut self.telegram_id, rt::Shown::Redacted),
+            "vk_id" => entry.read(map, &mut self.vk_id, rt::Shown::Redacted),
+            "status" => entry.read(map, &mut self.status, rt::Shown::Plain),
+            "message" => entry.read(map, &mut self.message, rt::Shown::Plain),
+            "additional_emails" => {
+                entry.read(map, &mut self.additional_emails, rt::Shown::Redacted)
+            }
+            "additional_phones" => {
+                entry.read(map, &mut self.additional_phones, rt::Shown::Redacted)
+            }
+            "additional_loyalty_ids" => {
+                entry.read(map, &mut self.additional_loyalty_ids, rt::Shown::Redacted)
+            }
+            "has_email" => entry.read(map, &mut self.has_email, rt::Shown::Plain),
+            "computed_gender" => {
+                entry.read(map, &mut self.computed_gender, rt::Shown::Plain)
+            }
+            "custom_properties" => {
+                entry.read(map, &mut self.custom_properties, rt::Shown::Plain)
+            }
+            "orders" => entry.read(map, &mut self.orders, rt::Shown::Plain),
+            "tags" => entry.read(map, &mut self.tags, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for Profile {
@@ -1356,7 +1723,16 @@ impl fmt::Debug for Profile {
         d.opt("custom_properties", &self.custom_properties);
         d.opt("orders", &self.orders);
         d.opt("tags", &self.tags);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl Profile {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// The response of "Update User Profile".
@@ -1374,21 +1750,31 @@ pub struct SetProfileResponse {
     /// Reserved for the JS SDK internal use
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<rt::Json>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for SetProfileResponse {
+    const NAME: &'static str = "SetProfileResponse";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "status" => self.status = map.next_value()?,
-            "message" => self.message = map.next_value()?,
-            "payload" => self.payload = map.next_value()?,
-            _ => rt::skip(map)?,
+            "status" => entry.read(map, &mut self.status, rt::Shown::Plain),
+            "message" => entry.read(map, &mut self.message, rt::Shown::Plain),
+            "payload" => entry.read(map, &mut self.payload, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for SetProfileResponse {
@@ -1402,7 +1788,16 @@ impl fmt::Debug for SetProfileResponse {
         d.opt("status", &self.status);
         d.opt("message", &self.message);
         d.opt("payload", &self.payload);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl SetProfileResponse {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// Gender.
@@ -1435,6 +1830,15 @@ impl Gender {
     }
 }
 rt::string_enum!(Gender, open);
+impl rt::Read for Gender {
+    const EXPECTED: rt::Expected = rt::Expected::Named("Gender");
+    fn read<'de, D: rt::serde::Deserializer<'de>>(
+        d: D,
+        place: rt::Place<'_, '_>,
+    ) -> Result<rt::Got<Self>, D::Error> {
+        rt::read_enum(d, place, Self::known, Some(Self::Unknown))
+    }
+}
 impl rt::Checkable for Gender {}
 /// Children's data.
 #[derive(Clone, Default, PartialEq)]
@@ -1450,20 +1854,30 @@ pub struct Kid {
     /// Child's birthday in the format YYYY-MM-DD. Type: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub birthday: Option<rt::Date>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for Kid {
+    const NAME: &'static str = "Kid";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "gender" => self.gender = map.next_value()?,
-            "birthday" => self.birthday = map.next_value()?,
-            _ => rt::skip(map)?,
+            "gender" => entry.read(map, &mut self.gender, rt::Shown::Plain),
+            "birthday" => entry.read(map, &mut self.birthday, rt::Shown::Redacted),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for Kid {
@@ -1476,7 +1890,16 @@ impl fmt::Debug for Kid {
         let mut d = f.debug_struct("Kid");
         d.opt("gender", &self.gender);
         d.redacted("birthday", &self.birthday);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl Kid {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 impl Kid {
@@ -1519,21 +1942,31 @@ pub struct Auto {
     /// Vehicle's VDS/VIN. Type: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vds: Option<String>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for Auto {
+    const NAME: &'static str = "Auto";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "brand" => self.brand = map.next_value()?,
-            "model" => self.model = map.next_value()?,
-            "vds" => self.vds = map.next_value()?,
-            _ => rt::skip(map)?,
+            "brand" => entry.read(map, &mut self.brand, rt::Shown::Plain),
+            "model" => entry.read(map, &mut self.model, rt::Shown::Plain),
+            "vds" => entry.read(map, &mut self.vds, rt::Shown::Redacted),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for Auto {
@@ -1547,7 +1980,16 @@ impl fmt::Debug for Auto {
         d.opt("brand", &self.brand);
         d.opt("model", &self.model);
         d.redacted("vds", &self.vds);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl Auto {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 impl Auto {
@@ -1600,22 +2042,32 @@ pub struct Order {
     /// Object array with the products of the order, where each object has the following properties: `id`, `name`, `price`, `quantity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<OrderItem>>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for Order {
+    const NAME: &'static str = "Order";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "id" => self.id = rt::lenient::next(map)?,
-            "status" => self.status = map.next_value()?,
-            "value" => self.value = map.next_value()?,
-            "items" => self.items = map.next_value()?,
-            _ => rt::skip(map)?,
+            "id" => entry.read(map, &mut self.id, rt::Shown::Plain),
+            "status" => entry.read(map, &mut self.status, rt::Shown::Plain),
+            "value" => entry.read(map, &mut self.value, rt::Shown::Plain),
+            "items" => entry.read(map, &mut self.items, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for Order {
@@ -1630,7 +2082,16 @@ impl fmt::Debug for Order {
         d.opt("status", &self.status);
         d.opt("value", &self.value);
         d.opt("items", &self.items);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl Order {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// A product of an order.
@@ -1653,22 +2114,32 @@ pub struct OrderItem {
     /// Product Quantity
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for OrderItem {
+    const NAME: &'static str = "OrderItem";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "id" => self.id = rt::lenient::next(map)?,
-            "name" => self.name = map.next_value()?,
-            "price" => self.price = map.next_value()?,
-            "quantity" => self.quantity = map.next_value()?,
-            _ => rt::skip(map)?,
+            "id" => entry.read(map, &mut self.id, rt::Shown::Plain),
+            "name" => entry.read(map, &mut self.name, rt::Shown::Plain),
+            "price" => entry.read(map, &mut self.price, rt::Shown::Plain),
+            "quantity" => entry.read(map, &mut self.quantity, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for OrderItem {
@@ -1683,7 +2154,16 @@ impl fmt::Debug for OrderItem {
         d.opt("name", &self.name);
         d.opt("price", &self.price);
         d.opt("quantity", &self.quantity);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl OrderItem {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// The value of a custom profile property.
@@ -1726,6 +2206,15 @@ rt::union_from!(CustomValue::Json, rt::Json);
 rt::union_from!(CustomValue::Date, rt::DateTime);
 #[cfg(feature = "jiff")]
 rt::union_from!(CustomValue::Date, rt::jiff::civil::DateTime);
+impl rt::Read for CustomValue {
+    const EXPECTED: rt::Expected = rt::Expected::Named("CustomValue");
+    fn read<'de, D: rt::serde::Deserializer<'de>>(
+        d: D,
+        _: rt::Place<'_, '_>,
+    ) -> Result<rt::Got<Self>, D::Error> {
+        rt::read_union(d)
+    }
+}
 impl rt::Checkable for CustomValue {
     fn check_value(&self, at: &rt::Path<'_>, _: &rt::Rule, check: &mut rt::Check) {
         match self {
@@ -2753,7 +3242,7 @@ impl<M> SetProfileRequest<M> {
     }
     /// Store side user ID.
     ///
-    /// **Note on PersonaClick's docs:** The table types it "number/string" and the request example sends a number (100500). We send a string and accept both on reading.
+    /// **Note on PersonaClick's docs:** The table types it "number/string" and the request example sends a number (100500). We send a string, and read both (also with strict_responses).
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self

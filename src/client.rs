@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::check::{Check, Path};
 use crate::error::{Error, Invalid};
+use crate::read::Reading;
 use crate::retry::{Budget, Jitter, RetryPolicy};
 
 /// What the generated code tells the runtime about its API.
@@ -69,6 +70,7 @@ pub(crate) struct Inner<P> {
     pub(crate) budget: Budget,
     pub(crate) jitter: Jitter,
     pub(crate) max_response_bytes: usize,
+    pub(crate) responses: Reading,
 }
 
 impl<P> Clone for Core<P> {
@@ -123,6 +125,7 @@ pub struct CoreBuilder<P> {
     retry: RetryPolicy,
     max_response_bytes: usize,
     user_agent: Option<String>,
+    responses: Reading,
 }
 
 impl<P: Api> Default for CoreBuilder<P> {
@@ -136,6 +139,7 @@ impl<P: Api> Default for CoreBuilder<P> {
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             user_agent: None,
+            responses: Reading::Lenient,
         }
     }
 }
@@ -174,6 +178,16 @@ impl<P: Api> CoreBuilder<P> {
     /// Sets the User-Agent header.
     pub fn user_agent(&mut self, ua: String) {
         self.user_agent = Some(ua);
+    }
+
+    /// Reads responses as the schema documents them only, failing on anything else (`true`),
+    /// or leniently (`false`, the default).
+    pub fn strict_responses(&mut self, strict: bool) {
+        self.responses = if strict {
+            Reading::Strict
+        } else {
+            Reading::Lenient
+        };
     }
 
     /// Checks everything and builds the client; every problem is reported at once.
@@ -241,6 +255,7 @@ impl<P: Api> CoreBuilder<P> {
                 budget: Budget::new(RETRY_BUDGET),
                 jitter: Jitter::new(),
                 max_response_bytes: self.max_response_bytes,
+                responses: self.responses,
             }),
         })
     }
@@ -396,6 +411,21 @@ macro_rules! __client {
             /// The `User-Agent` header (default `personaclick-rust/VERSION`).
             pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
                 self.core.user_agent(user_agent.into());
+                self
+            }
+
+            /// Whether a response value of another type than the schema documents fails the
+            /// call.
+            ///
+            /// By default (`false`) such a value is read if a lossless conversion reads it (a
+            /// number written as a string, `"1"` for `true`); otherwise its field is `None`
+            /// and the value is kept, with its JSON path, in the `unread()` of the object
+            /// holding it, and the call logs one `tracing` warning naming the paths. With
+            /// `true`, any value not of the documented type, converted or not, fails the call
+            /// with [`Error::Decode`]($crate::Error::Decode) naming its path: for tests that
+            /// must notice when the schema and the responses part ways.
+            pub fn strict_responses(mut self, strict: bool) -> Self {
+                self.core.strict_responses(strict);
                 self
             }
 

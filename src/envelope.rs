@@ -7,9 +7,7 @@
 //! for its message.
 
 use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
-use serde::de::{
-    self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor,
-};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use crate::client::ErrorShape;
 use crate::wire::{Json, Key};
@@ -24,11 +22,12 @@ pub(crate) enum Status {
     Unseen,
 }
 
-/// Decodes `body` as `T`, noting the top-level status field on the way.
-pub(crate) fn decode_noting<T: DeserializeOwned>(
-    body: &[u8],
+/// Decodes `body` with `seed`, noting the top-level status field on the way.
+pub(crate) fn decode_noting<'b, S: DeserializeSeed<'b>>(
+    body: &'b [u8],
     shape: &ErrorShape,
-) -> (Result<T, serde_json::Error>, Status) {
+    seed: S,
+) -> (Result<S::Value, serde_json::Error>, Status) {
     let mut de = serde_json::Deserializer::from_slice(body);
     let mut note = Note {
         shape,
@@ -36,11 +35,12 @@ pub(crate) fn decode_noting<T: DeserializeOwned>(
         error: false,
         status_hidden: false,
     };
-    let result = T::deserialize(Noting {
-        de: &mut de,
-        note: &mut note,
-    })
-    .and_then(|t| de.end().map(|()| t));
+    let result = seed
+        .deserialize(Noting {
+            de: &mut de,
+            note: &mut note,
+        })
+        .and_then(|t| de.end().map(|()| t));
     let status = if result.is_ok() && note.seen_object && !note.status_hidden {
         Status::Seen { error: note.error }
     } else {
@@ -428,6 +428,12 @@ mod tests {
 
     const SHAPE: ErrorShape = TEST_SHAPE;
 
+    fn noting<T: serde::de::DeserializeOwned>(
+        body: &[u8],
+    ) -> (Result<T, serde_json::Error>, Status) {
+        decode_noting(body, &SHAPE, std::marker::PhantomData::<T>)
+    }
+
     #[derive(Debug, serde::Deserialize, PartialEq)]
     struct Derived {
         status: Option<String>,
@@ -436,24 +442,24 @@ mod tests {
 
     #[test]
     fn the_status_is_noted_while_decoding() {
-        let (r, s) = decode_noting::<Derived>(br#"{"n": 1, "status": "error"}"#, &SHAPE);
+        let (r, s) = noting::<Derived>(br#"{"n": 1, "status": "error"}"#);
         assert_eq!(
             r.unwrap().status.as_deref(),
             Some("error"),
             "the decoder still gets it"
         );
         assert_eq!(s, Status::Seen { error: true });
-        let (r, s) = decode_noting::<Derived>(br#"{"status": "success", "n": 2}"#, &SHAPE);
+        let (r, s) = noting::<Derived>(br#"{"status": "success", "n": 2}"#);
         assert_eq!(r.unwrap().n, Some(2));
         assert_eq!(s, Status::Seen { error: false });
-        let (_, s) = decode_noting::<Json>(br#"{"st\u0061tus": "error"}"#, &SHAPE);
+        let (_, s) = noting::<Json>(br#"{"st\u0061tus": "error"}"#);
         assert_eq!(s, Status::Seen { error: true }, "escaped keys too");
-        let (_, s) = decode_noting::<Vec<Json>>(br#"[{"status": "error"}]"#, &SHAPE);
+        let (_, s) = noting::<Vec<Json>>(br#"[{"status": "error"}]"#);
         assert_eq!(s, Status::Unseen, "only a top-level status counts");
-        let (r, s) = decode_noting::<Derived>(br#"{"status": 5}"#, &SHAPE);
+        let (r, s) = noting::<Derived>(br#"{"status": 5}"#);
         assert!(r.is_err());
         assert_eq!(s, Status::Unseen);
-        let (r, _) = decode_noting::<Derived>(br#"{"n": 1} trailing"#, &SHAPE);
+        let (r, _) = noting::<Derived>(br#"{"n": 1} trailing"#);
         assert!(r.is_err(), "the whole body must be one value");
     }
 
@@ -485,22 +491,22 @@ mod tests {
         struct Name(String);
 
         // A derived enum reads the name out of sight: the body will be asked again.
-        let (r, s) = decode_noting::<AsEnum>(br#"{"status": "error"}"#, &SHAPE);
+        let (r, s) = noting::<AsEnum>(br#"{"status": "error"}"#);
         assert!(r.is_ok());
         assert_eq!(s, Status::Unseen);
         // A skipped status is still seen (serde_json would skip a string unread).
-        let (_, s) = decode_noting::<Skipped>(br#"{"status": "error", "n": 1}"#, &SHAPE);
+        let (_, s) = noting::<Skipped>(br#"{"status": "error", "n": 1}"#);
         assert_eq!(s, Status::Seen { error: true });
-        let (_, s) = decode_noting::<Skipped>(br#"{"status": "success", "n": 1}"#, &SHAPE);
+        let (_, s) = noting::<Skipped>(br#"{"status": "success", "n": 1}"#);
         assert_eq!(s, Status::Seen { error: false });
         // Through an option and a newtype, escaped.
-        let (r, s) = decode_noting::<Wrapped>(br#"{"status": "\u0065rror"}"#, &SHAPE);
+        let (r, s) = noting::<Wrapped>(br#"{"status": "\u0065rror"}"#);
         assert_eq!(r.unwrap().status.unwrap().unwrap().0, "error");
         assert_eq!(s, Status::Seen { error: true });
         // The last of two status keys counts, as for any other field; a non-string is no error.
-        let (_, s) = decode_noting::<Json>(br#"{"status": "error", "status": 1}"#, &SHAPE);
+        let (_, s) = noting::<Json>(br#"{"status": "error", "status": 1}"#);
         assert_eq!(s, Status::Seen { error: false });
-        let (_, s) = decode_noting::<Json>(br#"{"status": {"a": "error"}}"#, &SHAPE);
+        let (_, s) = noting::<Json>(br#"{"status": {"a": "error"}}"#);
         assert_eq!(s, Status::Seen { error: false });
     }
 

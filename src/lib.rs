@@ -50,10 +50,12 @@ pub mod fake;
 mod mode;
 mod object;
 mod pager;
+mod read;
 mod retry;
 #[cfg(feature = "blocking")]
 mod run_blocking;
 mod transport;
+mod unread;
 mod wire;
 
 pub use dates::{Date, DateError, DateTime, Timestamp};
@@ -69,6 +71,7 @@ pub use retry::RetryPolicy;
 #[cfg(feature = "blocking")]
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub use run_blocking::{Blocking, BlockingIter};
+pub use unread::{Expected, Unread, UnreadValue};
 
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/personaclick.rs"));
@@ -87,11 +90,13 @@ pub mod __private {
     pub use crate::client::{Api, Core, CoreBuilder, Endpoint, ErrorShape, Method};
     pub use crate::dates::{Date, DateTime, Timestamp};
     pub use crate::mode::Async;
-    pub use crate::object::{decode_object, keep, skip, DebugFields, Object};
+    pub use crate::object::{decode_object, DebugFields, Object};
     pub use crate::pager::{Items, Pages};
+    pub use crate::read::{read_enum, read_union, Entry, Got, JsonKind, Place, Read, Reading};
     #[cfg(feature = "blocking")]
     pub use crate::run_blocking::{Blocking, BlockingIter};
-    pub use crate::wire::{deserialize_enum, lenient, Json, Key, Keys, Secret, UnknownValue};
+    pub use crate::unread::{Expected, Shown, Unread};
+    pub use crate::wire::{deserialize_enum, Json, Key, Keys, Secret, UnknownValue};
     #[cfg(feature = "jiff")]
     pub use jiff;
     pub use serde;

@@ -7,23 +7,41 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, Visitor};
 
+use crate::read::Reading;
+use crate::unread::Unread;
 use crate::wire::{Key, Keys, Redacted};
 
 /// A generated object type: [`decode_object`] reads a JSON object into its default value, one
-/// key at a time, through [`field`](Object::field).
+/// key at a time, through [`field`](Object::field); what it cannot read, it keeps in its
+/// [`Unread`] report.
 pub trait Object: Default {
+    /// The type's name in the schema.
+    const NAME: &'static str;
+
     /// Reads the value under `key` from `map` into the field it names (under its wire name or
-    /// an alias); a key the type does not name is skipped ([`skip`]) or kept in the type's
-    /// `additional` map ([`keep`]). Generated impls are `#[inline]`: it has one caller per
-    /// type, the loop of [`decode_object`], and decodes as fast as one hand-written visitor.
-    fn field<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A)
-        -> Result<(), A::Error>;
+    /// an alias), with [`Entry::read`](crate::read::Entry::read); a key the type does not name
+    /// is skipped ([`Entry::skip`](crate::read::Entry::skip)) or kept in the type's `additional` map
+    /// ([`Entry::keep`](crate::read::Entry::keep)). Generated impls are `#[inline]`: it has one caller
+    /// per type, the loop that reads an object's keys, and decodes as fast as one hand-written visitor.
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: Key<'de>,
+        map: &mut A,
+        reading: Reading,
+    ) -> Result<(), A::Error>;
+
+    /// What the object could not read, at any depth below it.
+    fn unread(&self) -> &Unread;
+
+    /// The same, to add to.
+    fn unread_mut(&mut self) -> &mut Unread;
 }
 
 /// Decodes an [`Object`]: a JSON object only (serde's derive would also take an array, field
-/// by field), each key read by [`Object::field`]. Monomorphized per type, as a derived decoder
+/// by field), each key read by [`Object::field`], leniently (what the type's `Deserialize`
+/// does; the client reads a response strictly when asked, with `read::decode_response`). Monomorphized per type, as a derived decoder
 /// would be: no dynamic dispatch, no allocation of its own, and a visitor of size zero.
 pub fn decode_object<'de, T: Object, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
     struct Fields<T>(PhantomData<T>);
@@ -32,40 +50,27 @@ pub fn decode_object<'de, T: Object, D: Deserializer<'de>>(d: D) -> Result<T, D:
         type Value = T;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            // The type's name without its module path: `a Product object`.
-            let path = std::any::type_name::<T>();
-            let name = path.rsplit("::").next().unwrap_or(path);
-            write!(f, "a {name} object")
+            write!(f, "a {} object", T::NAME)
         }
 
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-            let mut out = T::default();
-            while let Some(key) = map.next_key::<Key<'de>>()? {
-                out.field(key, &mut map)?;
-            }
-            Ok(out)
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            fields(map, Reading::Lenient)
         }
     }
 
     d.deserialize_map(Fields(PhantomData))
 }
 
-/// Skips the value of a key the object does not name.
-#[inline]
-pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<IgnoredAny>().map(drop)
-}
-
-/// Keeps the value of a key the object does not name in its `additional` map.
-#[inline]
-pub fn keep<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-    additional: &mut BTreeMap<String, T>,
-    key: Key<'de>,
-    map: &mut A,
-) -> Result<(), A::Error> {
-    let value = map.next_value()?;
-    additional.insert(key.into_string(), value);
-    Ok(())
+/// Reads an object's keys, one by one, into its default value.
+pub(crate) fn fields<'de, T: Object, A: MapAccess<'de>>(
+    mut map: A,
+    reading: Reading,
+) -> Result<T, A::Error> {
+    let mut out = T::default();
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        out.field(key, &mut map, reading)?;
+    }
+    Ok(out)
 }
 
 /// `Debug` output of generated types and builders, one short call per field: only the fields
@@ -80,6 +85,8 @@ pub trait DebugFields {
     fn keys<T>(&mut self, name: &str, map: &BTreeMap<String, T>) -> &mut Self;
     /// Shows `true` if the flag is set (an acknowledgement).
     fn flag(&mut self, name: &str, set: bool) -> &mut Self;
+    /// Shows what the object could not read, if anything.
+    fn unread(&mut self, unread: &Unread) -> &mut Self;
 }
 
 impl DebugFields for fmt::DebugStruct<'_, '_> {
@@ -110,6 +117,14 @@ impl DebugFields for fmt::DebugStruct<'_, '_> {
             self.field(name, &true)
         } else {
             self
+        }
+    }
+
+    fn unread(&mut self, unread: &Unread) -> &mut Self {
+        if unread.is_empty() {
+            self
+        } else {
+            self.field("unread", unread)
         }
     }
 }
@@ -188,33 +203,46 @@ macro_rules! __union_from {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// What the generator writes for an object with an alias and an `additional` map.
     #[derive(Default, Debug, PartialEq)]
-    struct Session {
-        did: Option<String>,
-        seance: Option<String>,
-        other: BTreeMap<String, crate::wire::Json>,
+    pub(crate) struct Session {
+        pub(crate) did: Option<String>,
+        pub(crate) seance: Option<String>,
+        pub(crate) other: BTreeMap<String, crate::wire::Json>,
+        pub(crate) unread: Unread,
     }
 
     impl Object for Session {
+        const NAME: &'static str = "Session";
+
         fn field<'de, A: MapAccess<'de>>(
             &mut self,
             key: Key<'de>,
             map: &mut A,
+            reading: Reading,
         ) -> Result<(), A::Error> {
+            use crate::unread::Shown::{Plain, Redacted};
+            let entry = crate::read::Entry::new(key.as_str(), &mut self.unread, reading);
             match key.as_str() {
-                "did" => self.did = map.next_value()?,
-                "seance" | "sid" => self.seance = map.next_value()?,
-                _ => keep(&mut self.other, key, map)?,
+                "did" => entry.read(map, &mut self.did, Plain),
+                "seance" | "sid" => entry.read(map, &mut self.seance, Redacted),
+                _ => entry.keep(map, &mut self.other),
             }
-            Ok(())
+        }
+
+        fn unread(&self) -> &Unread {
+            &self.unread
+        }
+
+        fn unread_mut(&mut self) -> &mut Unread {
+            &mut self.unread
         }
     }
 
-    impl<'de> Deserialize<'de> for Session {
+    impl<'de> serde::Deserialize<'de> for Session {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             decode_object(d)
         }

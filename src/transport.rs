@@ -2,10 +2,11 @@
 //! an [`Error`].
 
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::time::{Duration, SystemTime};
 
-use serde::de::DeserializeOwned;
+use serde::de::DeserializeSeed;
 use tokio::time::Instant;
 use tracing::Instrument;
 
@@ -13,7 +14,9 @@ use crate::call::{Call, Prepared};
 use crate::client::{Api, Core, Endpoint, ErrorShape, Method};
 use crate::envelope;
 use crate::error::{ApiError, DecodeError, Error, TransportError, TransportKind};
+use crate::read::{decode_response, Read, Reading};
 use crate::retry::{parse_retry_after, RETRYABLE_STATUSES};
+use crate::unread::Unread;
 use crate::wire::Secret;
 
 /// A response, read whole (within the size limit).
@@ -72,7 +75,7 @@ impl<P: Api> Core<P> {
     /// Finishes checking `call` now, and returns the future that sends it (retrying what is
     /// safe to retry) and decodes the response. The future owns the client and the written
     /// request, nothing else.
-    pub fn execute<T: DeserializeOwned + Send + 'static>(&self, call: Call) -> CallFuture<T> {
+    pub fn execute<T: Read + Send + 'static>(&self, call: Call) -> CallFuture<T> {
         let (endpoint, prepared) = match call.finish() {
             Ok(finished) => finished,
             Err(e) => return Box::pin(std::future::ready(Err(e))),
@@ -122,6 +125,7 @@ impl<P: Api> Core<P> {
                     &answer.body,
                     &P::ERRORS,
                     &prepared.secrets,
+                    core.inner.responses,
                 );
                 if result.is_ok() {
                     core.inner.budget.deposit();
@@ -287,19 +291,28 @@ impl<P: Api> Core<P> {
 }
 
 /// Turns a response into the endpoint's value, or the error it reports.
-pub(crate) fn decode<T: DeserializeOwned>(
+pub(crate) fn decode<T: Read>(
     operation: &'static str,
     status: u16,
     content_type: Option<&str>,
     body: &[u8],
     shape: &ErrorShape,
     secrets: &[Secret],
+    reading: Reading,
 ) -> Result<T, Error> {
     let api_error = |message: Option<String>| {
         Error::Api(ApiError {
             operation,
             status,
             message: message.map(|m| scrub(&m, secrets)),
+        })
+    };
+    let decode_error = |message: String| {
+        Error::Decode(DecodeError {
+            operation,
+            status,
+            content_type: content_type.map(str::to_string),
+            message: scrub(&message, secrets),
         })
     };
     if !(200..300).contains(&status) {
@@ -309,7 +322,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
     }
     // A success status: the body is an error only if its top-level status says so, which the
     // typed decode notes as it goes; bodies it did not read as an object are asked again.
-    let (result, noted) = envelope::decode_noting::<T>(body, shape);
+    let (result, noted) = envelope::decode_noting(body, shape, Decoding::<T>::new(reading));
     let says_error = match noted {
         envelope::Status::Seen { error } => error,
         envelope::Status::Unseen => envelope::says_error(body, shape),
@@ -319,27 +332,76 @@ pub(crate) fn decode<T: DeserializeOwned>(
             return Err(api_error(message));
         }
     }
-    // On this rare path only, decoding again with serde_json alone, tracking the JSON path,
-    // tells where it failed.
-    result.or_else(|_| {
-        let mut de = serde_json::Deserializer::from_slice(body);
-        let (e, path) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Ok(value) => match de.end() {
-                Ok(()) => return Ok(value),
-                Err(e) => (e, String::new()),
-            },
-            Err(e) => {
-                let path = e.path().to_string();
-                (e.into_inner(), path)
-            }
-        };
-        Err(Error::Decode(DecodeError {
+    let (value, unread) = match result {
+        Ok(decoded) => decoded,
+        // On this rare path only, decoding again with serde_json alone, tracking the JSON
+        // path, tells where it failed.
+        Err(_) => {
+            let mut de = serde_json::Deserializer::from_slice(body);
+            let mut track = serde_path_to_error::Track::new();
+            let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
+            let e = match Decoding::<T>::new(reading).deserialize(tracked) {
+                Ok(decoded) => match de.end() {
+                    Ok(()) => return Ok(decoded.0),
+                    Err(e) => describe(&e, "", body),
+                },
+                Err(e) => describe(&e, &track.path().to_string(), body),
+            };
+            return Err(decode_error(e));
+        }
+    };
+    if unread.is_empty() {
+        return Ok(value);
+    }
+    if reading == Reading::Lenient {
+        // The paths only: the values may be personal data.
+        let paths = scrub(&listed(unread.paths(), unread.len()), secrets);
+        tracing::warn!(
             operation,
-            status,
-            content_type: content_type.map(str::to_string),
-            message: scrub(&describe(&e, &path, body), secrets),
-        }))
-    })
+            unread = %paths,
+            "the response has values the schema does not describe: they are None, each \
+             object's unread() keeps them"
+        );
+        return Ok(value);
+    }
+    Err(decode_error(format!(
+        "values not of the documented type (strict_responses): {}",
+        listed(unread.iter().map(ToString::to_string), unread.len())
+    )))
+}
+
+/// The first few of `total` items, joined, and how many more there are: a hostile response
+/// may hold thousands.
+fn listed<S: AsRef<str>>(items: impl Iterator<Item = S>, total: usize) -> String {
+    const SHOWN: usize = 20;
+    let mut out = String::new();
+    for (i, item) in items.take(SHOWN).enumerate() {
+        if i > 0 {
+            out.push_str("; ");
+        }
+        out.push_str(item.as_ref());
+    }
+    if total > SHOWN {
+        out.push_str(&format!(" (and {} more)", total - SHOWN));
+    }
+    out
+}
+
+/// Decodes a response, read as `reading` says, for serde: [`decode_response`].
+struct Decoding<T>(Reading, PhantomData<T>);
+
+impl<T> Decoding<T> {
+    fn new(reading: Reading) -> Self {
+        Decoding(reading, PhantomData)
+    }
+}
+
+impl<'de, T: Read> DeserializeSeed<'de> for Decoding<T> {
+    type Value = (T, Unread);
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(T, Unread), D::Error> {
+        decode_response(d, self.0)
+    }
 }
 
 /// What went wrong decoding: where (JSON path, line, column) and a masked look at the body
@@ -485,11 +547,11 @@ fn scrub(text: &str, secrets: &[Secret]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::Json;
+    use crate::object::tests::Session;
 
     const SHAPE: ErrorShape = envelope::TEST_SHAPE;
 
-    fn run(status: u16, body: &str) -> Result<Json, Error> {
+    fn run_as<T: Read>(status: u16, body: &str, reading: Reading) -> Result<T, Error> {
         decode(
             "op",
             status,
@@ -497,7 +559,12 @@ mod tests {
             body.as_bytes(),
             &SHAPE,
             &[Secret::new("s3cret".into())],
+            reading,
         )
+    }
+
+    fn run(status: u16, body: &str) -> Result<Session, Error> {
+        run_as(status, body, Reading::Lenient)
     }
 
     #[test]
@@ -509,34 +576,99 @@ mod tests {
         let e = run(502, "<html>Bad gateway</html>").unwrap_err();
         assert_eq!((e.status(), e.message()), (Some(502), None));
         assert!(run(200, r#"{"status":"success"}"#).is_ok());
-        assert!(
-            run(200, r#"[{"status":"error"}]"#).is_ok(),
-            "only a top-level status counts"
-        );
+        let list = run_as::<Vec<Session>>(200, r#"[{"status":"error"}]"#, Reading::Strict);
+        assert!(list.is_ok(), "only a top-level status counts");
     }
 
     #[test]
     fn decode_errors_hide_values_and_secrets() {
-        #[derive(Debug, serde::Deserialize)]
-        #[allow(dead_code)]
-        struct T {
-            n: i64,
-        }
-        let e = decode::<T>(
-            "op",
-            200,
-            None,
-            br#"{"n": "john@example.com"}"#,
-            &SHAPE,
-            &[],
-        )
-        .unwrap_err();
+        let e = run(200, r#"{"did": "john@example.com" "seance": 1}"#).unwrap_err();
         let shown = e.to_string();
         assert!(!shown.contains("john"), "{shown}");
         assert!(shown.contains("line 1"), "{shown}");
         let e = run(403, r#"{"status":"error","message":"wrong secret s3cret"}"#).unwrap_err();
         assert_eq!(e.message(), Some("wrong secret <redacted>"));
-        let e = decode::<T>("op", 200, None, b"", &SHAPE, &[]).unwrap_err();
+        let e = run(200, "").unwrap_err();
         assert!(e.to_string().contains("empty"));
+    }
+
+    #[test]
+    fn only_the_top_level_shape_fails_a_lenient_call() {
+        let e = run(200, r#"["did"]"#).unwrap_err();
+        assert!(
+            matches!(&e, Error::Decode(_))
+                && e.to_string()
+                    .contains("expected Session at the top level, found an array"),
+            "{e}"
+        );
+        let e = run_as::<Vec<Session>>(200, r#"{"did": "d"}"#, Reading::Lenient).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("expected list<Session> at the top level"),
+            "{e}"
+        );
+        let e = run(200, "null").unwrap_err();
+        assert!(e.to_string().contains("found null"), "{e}");
+        let s = run(200, r#"{"did": ["d"], "seance": {"s": "s3cret"}, "x": 1}"#).unwrap();
+        assert_eq!((s.did, s.seance), (None, None));
+        assert_eq!(s.unread.paths().collect::<Vec<_>>(), ["did", "seance"]);
+        let list =
+            run_as::<Vec<Session>>(200, r#"[{"did": 5}, 7, {"did": true}]"#, Reading::Lenient)
+                .unwrap();
+        assert_eq!(list.len(), 3, "a list keeps every element");
+        assert_eq!(list[0].did.as_deref(), Some("5"));
+        assert_eq!(list[1].unread[0].path(), "", "the element is the value");
+        assert_eq!(list[1].unread[0].value(), &crate::wire::Json::from(7));
+        let (_, unread) = decode_response::<Vec<Session>, _>(
+            &mut serde_json::Deserializer::from_str(r#"[{"did": 5}, 7, {"did": true}]"#),
+            Reading::Lenient,
+        )
+        .unwrap();
+        assert_eq!(unread.paths().collect::<Vec<_>>(), ["[1]", "[2].did"]);
+        let strings = run_as::<Vec<String>>(200, r#"["a", 1, {}]"#, Reading::Strict).unwrap_err();
+        assert!(
+            strings
+                .to_string()
+                .contains("`[2]`: expected string, found an object"),
+            "{strings}"
+        );
+    }
+
+    #[test]
+    fn strict_responses_fail_naming_paths_not_values() {
+        let body = r#"{"did": ["john@example.com"], "seance": {"k": "s3cret"}}"#;
+        let e = run_as::<Session>(200, body, Reading::Strict).unwrap_err();
+        let Error::Decode(d) = &e else {
+            panic!("{e:?}")
+        };
+        let shown = d.to_string();
+        assert!(
+            shown.contains("`did`: expected string, found an array"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("`seance`: expected string, found an object"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("john") && !shown.contains("s3cret"),
+            "{shown}"
+        );
+        let e = run_as::<Session>(200, r#"{"did": 5}"#, Reading::Strict).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`did`: expected string, found a number"),
+            "strictly, a conversion is not taken: {e}"
+        );
+        let s = run_as::<Session>(200, r#"{"did": 5}"#, Reading::Lenient).unwrap();
+        assert_eq!(s.did.as_deref(), Some("5"));
+    }
+
+    #[test]
+    fn long_reports_are_cut() {
+        let many: Vec<String> = (0..25).map(|i| format!("p{i}")).collect();
+        let shown = listed(many.iter(), many.len());
+        assert!(shown.starts_with("p0; p1;"), "{shown}");
+        assert!(shown.ends_with("p19 (and 5 more)"), "{shown}");
     }
 }

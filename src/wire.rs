@@ -1,5 +1,4 @@
-//! Values on the wire: parameters as they are sent, secrets, and the tolerant decoding of
-//! what PersonaClick sends back.
+//! Values on the wire: secrets, object keys, and string enums as PersonaClick sends them.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -55,6 +54,10 @@ impl<T> fmt::Debug for Keys<'_, T> {
 pub struct UnknownValue(String);
 
 impl UnknownValue {
+    pub(crate) fn new(value: String) -> Self {
+        UnknownValue(value)
+    }
+
     /// The value as PersonaClick sent it.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -174,211 +177,6 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
     }
 }
 
-/// Decoders that accept a number where a string is documented and the reverse.
-pub mod lenient {
-    use super::*;
-
-    struct Lenient<T>(std::marker::PhantomData<T>);
-
-    /// A string, or a number taken as its decimal text.
-    pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        d.deserialize_any(Lenient::<String>(Default::default()))
-    }
-
-    /// A list of strings whose items may be numbers.
-    pub fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
-        #[derive(serde::Deserialize)]
-        struct Item(#[serde(deserialize_with = "item")] String);
-        fn item<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-            string(d)?.ok_or_else(|| de::Error::custom("null in a list of strings"))
-        }
-        let items: Option<Vec<Item>> = serde::Deserialize::deserialize(d)?;
-        Ok(items.map(|v| v.into_iter().map(|i| i.0).collect()))
-    }
-
-    /// An integer, or a string holding one.
-    pub fn integer<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-        d.deserialize_any(Lenient::<i64>(Default::default()))
-    }
-
-    /// A number, or a string holding one.
-    pub fn number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-        d.deserialize_any(Lenient::<f64>(Default::default()))
-    }
-
-    /// A string field that may come as a number.
-    pub struct Text(pub Option<String>);
-    /// A list of strings whose items may come as numbers.
-    pub struct Strings(pub Option<Vec<String>>);
-    /// An integer field that may come as a string.
-    pub struct Integer(pub Option<i64>);
-    /// A number field that may come as a string.
-    pub struct Number(pub Option<f64>);
-
-    impl<'de> serde::Deserialize<'de> for Text {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            string(d).map(Text)
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Strings {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            strings(d).map(Strings)
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Integer {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            integer(d).map(Integer)
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Number {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            number(d).map(Number)
-        }
-    }
-
-    /// The next value of `map`, read leniently into the field's type (`Option<String>`,
-    /// `Option<i64>`, `Option<f64>` or `Option<Vec<String>>`): what generated decoders call for
-    /// a `lenient` field.
-    #[inline]
-    pub fn next<'de, A: de::MapAccess<'de>, T: Field>(map: &mut A) -> Result<T, A::Error> {
-        map.next_value::<T::Wire>().map(T::from_wire)
-    }
-
-    /// A field type that can be read leniently, and the decoder that does it.
-    pub trait Field: Sized {
-        /// The lenient decoder.
-        type Wire: for<'de> serde::Deserialize<'de>;
-        /// The field's value from what the decoder read.
-        fn from_wire(wire: Self::Wire) -> Self;
-    }
-
-    impl Field for Option<String> {
-        type Wire = Text;
-        fn from_wire(wire: Text) -> Self {
-            wire.0
-        }
-    }
-    impl Field for Option<Vec<String>> {
-        type Wire = Strings;
-        fn from_wire(wire: Strings) -> Self {
-            wire.0
-        }
-    }
-    impl Field for Option<i64> {
-        type Wire = Integer;
-        fn from_wire(wire: Integer) -> Self {
-            wire.0
-        }
-    }
-    impl Field for Option<f64> {
-        type Wire = Number;
-        fn from_wire(wire: Number) -> Self {
-            wire.0
-        }
-    }
-
-    /// How each target type takes each JSON scalar.
-    trait Target: Sized {
-        const EXPECTED: &'static str;
-        fn from_str(s: &str) -> Option<Self>;
-        fn from_i64(n: i64) -> Option<Self>;
-        fn from_u64(n: u64) -> Option<Self>;
-        fn from_f64(n: f64) -> Option<Self>;
-    }
-
-    impl Target for String {
-        const EXPECTED: &'static str = "a string or a number";
-        fn from_str(s: &str) -> Option<Self> {
-            Some(s.to_string())
-        }
-        fn from_i64(n: i64) -> Option<Self> {
-            Some(n.to_string())
-        }
-        fn from_u64(n: u64) -> Option<Self> {
-            Some(n.to_string())
-        }
-        fn from_f64(n: f64) -> Option<Self> {
-            Some(n.to_string())
-        }
-    }
-
-    impl Target for i64 {
-        const EXPECTED: &'static str = "an integer, or a string holding one";
-        fn from_str(s: &str) -> Option<Self> {
-            s.trim().parse().ok()
-        }
-        fn from_i64(n: i64) -> Option<Self> {
-            Some(n)
-        }
-        fn from_u64(n: u64) -> Option<Self> {
-            i64::try_from(n).ok()
-        }
-        fn from_f64(n: f64) -> Option<Self> {
-            (n.fract() == 0.0 && n.abs() < 9.0e15).then_some(n as i64)
-        }
-    }
-
-    impl Target for f64 {
-        const EXPECTED: &'static str = "a number, or a string holding one";
-        fn from_str(s: &str) -> Option<Self> {
-            s.trim().parse().ok().filter(|n: &f64| n.is_finite())
-        }
-        fn from_i64(n: i64) -> Option<Self> {
-            Some(n as f64)
-        }
-        fn from_u64(n: u64) -> Option<Self> {
-            Some(n as f64)
-        }
-        fn from_f64(n: f64) -> Option<Self> {
-            Some(n)
-        }
-    }
-
-    impl<'de, T: Target> Visitor<'de> for Lenient<T> {
-        type Value = Option<T>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(T::EXPECTED)
-        }
-
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(self)
-        }
-
-        fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
-            T::from_str(s)
-                .map(Some)
-                .ok_or_else(|| E::custom(format_args!("expected {}", T::EXPECTED)))
-        }
-
-        fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
-            T::from_i64(n)
-                .map(Some)
-                .ok_or_else(|| E::custom(format_args!("expected {}", T::EXPECTED)))
-        }
-
-        fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
-            T::from_u64(n)
-                .map(Some)
-                .ok_or_else(|| E::custom(format_args!("expected {}", T::EXPECTED)))
-        }
-
-        fn visit_f64<E: de::Error>(self, n: f64) -> Result<Self::Value, E> {
-            T::from_f64(n)
-                .map(Some)
-                .ok_or_else(|| E::custom(format_args!("expected {}", T::EXPECTED)))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,25 +222,5 @@ mod tests {
     fn secrets_are_never_shown() {
         let s = Secret::new("hunter2".into());
         assert_eq!(format!("{s:?}"), "<redacted>");
-    }
-
-    #[test]
-    fn lenient_accepts_both_shapes() {
-        #[derive(serde::Deserialize)]
-        struct T {
-            #[serde(default, deserialize_with = "lenient::string")]
-            s: Option<String>,
-            #[serde(default, deserialize_with = "lenient::integer")]
-            i: Option<i64>,
-            #[serde(default, deserialize_with = "lenient::strings")]
-            l: Option<Vec<String>>,
-        }
-        let t: T = serde_json::from_str(r#"{"s": 100500, "i": "42", "l": [1, "x"]}"#).unwrap();
-        assert_eq!(t.s.as_deref(), Some("100500"));
-        assert_eq!(t.i, Some(42));
-        assert_eq!(t.l.unwrap(), ["1", "x"]);
-        let t: T = serde_json::from_str(r#"{"s": null, "i": null}"#).unwrap();
-        assert_eq!((t.s, t.i), (None, None));
-        assert!(serde_json::from_str::<T>(r#"{"i": "x"}"#).is_err());
     }
 }

@@ -472,7 +472,7 @@ async fn the_fake_checks_requests_against_the_schema() {
     };
     let (status, body) = post("not json").await;
     assert_eq!((status, body.contains("JSON object")), (400, true));
-    let (status, body) = post(r#"{"shop_id":"0d42fd8b713d0752776ca589cc0056","shop_secret":"0123456789abcdef0123456789abcdef","old_email":5}"#).await;
+    let (status, body) = post(r#"{"shop_id":"0d42fd8b713d0752776ca589cc0056","shop_secret":"0123456789abcdef0123456789abcdef","old_email":true}"#).await;
     assert_eq!(status, 400);
     assert!(
         body.contains("`old_email` must be a string") && body.contains("`new_email` is required"),
@@ -578,6 +578,7 @@ fn the_standalone_binary_serves_the_fake() {
         let client = Client::builder()
             .base_url(&url)
             .shop_id(DEFAULT_SHOP_ID)
+            .strict_responses(true)
             .build()?;
         client.init().send().await
     });

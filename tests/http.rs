@@ -24,8 +24,21 @@ const EMAIL: &str = "john.doe@examplemail.com";
 /// A secret that must never show in anything the client displays.
 const SENTINEL: &str = "SENTINEL-SECRET-123";
 
-/// A client with the store's secret, talking to `server`.
+/// A client with the store's secret, talking to `server`. Strict: a response value the
+/// schema does not describe fails the test (tests/lenient.rs reads them leniently).
 fn client(server: &TestServer) -> Client {
+    Client::builder()
+        .shop_id(SHOP_ID)
+        .shop_secret(SHOP_SECRET)
+        .base_url(server.url())
+        .strict_responses(true)
+        .build()
+        .expect("client")
+}
+
+/// The same client, reading responses leniently (the default): values written as another
+/// type are converted where that is lossless (`"43"` for an integer).
+fn lenient_client(server: &TestServer) -> Client {
     Client::builder()
         .shop_id(SHOP_ID)
         .shop_secret(SHOP_SECRET)
@@ -34,8 +47,18 @@ fn client(server: &TestServer) -> Client {
         .expect("client")
 }
 
-/// A client without the secret: a device, identified by its `did`.
+/// A client without the secret: a device, identified by its `did`. Strict too.
 fn device_client(server: &TestServer) -> Client {
+    Client::builder()
+        .shop_id(SHOP_ID)
+        .base_url(server.url())
+        .strict_responses(true)
+        .build()
+        .expect("client")
+}
+
+/// A device's client, reading responses leniently.
+fn lenient_device_client(server: &TestServer) -> Client {
     Client::builder()
         .shop_id(SHOP_ID)
         .base_url(server.url())
@@ -500,12 +523,17 @@ async fn get_profile_decodes_a_full_profile() {
         "tags": ["vip", "newsletter"]
     });
     let server = TestServer::start(Response::json(200, body.to_string())).await;
-    let p = client(&server)
+    let p = lenient_client(&server)
         .get_profile()
         .email(EMAIL)
         .send()
         .await
         .expect("get_profile");
+    assert!(
+        p.unread().is_empty(),
+        "converted, not unread: {:?}",
+        p.unread()
+    );
 
     assert_eq!(
         p.id.as_deref(),
@@ -687,12 +715,16 @@ async fn get_last_order_products_decodes_products() {
         {"id": "103", "leftovers": "plenty"}
     ]);
     let server = TestServer::start(Response::json(200, body.to_string())).await;
-    let products = device_client(&server)
+    let products = lenient_device_client(&server)
         .get_last_order_products()
         .did(DID)
         .send()
         .await
         .expect("get_last_order_products");
+    assert!(
+        products.iter().all(|p| p.unread().is_empty()),
+        "{products:?}"
+    );
 
     assert_eq!(products.len(), 4);
     let p = &products[0];
@@ -833,7 +865,7 @@ async fn get_notifications_decodes_messages() {
         }
     });
     let server = TestServer::start(Response::json(200, body.to_string())).await;
-    let n = client(&server)
+    let n = lenient_client(&server)
         .get_notifications()
         .date_from("2023-07-01")
         .email(EMAIL)
@@ -842,6 +874,7 @@ async fn get_notifications_decodes_messages() {
         .send()
         .await
         .expect("get_notifications");
+    assert!(n.unread().is_empty(), "{:?}", n.unread());
 
     assert_eq!(n.status, Some(Status::Success));
     assert_eq!(n.message, None);
@@ -1334,6 +1367,7 @@ fn sentinel_client(url: &str) -> Client {
         .shop_id(SHOP_ID)
         .shop_secret(SENTINEL)
         .base_url(url)
+        .strict_responses(true)
         .build()
         .expect("client")
 }
@@ -1418,7 +1452,8 @@ async fn a_malformed_success_does_not_show_the_secret() {
         }
     }
     // Valid JSON, but the secret sits in a value of the wrong type (which serde's message
-    // would quote): the operations whose response has a non-string field.
+    // would quote): the operations whose response has a non-string field. Strict, they fail
+    // naming the path only.
     let typed = [
         ("get_profile", format!(r#"{{"age": "{SENTINEL}"}}"#)),
         (

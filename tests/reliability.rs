@@ -2,6 +2,9 @@
 //! raw sockets where the bytes matter (headers, truncation, resets, sizes), tokio's paused
 //! clock where time matters.
 
+#[path = "support/traces.rs"]
+mod traces;
+
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -11,6 +14,7 @@ use personaclick::{Client, Error, RetryPolicy, TransportKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
+use traces::capture_tracing;
 
 const SHOP_ID: &str = "0d42fd8b713d0752776ca589cc0056";
 const SENTINEL: &str = "SENTINEL-SECRET-123";
@@ -147,11 +151,13 @@ async fn serve(
     }
 }
 
+/// Strict: a response value the schema does not describe fails the test.
 fn client(url: &str) -> personaclick::ClientBuilder {
     Client::builder()
         .shop_id(SHOP_ID)
         .shop_secret(SENTINEL)
         .base_url(url)
+        .strict_responses(true)
 }
 
 /// Fast retries, so the tests that retry take milliseconds.
@@ -564,13 +570,29 @@ async fn decode_errors_point_at_the_path_and_mask_the_data() {
     let e = c.get_profile().email(EMAIL).send().await.unwrap_err();
     let shown = format!("{e} {e:?}");
     assert!(matches!(e, Error::Decode(_)));
-    assert!(shown.contains("at `kids[0].birthday`"), "{shown}");
-    assert!(shown.contains("application/json"), "{shown}");
     assert!(
-        shown.contains("\"birthday\": [\"****"),
+        shown.contains("`kids[0].birthday`: expected string (date), found an array"),
+        "{shown}"
+    );
+    assert!(shown.contains("application/json"), "{shown}");
+    assert!(!shown.contains("sentinel.person"), "{shown}");
+
+    // Where the body is not JSON, the error shows where, keys kept and values masked.
+    let cut =
+        format!(r#"{{"email": "{EMAIL}", "kids": [{{"gender": "m", "birthday": [19900311 }}]}}"#);
+    let server = Scripted::start(vec![http(200, "", &cut)]).await;
+    let c = client(&server.url()).build().unwrap();
+    let e = c.get_profile().email(EMAIL).send().await.unwrap_err();
+    let shown = format!("{e} {e:?}");
+    assert!(shown.contains("at `kids[0].birthday"), "{shown}");
+    assert!(
+        shown.contains("\"birthday\": [****"),
         "keys stay, values are masked: {shown}"
     );
-    assert!(!shown.contains("sentinel.person"), "{shown}");
+    assert!(
+        !shown.contains("sentinel.person") && !shown.contains("1990"),
+        "{shown}"
+    );
 }
 
 // --- Redirects, Referer, plain HTTP ---------------------------------------------------------
@@ -700,82 +722,6 @@ async fn each_call_has_a_span_with_operation_path_status_attempts_and_duration()
         !traced.contains("?email") && !traced.contains(SENTINEL),
         "no URL, no secret: {traced}"
     );
-}
-
-thread_local! {
-    static CAPTURED: std::cell::RefCell<Option<Arc<Mutex<Vec<String>>>>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Stops capturing on this thread when dropped.
-struct Capturing;
-
-impl Drop for Capturing {
-    fn drop(&mut self) {
-        CAPTURED.with(|c| c.borrow_mut().take());
-    }
-}
-
-/// Every span, record and event of this thread, as text, while the guard lives.
-///
-/// One global subscriber serves every test of this binary: with per-thread subscribers,
-/// tracing's callsite cache can race between tests run in parallel and drop events.
-fn capture_tracing() -> (Arc<Mutex<Vec<String>>>, Capturing) {
-    use tracing::field::{Field, Visit};
-    use tracing::span::{Attributes, Id, Record};
-    use tracing::{Event, Metadata, Subscriber};
-
-    struct Text(String);
-    impl Visit for Text {
-        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-            self.0.push_str(&format!(" {}={value:?}", field.name()));
-        }
-        fn record_str(&mut self, field: &Field, value: &str) {
-            self.0.push_str(&format!(" {}={value}", field.name()));
-        }
-    }
-    fn push(line: String) {
-        CAPTURED.with(|c| {
-            if let Some(lines) = c.borrow().as_ref() {
-                lines.lock().unwrap().push(line);
-            }
-        });
-    }
-    struct Capture {
-        next: AtomicUsize,
-    }
-    impl Subscriber for Capture {
-        fn enabled(&self, _: &Metadata<'_>) -> bool {
-            true
-        }
-        fn new_span(&self, span: &Attributes<'_>) -> Id {
-            let mut text = Text(format!("new span {}:", span.metadata().name()));
-            span.record(&mut text);
-            push(text.0);
-            Id::from_u64(self.next.fetch_add(1, Ordering::SeqCst) as u64 + 1)
-        }
-        fn record(&self, _: &Id, values: &Record<'_>) {
-            let mut text = Text("record:".into());
-            values.record(&mut text);
-            push(text.0);
-        }
-        fn record_follows_from(&self, _: &Id, _: &Id) {}
-        fn event(&self, event: &Event<'_>) {
-            let mut text = Text("event:".into());
-            event.record(&mut text);
-            push(text.0);
-        }
-        fn enter(&self, _: &Id) {}
-        fn exit(&self, _: &Id) {}
-    }
-    static INSTALL: std::sync::Once = std::sync::Once::new();
-    INSTALL.call_once(|| {
-        let _ = tracing::subscriber::set_global_default(Capture {
-            next: AtomicUsize::new(0),
-        });
-    });
-    let lines = Arc::new(Mutex::new(Vec::new()));
-    CAPTURED.with(|c| *c.borrow_mut() = Some(Arc::clone(&lines)));
-    (lines, Capturing)
 }
 
 /// An IMF-fixdate, as servers write `Retry-After`.

@@ -1085,21 +1085,20 @@ impl Differ<'_> {
                 },
             );
         }
-        if a.lenient != b.lenient {
-            if b.lenient {
-                self.compatible(
-                    "lenient_added",
+        if a.also != b.also {
+            match b.also {
+                Some(kind) => self.compatible(
+                    "also_added",
                     path,
                     Side::New,
-                    "responses may now carry a number for a string or the reverse".into(),
-                );
-            } else {
-                self.breaking(
-                    "lenient_removed",
+                    format!("responses may also carry it as a {}, read so in strict mode too", kind.name()),
+                ),
+                None => self.breaking(
+                    "also_removed",
                     path,
                     Side::New,
-                    "no longer lenient: a response that carries the other kind of value now fails to decode".into(),
-                );
+                    "no longer read from its other kind in strict mode: such a response now fails a strict client".into(),
+                ),
             }
         }
         self.deprecation(path, what, a.deprecated.as_deref(), b.deprecated.as_deref());

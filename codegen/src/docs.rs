@@ -122,6 +122,7 @@ impl<'a> Writer<'a> {
             errors.status_field, errors.error_value
         ));
         self.line("- GET operations send their parameters in the query string, POST operations as a JSON object body.");
+        self.line("- Responses are read leniently: a response fails to decode only when it is not JSON or its top level is not the documented object or list. Below that, a value of the documented type is read; so is a lossless conversion (a number written as a string for a number or an integer, a number for a string, `\"1\"`/`\"0\"`/`\"true\"`/`\"false\"`/`1`/`0` for a boolean, a whole float for an integer). Any other value leaves its field empty and is kept, with its JSON path and the documented type, in the `unread()` report of the object that holds it (a client built with `strict_responses(true)` fails the call instead).");
         self.blank();
         self.line("Generated from the schema. A **note on the published docs** records a typo or inconsistency of the published documentation and how the client handles it.");
 
@@ -680,18 +681,11 @@ fn constraints(f: &FieldModel, side: Side) -> String {
             Side::Request | Side::Response => format!("also read from {names}"),
         });
     }
-    if f.lenient && side != Side::Param {
-        let base = match &f.ty {
-            Ty::List(inner) => inner.as_ref(),
-            other => other,
-        };
-        out.push(
-            match base {
-                Ty::String => "a number is accepted too",
-                _ => "a string is accepted too",
-            }
-            .into(),
-        );
+    if let (Some(kind), true) = (f.also, side != Side::Param) {
+        out.push(format!(
+            "the docs also give it as a {}: read so with strict responses too",
+            kind.name()
+        ));
     }
     if f.sensitive {
         out.push("sensitive (redacted in debug output)".into());

@@ -5,7 +5,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 use crate::model::*;
-use crate::schema::{ConstValue, Format, Method, RuleKind};
+use crate::schema::{ConstValue, Format, JsonKind, Method, RuleKind};
 
 /// The whole generated module.
 pub fn module(model: &Model) -> TokenStream {
@@ -373,6 +373,8 @@ fn object(
         pub struct #name {
             #(#struct_fields)*
             #extra
+            #[serde(skip)]
+            unread: rt::Unread,
         }
 
         #deserialize
@@ -383,7 +385,18 @@ fn object(
                 let mut d = f.debug_struct(#type_name);
                 #debug
                 #debug_extra
+                d.unread(&self.unread);
                 d.finish()
+            }
+        }
+
+        #type_allow
+        impl #name {
+            /// The values of a response this object could not read as the schema documents
+            /// them, at any depth below it, each kept as it came (its field is `None`): empty
+            /// when everything was read.
+            pub fn unread(&self) -> &rt::Unread {
+                &self.unread
             }
         }
 
@@ -393,8 +406,9 @@ fn object(
 
 /// The decoder: `rt::decode_object` takes an object only (serde's derive would also take an
 /// array, field by field) and reads it key by key with `rt::Object::field`, the type's own
-/// `match` from wire names (and aliases) to fields, reading lenient values leniently; other
-/// keys are skipped or kept in the `additional` map.
+/// `match` from wire names (and aliases) to fields, each read with `rt::field` (what it cannot
+/// read goes to the object's `unread` report); other keys are skipped or kept in the
+/// `additional` map.
 fn deserialize_object(
     t: &TypeModel,
     fields: &[FieldModel],
@@ -406,30 +420,53 @@ fn deserialize_object(
     let arms = fields.iter().map(|f| {
         let fname = ident(&f.rust);
         let keys = std::iter::once(&f.wire).chain(&f.aliases);
-        let value = if f.lenient {
-            quote!(rt::lenient::next(map)?)
+        let shown = if f.sensitive {
+            quote!(Redacted)
         } else {
-            quote!(map.next_value()?)
+            quote!(Plain)
         };
-        quote!(#(#keys)|* => self.#fname = #value,)
+        // The other kind the published docs give the value is read even strictly.
+        let entry = match f.also {
+            Some(kind) => {
+                let kind = match kind {
+                    JsonKind::String => quote!(String),
+                    JsonKind::Number => quote!(Number),
+                    JsonKind::Boolean => quote!(Boolean),
+                };
+                quote!(entry.also(rt::JsonKind::#kind))
+            }
+            None => quote!(entry),
+        };
+        quote!(#(#keys)|* => #entry.read(map, &mut self.#fname, rt::Shown::#shown),)
     });
     let rest = match additional {
         Some(a) => {
             let n = ident(&a.name);
-            quote!(_ => rt::keep(&mut self.#n, key, map)?,)
+            quote!(_ => entry.keep(map, &mut self.#n),)
         }
-        None => quote!(_ => rt::skip(map)?,),
+        None => quote!(_ => entry.skip(map),),
     };
+    let type_name = &t.name;
     quote! {
         #allow
         impl rt::Object for #name {
+            const NAME: &'static str = #type_name;
+
             #[inline]
-            fn field<'de, A: rt::MapAccess<'de>>(&mut self, key: rt::Key<'de>, map: &mut A) -> Result<(), A::Error> {
+            fn field<'de, A: rt::MapAccess<'de>>(&mut self, key: rt::Key<'de>, map: &mut A, reading: rt::Reading) -> Result<(), A::Error> {
+                let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
                 match key.as_str() {
                     #(#arms)*
                     #rest
                 }
-                Ok(())
+            }
+
+            fn unread(&self) -> &rt::Unread {
+                &self.unread
+            }
+
+            fn unread_mut(&mut self) -> &mut rt::Unread {
+                &mut self.unread
             }
         }
 
@@ -508,6 +545,12 @@ fn enumeration(t: &TypeModel, values: &[ValueModel]) -> TokenStream {
     });
     // Only enums PersonaClick sends keep values this crate does not know.
     let openness = if open { quote!(open) } else { quote!(closed) };
+    let unknown_ctor = if open {
+        quote!(Some(Self::Unknown))
+    } else {
+        quote!(None)
+    };
+    let type_name = &t.name;
     let type_allow = t.deprecated.is_some().then(|| quote!(#[allow(deprecated)]));
     let check = t
         .request
@@ -545,12 +588,22 @@ fn enumeration(t: &TypeModel, values: &[ValueModel]) -> TokenStream {
         }
 
         rt::string_enum!(#type_allow #name, #openness);
+
+        #type_allow
+        impl rt::Read for #name {
+            const EXPECTED: rt::Expected = rt::Expected::Named(#type_name);
+
+            fn read<'de, D: rt::serde::Deserializer<'de>>(d: D, place: rt::Place<'_, '_>) -> Result<rt::Got<Self>, D::Error> {
+                rt::read_enum(d, place, Self::known, #unknown_ctor)
+            }
+        }
         #check
     }
 }
 
 fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
     let name = ident(&t.name);
+    let type_name = &t.name;
     let doc = docs(&t.description, t.note.as_deref());
     let dep = deprecated(t.deprecated.as_deref());
     let derives = serde_derives();
@@ -644,6 +697,14 @@ fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
         }
 
         #(#froms)*
+
+        impl rt::Read for #name {
+            const EXPECTED: rt::Expected = rt::Expected::Named(#type_name);
+
+            fn read<'de, D: rt::serde::Deserializer<'de>>(d: D, _: rt::Place<'_, '_>) -> Result<rt::Got<Self>, D::Error> {
+                rt::read_union(d)
+            }
+        }
         #check
     }
 }

@@ -5,6 +5,13 @@ use crate::diag::{suggest, Diagnostics};
 use crate::schema::*;
 use crate::yaml::{self, Node, Value};
 
+/// Keys the schema language had and dropped, with what to do instead: a schema written for an
+/// older generator gets that, not "unknown key".
+const RETIRED_KEYS: &[(&str, &str)] = &[(
+    "lenient",
+    "every response value is read leniently now (schema/README.md, \"How responses are read\"); remove it, or say `also: number` (or `string`) where the published docs give the value both types",
+)];
+
 /// One schema file: its name (for messages) and its text.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
@@ -87,6 +94,8 @@ impl Reader<'_> {
                 self.error(&key_loc, format!("\"{key}\" is given twice"));
             } else if allowed.is_empty() || allowed.contains(&key) {
                 out.push((key, k.pos, v));
+            } else if let Some((_, why)) = RETIRED_KEYS.iter().find(|(k, _)| *k == key) {
+                self.error(&key_loc, format!("\"{key}\" is no longer a key: {why}"));
             } else {
                 let hint = suggest(key, allowed.iter().copied());
                 self.error(
@@ -314,7 +323,7 @@ impl Reader<'_> {
                 "required",
                 "rust_name",
                 "sensitive",
-                "lenient",
+                "also",
                 "deprecated",
                 "note",
                 "aliases",
@@ -356,6 +365,21 @@ impl Reader<'_> {
             }
             found
         });
+        let also = map.get("also").and_then(|(node, l)| {
+            let text = self.string(node, &l)?;
+            let found = JsonKind::ALL
+                .iter()
+                .find(|(n, _)| *n == text)
+                .map(|(_, k)| *k);
+            if found.is_none() {
+                let hint = suggest(&text, JsonKind::ALL.iter().map(|(n, _)| *n));
+                self.error(
+                    &l,
+                    format!("unknown kind \"{text}\"{hint} (allowed: string, number, boolean)"),
+                );
+            }
+            found
+        });
         let comma = match map.get("style") {
             Some((node, l)) => match self.string(node, &l).as_deref() {
                 Some("comma") => true,
@@ -393,7 +417,7 @@ impl Reader<'_> {
             required: self.opt_bool(&map, "required"),
             rust_name: self.opt_name(&map, "rust_name"),
             sensitive: self.opt_bool(&map, "sensitive"),
-            lenient: self.opt_bool(&map, "lenient"),
+            also,
             deprecated: self.opt_string(&map, "deprecated"),
             note: self.opt_string(&map, "note"),
             aliases: self

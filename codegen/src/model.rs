@@ -83,8 +83,8 @@ pub struct FieldModel {
     pub required: bool,
     /// Redacted in Debug.
     pub sensitive: bool,
-    /// Accept numbers for strings and the reverse.
-    pub lenient: bool,
+    /// The other JSON kind the published docs give the value, read even in strict mode.
+    pub also: Option<JsonKind>,
     /// Other wire names.
     pub aliases: Vec<String>,
     /// Set on the client.
@@ -429,7 +429,7 @@ fn field(f: &Field) -> FieldModel {
         deprecated: f.deprecated.clone(),
         required: f.required,
         sensitive: f.sensitive,
-        lenient: f.lenient,
+        also: f.also,
         aliases: f.aliases.clone(),
         client: f.client_scope,
         user: f.user_scope,

@@ -6,8 +6,8 @@
 //! unions are `anyOf` (tried in order); every documented status has a response, and error
 //! statuses carry the error envelope (`components.schemas.Error`). What JSON Schema cannot say
 //! is kept in `x-` extensions: `x-requirements` (the rules, also for GET), `x-client-scope`,
-//! `x-user-scope`, `x-sensitive`, `x-lenient`, `x-aliases`/`x-alias-of`, `x-rust-name`,
-//! `x-note`, `x-idempotent`, `x-paging`, `x-error-envelope`. Notes on the published docs are
+//! `x-user-scope`, `x-sensitive`, `x-aliases`/`x-alias-of`, `x-rust-name`, `x-note`,
+//! `x-idempotent`, `x-paging`, `x-error-envelope`. Notes on the published docs are
 //! also appended to the descriptions, so that every viewer shows them.
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -406,22 +406,17 @@ fn type_schema(t: &TypeModel) -> Json {
     schema
 }
 
-/// A parameter, field or variant: its type with constraints and annotations. `lenient`
-/// widens the type where the schema says responses may carry the other kind of value.
+/// A parameter, field or variant: its type with constraints and annotations. `also` widens
+/// a response value's type to the other kind the published docs give it.
 fn field_schema(f: &FieldModel, reading: bool) -> Json {
     let mut base = ty_schema(match &f.ty {
         Ty::List(inner) => inner,
         other => other,
     });
-    if f.lenient && reading {
-        let widened = match base.get("type") {
-            Some(Json::Str(t)) if t == "string" => Some(["string", "number"]),
-            Some(Json::Str(t)) if t == "integer" => Some(["integer", "string"]),
-            Some(Json::Str(t)) if t == "number" => Some(["number", "string"]),
-            _ => None,
-        };
-        if let Some(types) = widened {
-            base.set("type", Json::strings(types));
+    if let (Some(kind), true) = (f.also, reading) {
+        if let Some(Json::Str(t)) = base.get("type") {
+            let widened = [t.clone(), kind.name().to_string()];
+            base.set("type", Json::strings(widened));
         }
     }
     if let Some(min) = f.min {
@@ -469,9 +464,6 @@ fn field_schema(f: &FieldModel, reading: bool) -> Json {
     }
     if f.sensitive {
         schema.set("x-sensitive", Json::Bool(true));
-    }
-    if f.lenient && reading {
-        schema.set("x-lenient", Json::Bool(true));
     }
     if !f.aliases.is_empty() {
         schema.set("x-aliases", Json::strings(&f.aliases));
@@ -595,7 +587,6 @@ const ANNOTATIONS: &[&str] = &[
     "x-note",
     "x-rust-name",
     "x-sensitive",
-    "x-lenient",
     "x-aliases",
     "x-client-scope",
     "x-user-scope",

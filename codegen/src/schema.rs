@@ -141,6 +141,35 @@ impl Format {
     ];
 }
 
+/// A JSON kind of value, as `also` names one: the other type the published docs give a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonKind {
+    /// A JSON string.
+    String,
+    /// A JSON number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+}
+
+impl JsonKind {
+    /// Every kind with its schema name.
+    pub const ALL: [(&'static str, JsonKind); 3] = [
+        ("string", JsonKind::String),
+        ("number", JsonKind::Number),
+        ("boolean", JsonKind::Boolean),
+    ];
+
+    /// Its schema name.
+    pub fn name(self) -> &'static str {
+        match self {
+            JsonKind::String => "string",
+            JsonKind::Number => "number",
+            JsonKind::Boolean => "boolean",
+        }
+    }
+}
+
 /// A parameter, an object field or a union variant.
 #[derive(Clone, Debug)]
 pub struct Field {
@@ -156,8 +185,9 @@ pub struct Field {
     pub rust_name: Option<Name>,
     /// Secret or personal data.
     pub sensitive: bool,
-    /// Accept a number for a string and the reverse, when reading.
-    pub lenient: bool,
+    /// The other JSON kind the published docs give the value ("number/string"): responses
+    /// carrying it are read as documented, strict mode too.
+    pub also: Option<JsonKind>,
     /// Deprecation reason.
     pub deprecated: Option<String>,
     /// Reviewer's remark about the docs.

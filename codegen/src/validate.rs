@@ -25,9 +25,14 @@ pub const CLIENT_BUILDER_METHODS: &[&str] = &[
     "retry",
     "max_response_bytes",
     "user_agent",
+    "strict_responses",
     "build",
     "params_mut",
 ];
+
+/// Every object's method (and private field) for the values it could not read from a response:
+/// no field of an object can take the name, nor its `additional` map.
+pub const OBJECT_REPORT: &str = "unread";
 
 /// Names reserved for what the generator itself emits: its own types, the standard names it
 /// uses unqualified (a schema type of that name would hide them), and `M`, the mode parameter
@@ -55,6 +60,9 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Pages",
     "Items",
     "RetryPolicy",
+    "Unread",
+    "UnreadValue",
+    "Expected",
 ];
 
 /// What an `include` can name.
@@ -504,6 +512,9 @@ impl Validator<'_, '_> {
                     if place == Place::Object && rust == "new" {
                         self.error(&f.name.loc, "\"new\" is the constructor of the object's type, beside its setters; give the field a rust_name".into());
                     }
+                    if place == Place::Object && rust == OBJECT_REPORT {
+                        self.error(&f.name.loc, format!("\"{OBJECT_REPORT}\" is the method of every object that tells what it could not read from a response, beside its setters; give the field a rust_name"));
+                    }
                     if let Some(prev) = rust_names.insert(rust.clone(), &f.name) {
                         self.error(&f.name.loc, format!("\"{}\" and \"{}\" both become `{rust}` in Rust; give one a rust_name", prev.text, f.name.text));
                     }
@@ -538,16 +549,21 @@ impl Validator<'_, '_> {
                 "max_length and format apply to string values only".into(),
             );
         }
-        if f.lenient
-            && !matches!(
-                base,
-                TypeExpr::String | TypeExpr::Integer | TypeExpr::Number
-            )
-        {
-            self.error(
-                loc,
-                "lenient applies to string, integer and number values only".into(),
-            );
+        if let Some(kind) = f.also {
+            // The kinds the conversion table reads as each type.
+            let converts = match base {
+                // A date is text only.
+                TypeExpr::String => kind == JsonKind::Number && f.format.is_none(),
+                TypeExpr::Integer | TypeExpr::Number => kind == JsonKind::String,
+                TypeExpr::Boolean => matches!(kind, JsonKind::String | JsonKind::Number),
+                _ => false,
+            };
+            if !converts {
+                self.error(
+                    loc,
+                    format!("also: {} is not a kind responses convert to this type (string: number; integer, number: string; boolean: string or number)", kind.name()),
+                );
+            }
         }
         if f.comma && !matches!(f.ty, TypeExpr::List(_)) {
             self.error(loc, "style: comma applies to lists only".into());
@@ -621,6 +637,9 @@ impl Validator<'_, '_> {
                 &a.loc,
                 "\"item_name\" is missing: the request builder's setter for one entry".into(),
             );
+        }
+        if !setter && a.name.text == OBJECT_REPORT {
+            self.error(&a.name.loc, format!("\"{OBJECT_REPORT}\" is the method of every object that tells what it could not read from a response; name the map otherwise"));
         }
         let rust_names: BTreeSet<String> = fields
             .iter()

@@ -300,11 +300,15 @@ impl FakeServer {
 
     /// A client builder for the default shop pointed at the fake, with its secret (server
     /// side). Leave out the secret with [`device_client`](Self::device_client).
+    ///
+    /// Its responses are strict ([`ClientBuilder::strict_responses`]): the fake answers as the
+    /// schema documents, so a value it could not read is a bug worth a failing test.
     pub fn client_builder(&self) -> ClientBuilder {
         Client::builder()
             .base_url(self.base_url())
             .shop_id(DEFAULT_SHOP_ID)
             .shop_secret(DEFAULT_SHOP_SECRET)
+            .strict_responses(true)
     }
 
     /// A server-side client of the default shop.
@@ -317,6 +321,7 @@ impl FakeServer {
     }
 
     /// A device-side client of the default shop: no secret, calls identify the user by `did`.
+    /// Its responses are strict, as [`client_builder`](Self::client_builder)'s.
     ///
     /// # Errors
     ///
@@ -325,6 +330,7 @@ impl FakeServer {
         Client::builder()
             .base_url(self.base_url())
             .shop_id(DEFAULT_SHOP_ID)
+            .strict_responses(true)
             .build()
     }
 

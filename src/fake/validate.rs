@@ -6,6 +6,7 @@ use personaclick_codegen::schema::{Format as SchemaFormat, Method, RuleKind};
 use serde_json::{Map, Value};
 
 use crate::check::Format;
+use crate::read;
 
 const SCHEMA_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/schema_files.rs"));
 
@@ -101,9 +102,10 @@ impl Checker {
                     match param {
                         Some(p) => {
                             if p.constant.is_none() {
-                                self.check_value(&p.ty, p.lenient, &value, &key, &mut problems);
+                                self.check_value(&p.ty, &value, &key, &mut problems);
                             }
-                            values.insert(p.wire.clone(), value);
+                            // Kept as documented: what is read back is the schema's type.
+                            values.insert(p.wire.clone(), self.documented(&p.ty, value));
                         }
                         None if endpoint.additional.is_some() => {
                             extra.insert(key, value);
@@ -190,7 +192,7 @@ impl Checker {
             Ty::Named(name) => {
                 let value = Value::String(raw.to_string());
                 let mut problems = Vec::new();
-                self.check_value(ty, false, &value, name, &mut problems);
+                self.check_value(ty, &value, name, &mut problems);
                 match problems.pop() {
                     Some(p) => Err(p
                         .split_once("` ")
@@ -202,25 +204,29 @@ impl Checker {
         }
     }
 
-    /// Checks a JSON value against a type, recording problems with their path.
-    fn check_value(&self, ty: &Ty, lenient: bool, v: &Value, at: &str, problems: &mut Vec<String>) {
-        let numeric_text = |v: &Value| v.as_str().is_some_and(|s| s.trim().parse::<f64>().is_ok());
+    /// Checks a JSON value against a type, recording problems with their path. A value is
+    /// taken as the client takes a response's: as documented, or by a lossless conversion (a
+    /// number written as a string, `"1"` for `true`, ...: one table, in `crate::read`).
+    fn check_value(&self, ty: &Ty, v: &Value, at: &str, problems: &mut Vec<String>) {
         let ok = match ty {
-            Ty::String | Ty::Date | Ty::DateTime | Ty::Timestamp => {
-                v.is_string() || (lenient && v.is_number())
-            }
+            Ty::String => v.is_string() || v.is_number(),
+            Ty::Date | Ty::DateTime | Ty::Timestamp => v.is_string(),
             Ty::Integer => {
                 v.is_i64()
-                    || v.is_u64()
-                    || (lenient && v.as_str().is_some_and(|s| s.trim().parse::<i64>().is_ok()))
+                    || v.as_f64().and_then(read::integer_from_f64).is_some()
+                    || v.as_str().and_then(read::integer_from_str).is_some()
             }
-            Ty::Number => v.is_number() || (lenient && numeric_text(v)),
-            Ty::Boolean => v.is_boolean(),
+            Ty::Number => v.is_number() || v.as_str().and_then(read::number_from_str).is_some(),
+            Ty::Boolean => {
+                v.is_boolean()
+                    || v.as_u64().and_then(read::boolean_from_u64).is_some()
+                    || v.as_str().and_then(read::boolean_from_str).is_some()
+            }
             Ty::Json => true,
             Ty::List(inner) => match v.as_array() {
                 Some(items) => {
                     for (i, item) in items.iter().enumerate() {
-                        self.check_value(inner, lenient, item, &format!("{at}[{i}]"), problems);
+                        self.check_value(inner, item, &format!("{at}[{i}]"), problems);
                     }
                     true
                 }
@@ -229,7 +235,7 @@ impl Checker {
             Ty::Map(inner) => match v.as_object() {
                 Some(map) => {
                     for (k, item) in map {
-                        self.check_value(inner, lenient, item, &format!("{at}.{k}"), problems);
+                        self.check_value(inner, item, &format!("{at}.{k}"), problems);
                     }
                     true
                 }
@@ -239,6 +245,66 @@ impl Checker {
         };
         if !ok {
             problems.push(format!("`{at}` must be {}", describe(ty)));
+        }
+    }
+
+    /// A value that passed [`check_value`](Self::check_value), converted to the documented
+    /// type (`"31"` for an integer becomes `31`); anything else as it came.
+    fn documented(&self, ty: &Ty, v: Value) -> Value {
+        let converted = match (ty, &v) {
+            (Ty::String, Value::Number(n)) => Some(Value::String(n.to_string())),
+            (Ty::Integer, Value::Number(n)) if !n.is_i64() => {
+                n.as_f64().and_then(read::integer_from_f64).map(Value::from)
+            }
+            (Ty::Integer, Value::String(s)) => read::integer_from_str(s).map(Value::from),
+            (Ty::Number, Value::String(s)) => read::number_from_str(s).map(Value::from),
+            (Ty::Boolean, Value::Number(n)) => {
+                n.as_u64().and_then(read::boolean_from_u64).map(Value::from)
+            }
+            (Ty::Boolean, Value::String(s)) => read::boolean_from_str(s).map(Value::from),
+            _ => None,
+        };
+        if let Some(value) = converted {
+            return value;
+        }
+        match (ty, v) {
+            (Ty::List(inner), Value::Array(items)) => Value::Array(
+                items
+                    .into_iter()
+                    .map(|item| self.documented(inner, item))
+                    .collect(),
+            ),
+            (Ty::Map(inner), Value::Object(map)) => Value::Object(
+                map.into_iter()
+                    .map(|(k, item)| (k, self.documented(inner, item)))
+                    .collect(),
+            ),
+            (Ty::Named(name), Value::Object(map)) => {
+                let fields =
+                    self.model
+                        .types
+                        .iter()
+                        .find(|t| &t.name == name)
+                        .and_then(|t| match &t.kind {
+                            KindModel::Object { fields, .. } => Some(fields),
+                            _ => None,
+                        });
+                match fields {
+                    Some(fields) => Value::Object(
+                        map.into_iter()
+                            .map(|(k, item)| match fields.iter().find(|f| f.wire == k) {
+                                Some(f) => {
+                                    let item = self.documented(&f.ty, item);
+                                    (k, item)
+                                }
+                                None => (k, item),
+                            })
+                            .collect(),
+                    ),
+                    None => Value::Object(map),
+                }
+            }
+            (_, v) => v,
         }
     }
 
@@ -265,7 +331,7 @@ impl Checker {
                     let here = format!("{at}.{}", f.wire);
                     match map.get(&f.wire).filter(|v| !v.is_null()) {
                         Some(value) => {
-                            self.check_value(&f.ty, f.lenient, value, &here, problems);
+                            self.check_value(&f.ty, value, &here, problems);
                             self.constraints(f, value, &here, problems);
                         }
                         None if f.required => problems.push(format!("`{here}` is required")),
@@ -276,7 +342,7 @@ impl Checker {
             KindModel::Union { variants } => {
                 let fits = variants.iter().any(|variant| {
                     let mut scratch = Vec::new();
-                    self.check_value(&variant.ty, variant.lenient, v, at, &mut scratch);
+                    self.check_value(&variant.ty, v, at, &mut scratch);
                     self.constraints(variant, v, at, &mut scratch);
                     scratch.is_empty()
                 });
@@ -297,7 +363,11 @@ impl Checker {
             }
             return;
         }
-        if let Some(n) = v.as_f64() {
+        // A number written as a string is bound like the number.
+        if let Some(n) = v
+            .as_f64()
+            .or_else(|| v.as_str().and_then(read::number_from_str))
+        {
             if f.min.is_some_and(|min| n < min) || f.max.is_some_and(|max| n > max) {
                 let bound = match (f.min, f.max) {
                     (Some(a), Some(b)) => format!("from {a} to {b}"),

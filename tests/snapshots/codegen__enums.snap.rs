@@ -57,6 +57,15 @@ impl Colour {
     }
 }
 rt::string_enum!(Colour, closed);
+impl rt::Read for Colour {
+    const EXPECTED: rt::Expected = rt::Expected::Named("Colour");
+    fn read<'de, D: rt::serde::Deserializer<'de>>(
+        d: D,
+        place: rt::Place<'_, '_>,
+    ) -> Result<rt::Got<Self>, D::Error> {
+        rt::read_enum(d, place, Self::known, None)
+    }
+}
 impl rt::Checkable for Colour {}
 /// Sent and received.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -90,6 +99,15 @@ impl Shade {
     }
 }
 rt::string_enum!(Shade, open);
+impl rt::Read for Shade {
+    const EXPECTED: rt::Expected = rt::Expected::Named("Shade");
+    fn read<'de, D: rt::serde::Deserializer<'de>>(
+        d: D,
+        place: rt::Place<'_, '_>,
+    ) -> Result<rt::Got<Self>, D::Error> {
+        rt::read_enum(d, place, Self::known, Some(Self::Unknown))
+    }
+}
 impl rt::Checkable for Shade {}
 /// Only ever received.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -117,6 +135,15 @@ impl Mood {
     }
 }
 rt::string_enum!(Mood, open);
+impl rt::Read for Mood {
+    const EXPECTED: rt::Expected = rt::Expected::Named("Mood");
+    fn read<'de, D: rt::serde::Deserializer<'de>>(
+        d: D,
+        place: rt::Place<'_, '_>,
+    ) -> Result<rt::Got<Self>, D::Error> {
+        rt::read_enum(d, place, Self::known, Some(Self::Unknown))
+    }
+}
 /// A response with enums.
 #[derive(Clone, Default, PartialEq)]
 #[derive(rt::serde::Serialize)]
@@ -133,22 +160,32 @@ pub struct Palette {
     #[deprecated(note = "Use shade.")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tone: Option<String>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 #[allow(deprecated)]
 impl rt::Object for Palette {
+    const NAME: &'static str = "Palette";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "shade" => self.shade = map.next_value()?,
-            "moods" => self.moods = map.next_value()?,
-            "tone" => self.tone = map.next_value()?,
-            _ => rt::skip(map)?,
+            "shade" => entry.read(map, &mut self.shade, rt::Shown::Plain),
+            "moods" => entry.read(map, &mut self.moods, rt::Shown::Plain),
+            "tone" => entry.read(map, &mut self.tone, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for Palette {
@@ -163,7 +200,16 @@ impl fmt::Debug for Palette {
         d.opt("shade", &self.shade);
         d.opt("moods", &self.moods);
         d.opt("tone", &self.tone);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl Palette {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 impl<M: Clone> Client<M> {

@@ -46,21 +46,31 @@ pub struct Sizes {
     /// A field named type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Kind>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for Sizes {
+    const NAME: &'static str = "Sizes";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "120" => self.px120 = map.next_value()?,
-            "520" => self.px520 = map.next_value()?,
-            "type" => self.r#type = map.next_value()?,
-            _ => rt::skip(map)?,
+            "120" => entry.read(map, &mut self.px120, rt::Shown::Plain),
+            "520" => entry.read(map, &mut self.px520, rt::Shown::Plain),
+            "type" => entry.read(map, &mut self.r#type, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for Sizes {
@@ -74,7 +84,16 @@ impl fmt::Debug for Sizes {
         d.opt("px120", &self.px120);
         d.opt("px520", &self.px520);
         d.opt("type", &self.r#type);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl Sizes {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// Enum values that are not Rust names.
@@ -111,6 +130,15 @@ impl Kind {
     }
 }
 rt::string_enum!(Kind, open);
+impl rt::Read for Kind {
+    const EXPECTED: rt::Expected = rt::Expected::Named("Kind");
+    fn read<'de, D: rt::serde::Deserializer<'de>>(
+        d: D,
+        place: rt::Place<'_, '_>,
+    ) -> Result<rt::Got<Self>, D::Error> {
+        rt::read_enum(d, place, Self::known, Some(Self::Unknown))
+    }
+}
 /// An object named like Option's variant, with fields named like methods.
 #[derive(Clone, Default, PartialEq)]
 #[derive(rt::serde::Serialize)]
@@ -129,22 +157,32 @@ pub struct Some {
     /// Named like the check's method.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub check_value: Option<String>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for Some {
+    const NAME: &'static str = "Some";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "default" => self.default = map.next_value()?,
-            "field" => self.field = map.next_value()?,
-            "fmt" => self.fmt = map.next_value()?,
-            "check_value" => self.check_value = map.next_value()?,
-            _ => rt::skip(map)?,
+            "default" => entry.read(map, &mut self.default, rt::Shown::Plain),
+            "field" => entry.read(map, &mut self.field, rt::Shown::Plain),
+            "fmt" => entry.read(map, &mut self.fmt, rt::Shown::Plain),
+            "check_value" => entry.read(map, &mut self.check_value, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for Some {
@@ -159,7 +197,16 @@ impl fmt::Debug for Some {
         d.opt("field", &self.field);
         d.opt("fmt", &self.fmt);
         d.opt("check_value", &self.check_value);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl Some {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 impl Some {
@@ -210,19 +257,29 @@ pub struct Debug {
     /// Named like Serialize's method.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub serialize: Option<String>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for Debug {
+    const NAME: &'static str = "Debug";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "serialize" => self.serialize = map.next_value()?,
-            _ => rt::skip(map)?,
+            "serialize" => entry.read(map, &mut self.serialize, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for Debug {
@@ -234,7 +291,16 @@ impl fmt::Debug for Debug {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Debug");
         d.opt("serialize", &self.serialize);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl Debug {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 impl Debug {
@@ -264,19 +330,29 @@ pub struct Path {
     /// A.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for Path {
+    const NAME: &'static str = "Path";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "a" => self.a = map.next_value()?,
-            _ => rt::skip(map)?,
+            "a" => entry.read(map, &mut self.a, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for Path {
@@ -288,7 +364,16 @@ impl fmt::Debug for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Path");
         d.opt("a", &self.a);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl Path {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 impl Path {
@@ -336,6 +421,15 @@ impl Formatter {
     }
 }
 rt::string_enum!(Formatter, closed);
+impl rt::Read for Formatter {
+    const EXPECTED: rt::Expected = rt::Expected::Named("Formatter");
+    fn read<'de, D: rt::serde::Deserializer<'de>>(
+        d: D,
+        place: rt::Place<'_, '_>,
+    ) -> Result<rt::Got<Self>, D::Error> {
+        rt::read_enum(d, place, Self::known, None)
+    }
+}
 impl rt::Checkable for Formatter {}
 /// A page.
 #[derive(Clone, Default, PartialEq)]
@@ -346,19 +440,29 @@ pub struct Listing {
     /// Entries.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entries: Option<Vec<String>>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for Listing {
+    const NAME: &'static str = "Listing";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "entries" => self.entries = map.next_value()?,
-            _ => rt::skip(map)?,
+            "entries" => entry.read(map, &mut self.entries, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for Listing {
@@ -370,7 +474,16 @@ impl fmt::Debug for Listing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Listing");
         d.opt("entries", &self.entries);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl Listing {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 impl<M: Clone> Client<M> {

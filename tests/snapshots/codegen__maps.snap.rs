@@ -41,20 +41,34 @@ pub struct Base {
     /// A label.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for Base {
+    const NAME: &'static str = "Base";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "id" => self.id = rt::lenient::next(map)?,
-            "label" => self.label = map.next_value()?,
-            _ => rt::skip(map)?,
+            "id" => {
+                entry
+                    .also(rt::JsonKind::Number)
+                    .read(map, &mut self.id, rt::Shown::Plain)
+            }
+            "label" => entry.read(map, &mut self.label, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for Base {
@@ -67,7 +81,16 @@ impl fmt::Debug for Base {
         let mut d = f.debug_struct("Base");
         d.opt("id", &self.id);
         d.opt("label", &self.label);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl Base {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// Keeps what it does not know.
@@ -88,21 +111,35 @@ pub struct Record {
     /// Every other field.
     #[serde(flatten)]
     pub other: ::std::collections::BTreeMap<String, rt::Json>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for Record {
+    const NAME: &'static str = "Record";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "id" => self.id = rt::lenient::next(map)?,
-            "label" | "title" => self.label = map.next_value()?,
-            "counts" => self.counts = map.next_value()?,
-            _ => rt::keep(&mut self.other, key, map)?,
+            "id" => {
+                entry
+                    .also(rt::JsonKind::Number)
+                    .read(map, &mut self.id, rt::Shown::Plain)
+            }
+            "label" | "title" => entry.read(map, &mut self.label, rt::Shown::Plain),
+            "counts" => entry.read(map, &mut self.counts, rt::Shown::Plain),
+            _ => entry.keep(map, &mut self.other),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for Record {
@@ -117,7 +154,16 @@ impl fmt::Debug for Record {
         d.opt("label", &self.label);
         d.opt("counts", &self.counts);
         d.keys("other", &self.other);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl Record {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 /// A property value.
@@ -150,6 +196,15 @@ impl From<Vec<String>> for Value {
     /// A [`Value::Many`].
     fn from(value: Vec<String>) -> Self {
         Self::Many(value)
+    }
+}
+impl rt::Read for Value {
+    const EXPECTED: rt::Expected = rt::Expected::Named("Value");
+    fn read<'de, D: rt::serde::Deserializer<'de>>(
+        d: D,
+        _: rt::Place<'_, '_>,
+    ) -> Result<rt::Got<Self>, D::Error> {
+        rt::read_union(d)
     }
 }
 impl rt::Checkable for Value {

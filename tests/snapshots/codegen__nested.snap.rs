@@ -41,20 +41,30 @@ pub struct Cell {
     /// Not negative.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for Cell {
+    const NAME: &'static str = "Cell";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "day" => self.day = map.next_value()?,
-            "weight" => self.weight = map.next_value()?,
-            _ => rt::skip(map)?,
+            "day" => entry.read(map, &mut self.day, rt::Shown::Plain),
+            "weight" => entry.read(map, &mut self.weight, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for Cell {
@@ -67,7 +77,16 @@ impl fmt::Debug for Cell {
         let mut d = f.debug_struct("Cell");
         d.opt("day", &self.day);
         d.opt("weight", &self.weight);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl Cell {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 impl Cell {
@@ -115,20 +134,30 @@ pub struct Node {
     /// Leaves.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Leaf>>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for Node {
+    const NAME: &'static str = "Node";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "name" => self.name = map.next_value()?,
-            "children" => self.children = map.next_value()?,
-            _ => rt::skip(map)?,
+            "name" => entry.read(map, &mut self.name, rt::Shown::Plain),
+            "children" => entry.read(map, &mut self.children, rt::Shown::Plain),
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for Node {
@@ -141,7 +170,16 @@ impl fmt::Debug for Node {
         let mut d = f.debug_struct("Node");
         d.opt("name", &self.name);
         d.opt("children", &self.children);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl Node {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 impl Node {
@@ -186,19 +224,33 @@ pub struct Leaf {
     /// A number, maybe written as a string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
+    #[serde(skip)]
+    unread: rt::Unread,
 }
 impl rt::Object for Leaf {
+    const NAME: &'static str = "Leaf";
     #[inline]
     fn field<'de, A: rt::MapAccess<'de>>(
         &mut self,
         key: rt::Key<'de>,
         map: &mut A,
+        reading: rt::Reading,
     ) -> Result<(), A::Error> {
+        let entry = rt::Entry::new(key.as_str(), &mut self.unread, reading);
         match key.as_str() {
-            "value" => self.value = rt::lenient::next(map)?,
-            _ => rt::skip(map)?,
+            "value" => {
+                entry
+                    .also(rt::JsonKind::String)
+                    .read(map, &mut self.value, rt::Shown::Plain)
+            }
+            _ => entry.skip(map),
         }
-        Ok(())
+    }
+    fn unread(&self) -> &rt::Unread {
+        &self.unread
+    }
+    fn unread_mut(&mut self) -> &mut rt::Unread {
+        &mut self.unread
     }
 }
 impl<'de> rt::serde::Deserialize<'de> for Leaf {
@@ -210,7 +262,16 @@ impl fmt::Debug for Leaf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Leaf");
         d.opt("value", &self.value);
+        d.unread(&self.unread);
         d.finish()
+    }
+}
+impl Leaf {
+    /// The values of a response this object could not read as the schema documents
+    /// them, at any depth below it, each kept as it came (its field is `None`): empty
+    /// when everything was read.
+    pub fn unread(&self) -> &rt::Unread {
+        &self.unread
     }
 }
 impl Leaf {

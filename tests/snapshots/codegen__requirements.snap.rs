@@ -74,6 +74,15 @@ impl Kind {
     }
 }
 rt::string_enum!(Kind, closed);
+impl rt::Read for Kind {
+    const EXPECTED: rt::Expected = rt::Expected::Named("Kind");
+    fn read<'de, D: rt::serde::Deserializer<'de>>(
+        d: D,
+        place: rt::Place<'_, '_>,
+    ) -> Result<rt::Got<Self>, D::Error> {
+        rt::read_enum(d, place, Self::known, None)
+    }
+}
 impl rt::Checkable for Kind {}
 impl<M: Clone> Client<M> {
     /// Searches.
