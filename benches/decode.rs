@@ -1,6 +1,10 @@
 //! Benchmark 2: decoding responses. The generated types (`personaclick::Product`,
 //! `personaclick::Notifications`) against plain serde-derive structs written by hand for the
-//! same JSON, and against `serde_json::Value` for reference.
+//! same JSON, and against `serde_json::Value` for reference. `ours` is the types' own
+//! `Deserialize`; `client` is what a call runs (the response read as a whole, its report of
+//! values not read collected at the top). A third body has one value in ten mistyped, which
+//! the hand-written structs cannot read at all: ours against hand-written on the well-typed
+//! body.
 //!
 //! `cargo bench --bench decode`; the ratios are printed at the end. `DECODE_ONLY` (below) runs
 //! one decoder in a loop, for a profiler.
@@ -16,9 +20,18 @@ use criterion::{Criterion, Throughput};
 const PRODUCTS: usize = 50;
 const MESSAGES: usize = 50;
 
+/// What a call does with a body: the whole response read leniently, as the client does.
+fn client<T: personaclick::__private::Read>(body: &[u8]) -> T {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    personaclick::__private::decode_response(&mut de, personaclick::__private::Reading::Lenient)
+        .unwrap()
+        .0
+}
+
 fn benches(c: &mut Criterion) {
     let products = common::products_json(PRODUCTS);
     let notifications = common::notifications_json(MESSAGES);
+    let mistyped = common::mistyped_products_json(PRODUCTS);
 
     // The three decoders must agree on what they read, or the comparison means nothing.
     let ours: Vec<personaclick::Product> = serde_json::from_str(&products).unwrap();
@@ -43,6 +56,15 @@ fn benches(c: &mut Criterion) {
         hand[49].statistics.as_ref().unwrap().opened
     );
 
+    let read: Vec<personaclick::Product> = client(mistyped.as_bytes());
+    let unread: usize = read.iter().map(|p| p.unread().len()).sum();
+    assert_eq!(read.len(), PRODUCTS);
+    assert!(
+        unread > PRODUCTS,
+        "the mistyped body has values not read: {unread}"
+    );
+    assert!(serde_json::from_str::<Vec<common::Product>>(&mistyped).is_err());
+
     let mut g = c.benchmark_group("decode_products_50");
     g.throughput(Throughput::Bytes(products.len() as u64));
     g.bench_function("ours", |b| {
@@ -50,6 +72,12 @@ fn benches(c: &mut Criterion) {
             serde_json::from_slice::<Vec<personaclick::Product>>(black_box(products.as_bytes()))
                 .unwrap()
         })
+    });
+    g.bench_function("client", |b| {
+        b.iter(|| client::<Vec<personaclick::Product>>(black_box(products.as_bytes())))
+    });
+    g.bench_function("mistyped", |b| {
+        b.iter(|| client::<Vec<personaclick::Product>>(black_box(mistyped.as_bytes())))
     });
     g.bench_function("hand", |b| {
         b.iter(|| {
@@ -73,6 +101,9 @@ fn benches(c: &mut Criterion) {
             .unwrap()
         })
     });
+    g.bench_function("client", |b| {
+        b.iter(|| client::<personaclick::Notifications>(black_box(notifications.as_bytes())))
+    });
     g.bench_function("hand", |b| {
         b.iter(|| {
             serde_json::from_slice::<common::Notifications>(black_box(notifications.as_bytes()))
@@ -95,23 +126,37 @@ fn benches(c: &mut Criterion) {
 }
 
 fn summary(since: SystemTime) {
-    println!("\nsummary (medians; ratio = ours / hand-written, goal <= 1.10):");
+    println!("\nsummary (medians; ratio = ours / hand-written, goal <= 1.10; mistyped <= 2):");
     println!(
-        "{:<26} {:>11} {:>11} {:>11} {:>12} {:>12}",
-        "", "ours", "hand", "Value", "ours/hand", "Value/hand"
+        "{:<26} {:>11} {:>11} {:>11} {:>11} {:>11} {:>12} {:>12} {:>12}",
+        "",
+        "ours",
+        "client",
+        "hand",
+        "Value",
+        "mistyped",
+        "ours/hand",
+        "client/hand",
+        "mistyped/hand"
     );
     for group in ["decode_products_50", "decode_notifications_50"] {
         let m = |f: &str| median_ns(&format!("{group}/{f}"), since);
-        let (Some(ours), Some(hand), Some(value)) = (m("ours"), m("hand"), m("value")) else {
+        let (Some(ours), Some(client), Some(hand), Some(value)) =
+            (m("ours"), m("client"), m("hand"), m("value"))
+        else {
             continue;
         };
+        let mistyped = m("mistyped");
         println!(
-            "{group:<26} {:>11} {:>11} {:>11} {:>11.2}x {:>11.2}x",
+            "{group:<26} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11.2}x {:>11.2}x {:>12}",
             show(ours),
+            show(client),
             show(hand),
             show(value),
+            mistyped.map_or("-".into(), show),
             ours / hand,
-            value / hand
+            client / hand,
+            mistyped.map_or("-".into(), |m| format!("{:.2}x", m / hand)),
         );
     }
 }
@@ -126,9 +171,17 @@ fn decode_only(which: &str) {
         .unwrap_or(100);
     let products = common::products_json(PRODUCTS);
     let notifications = common::notifications_json(MESSAGES);
+    let mistyped = common::mistyped_products_json(PRODUCTS);
     let (p, m) = (products.as_bytes(), notifications.as_bytes());
     for _ in 0..n {
         match which {
+            "products/client" => drop(black_box(client::<Vec<personaclick::Product>>(p))),
+            "products/mistyped" => drop(black_box(client::<Vec<personaclick::Product>>(
+                mistyped.as_bytes(),
+            ))),
+            "notifications/client" => {
+                drop(black_box(client::<personaclick::Notifications>(m)))
+            }
             "products/ours" => drop(black_box(
                 serde_json::from_slice::<Vec<personaclick::Product>>(p).unwrap(),
             )),
@@ -149,7 +202,7 @@ fn decode_only(which: &str) {
             )),
             "none" => {}
             other => panic!(
-                "DECODE_ONLY={other}: expected products|notifications / ours|hand|value, or none"
+                "DECODE_ONLY={other}: expected products|notifications / ours|client|hand|value, products/mistyped, or none"
             ),
         }
     }

@@ -92,7 +92,9 @@ pub mod __private {
     pub use crate::mode::Async;
     pub use crate::object::{decode_object, DebugFields, Object};
     pub use crate::pager::{Items, Pages};
-    pub use crate::read::{read_enum, read_union, Entry, Got, JsonKind, Place, Read, Reading};
+    pub use crate::read::{
+        decode_response, read_enum, read_union, Entry, Got, JsonKind, Place, Read, Reading,
+    };
     #[cfg(feature = "blocking")]
     pub use crate::run_blocking::{Blocking, BlockingIter};
     pub use crate::unread::{Expected, Shown, Unread};

@@ -62,6 +62,7 @@ pub fn decode_object<'de, T: Object, D: Deserializer<'de>>(d: D) -> Result<T, D:
 }
 
 /// Reads an object's keys, one by one, into its default value.
+#[inline]
 pub(crate) fn fields<'de, T: Object, A: MapAccess<'de>>(
     mut map: A,
     reading: Reading,

@@ -132,6 +132,7 @@ pub struct Place<'o, 'p> {
 
 impl<'o, 'p> Place<'o, 'p> {
     /// A value at `at` in the object whose report is `owner`.
+    #[inline]
     pub fn new(owner: &'o mut Unread, at: &'p At<'p>, shown: Shown, reading: Reading) -> Self {
         Place {
             owner,
@@ -142,6 +143,7 @@ impl<'o, 'p> Place<'o, 'p> {
     }
 
     /// The same owner, one step further in (a list's element or a map's entry).
+    #[inline]
     fn child<'c>(&'c mut self, at: &'c At<'c>) -> Place<'c, 'c> {
         Place {
             owner: &mut *self.owner,
@@ -178,6 +180,20 @@ pub trait Read: Sized {
     /// Reads one value (`null` too, which is unread for every type but `json`; an optional
     /// field takes `null` as `None` before asking). Fails only when the input is not JSON.
     fn read<'de, D: Deserializer<'de>>(d: D, place: Place<'_, '_>) -> Result<Got<Self>, D::Error>;
+
+    /// Reads a value that may be `null`, which is `None`. Every type but `json` reads `null` as
+    /// unread: its `null` is `None` here, with no separate look at the input.
+    #[inline(always)]
+    fn read_optional<'de, D: Deserializer<'de>>(
+        d: D,
+        place: Place<'_, '_>,
+    ) -> Result<Got<Option<Self>>, D::Error> {
+        Ok(match Self::read(d, place)? {
+            Got::Value(value) => Got::Value(Some(value)),
+            Got::Unread(Json::Null) => Got::Value(None),
+            Got::Unread(raw) => Got::Unread(raw),
+        })
+    }
 
     /// What stands in a list for an element that is not read: an object keeps the list's
     /// indices those of the response by holding it (its `unread()` has it, at path ``); other
@@ -217,7 +233,7 @@ impl<'k, 'u> Entry<'k, 'u> {
     }
 
     /// Reads the value into `slot`, or keeps it in the report (`slot` is then `None`).
-    #[inline]
+    #[inline(always)]
     pub fn read<'de, A: MapAccess<'de>, T: Read>(
         self,
         map: &mut A,
@@ -269,6 +285,7 @@ struct Seed<'o, 'p, T> {
 }
 
 impl<'o, 'p, T> Seed<'o, 'p, T> {
+    #[inline]
     fn new(place: Place<'o, 'p>) -> Self {
         Seed {
             place,
@@ -280,6 +297,7 @@ impl<'o, 'p, T> Seed<'o, 'p, T> {
 impl<'de, T: Read> DeserializeSeed<'de> for Seed<'_, '_, T> {
     type Value = Got<T>;
 
+    #[inline(always)]
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Got<T>, D::Error> {
         T::read(d, self.place)
     }
@@ -337,12 +355,14 @@ struct Taking<S> {
 }
 
 impl<'de, S: Takes<'de>> Taking<S> {
+    #[inline]
     fn new(takes: S, reading: Reading) -> Self {
         Taking { takes, reading }
     }
 
     /// Whether a scalar of this kind may be taken at all: strictly, only the documented kind
     /// (and the one `also` names).
+    #[inline]
     fn may_take(&self, kind: Scalar) -> bool {
         match self.reading {
             Reading::Lenient => true,
@@ -351,6 +371,7 @@ impl<'de, S: Takes<'de>> Taking<S> {
         }
     }
 
+    #[inline]
     fn took<T>(&self, kind: Scalar, take: impl FnOnce(&S) -> Option<T>, raw: Json) -> Got<T> {
         match self.may_take(kind).then(|| take(&self.takes)).flatten() {
             Some(v) => Got::Value(v),
@@ -366,6 +387,7 @@ impl<'de, S: Takes<'de>> Visitor<'de> for Taking<S> {
         f.write_str("any JSON value")
     }
 
+    #[inline]
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
         if !self.may_take(Scalar::Str) {
             return Ok(Got::Unread(Json::from(s)));
@@ -376,6 +398,13 @@ impl<'de, S: Takes<'de>> Visitor<'de> for Taking<S> {
         })
     }
 
+    // Not left to serde's default, which is one more call per string.
+    #[inline]
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
+        self.visit_str(s)
+    }
+
+    #[inline]
     fn visit_string<E: de::Error>(self, s: String) -> Result<Self::Value, E> {
         if !self.may_take(Scalar::Str) {
             return Ok(Got::Unread(Json::String(s)));
@@ -398,26 +427,32 @@ impl<'de, S: Takes<'de>> Visitor<'de> for Taking<S> {
         Ok(self.took(Scalar::Float, |t| t.f64(n), Json::from(n)))
     }
 
+    #[inline]
     fn visit_bool<E: de::Error>(self, b: bool) -> Result<Self::Value, E> {
         Ok(self.took(Scalar::Bool, |t| t.bool(b), Json::from(b)))
     }
 
+    #[inline]
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(Got::Unread(Json::Null))
     }
 
+    #[inline]
     fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(Got::Unread(Json::Null))
     }
 
+    #[inline]
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 
+    #[inline]
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         self.takes.seq(seq)
     }
 
+    #[inline]
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         self.takes.map(map)
     }
@@ -513,18 +548,23 @@ struct Text;
 impl Takes<'_> for Text {
     type Value = String;
     const NATIVE: &'static [Scalar] = &[Scalar::Str];
+    #[inline]
     fn str(&self, s: &str) -> Option<String> {
         Some(s.to_owned())
     }
+    #[inline]
     fn string(&self, s: String) -> Result<String, String> {
         Ok(s)
     }
+    #[inline]
     fn i64(&self, n: i64) -> Option<String> {
         Some(n.to_string())
     }
+    #[inline]
     fn u64(&self, n: u64) -> Option<String> {
         Some(n.to_string())
     }
+    #[inline]
     fn f64(&self, n: f64) -> Option<String> {
         string_from_f64(n)
     }
@@ -534,15 +574,19 @@ struct Integer;
 impl Takes<'_> for Integer {
     type Value = i64;
     const NATIVE: &'static [Scalar] = &[Scalar::Integer];
+    #[inline]
     fn str(&self, s: &str) -> Option<i64> {
         integer_from_str(s)
     }
+    #[inline]
     fn i64(&self, n: i64) -> Option<i64> {
         Some(n)
     }
+    #[inline]
     fn u64(&self, n: u64) -> Option<i64> {
         i64::try_from(n).ok()
     }
+    #[inline]
     fn f64(&self, n: f64) -> Option<i64> {
         integer_from_f64(n)
     }
@@ -552,15 +596,19 @@ struct Number;
 impl Takes<'_> for Number {
     type Value = f64;
     const NATIVE: &'static [Scalar] = &[Scalar::Integer, Scalar::Float];
+    #[inline]
     fn str(&self, s: &str) -> Option<f64> {
         number_from_str(s)
     }
+    #[inline]
     fn i64(&self, n: i64) -> Option<f64> {
         Some(n as f64)
     }
+    #[inline]
     fn u64(&self, n: u64) -> Option<f64> {
         Some(n as f64)
     }
+    #[inline]
     fn f64(&self, n: f64) -> Option<f64> {
         Some(n)
     }
@@ -570,15 +618,19 @@ struct Boolean;
 impl Takes<'_> for Boolean {
     type Value = bool;
     const NATIVE: &'static [Scalar] = &[Scalar::Bool];
+    #[inline]
     fn str(&self, s: &str) -> Option<bool> {
         boolean_from_str(s)
     }
+    #[inline]
     fn i64(&self, n: i64) -> Option<bool> {
         boolean_from_u64(u64::try_from(n).ok()?)
     }
+    #[inline]
     fn u64(&self, n: u64) -> Option<bool> {
         boolean_from_u64(n)
     }
+    #[inline]
     fn bool(&self, b: bool) -> Option<bool> {
         Some(b)
     }
@@ -589,6 +641,7 @@ struct Temporal<T>(fn(&str) -> T);
 impl<T> Takes<'_> for Temporal<T> {
     type Value = T;
     const NATIVE: &'static [Scalar] = &[Scalar::Str];
+    #[inline]
     fn str(&self, s: &str) -> Option<T> {
         Some((self.0)(s))
     }
@@ -598,7 +651,7 @@ macro_rules! read_with {
     ($($ty:ty: $expected:expr, $takes:expr;)*) => {$(
         impl Read for $ty {
             const EXPECTED: Expected = $expected;
-            #[inline]
+            #[inline(always)]
             fn read<'de, D: Deserializer<'de>>(d: D, place: Place<'_, '_>) -> Result<Got<Self>, D::Error> {
                 d.deserialize_any(Taking::new($takes, place.reading))
             }
@@ -618,8 +671,19 @@ read_with! {
 
 impl Read for Json {
     const EXPECTED: Expected = Expected::Json;
+
+    #[inline]
     fn read<'de, D: Deserializer<'de>>(d: D, _: Place<'_, '_>) -> Result<Got<Self>, D::Error> {
         Json::deserialize(d).map(Got::Value)
+    }
+
+    /// `null` is `None`, not `Some(Json::Null)`: a missing value.
+    #[inline]
+    fn read_optional<'de, D: Deserializer<'de>>(
+        d: D,
+        _: Place<'_, '_>,
+    ) -> Result<Got<Option<Self>>, D::Error> {
+        Option::<Json>::deserialize(d).map(Got::Value)
     }
 }
 
@@ -627,28 +691,9 @@ impl Read for Json {
 impl<T: Read> Read for Option<T> {
     const EXPECTED: Expected = T::EXPECTED;
 
-    #[inline]
+    #[inline(always)]
     fn read<'de, D: Deserializer<'de>>(d: D, place: Place<'_, '_>) -> Result<Got<Self>, D::Error> {
-        struct Optional<'o, 'p, T>(Place<'o, 'p>, PhantomData<T>);
-        impl<'de, T: Read> Visitor<'de> for Optional<'_, '_, T> {
-            type Value = Got<Option<T>>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Got::Value(None))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Got::Value(None))
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                Ok(match T::read(d, self.0)? {
-                    Got::Value(v) => Got::Value(Some(v)),
-                    Got::Unread(raw) => Got::Unread(raw),
-                })
-            }
-        }
-        d.deserialize_option(Optional(place, PhantomData))
+        T::read_optional(d, place)
     }
 }
 
@@ -656,6 +701,7 @@ impl<T: Read> Read for Option<T> {
 impl<T: Read> Read for Vec<T> {
     const EXPECTED: Expected = Expected::List(&T::EXPECTED);
 
+    #[inline]
     fn read<'de, D: Deserializer<'de>>(d: D, place: Place<'_, '_>) -> Result<Got<Self>, D::Error> {
         struct List<'o, 'p, T>(Place<'o, 'p>, PhantomData<T>);
         impl<'de, T: Read> Takes<'de> for List<'_, '_, T> {
@@ -730,6 +776,7 @@ impl<T: Read> Read for BTreeMap<String, T> {
 impl<T: Object> Read for T {
     const EXPECTED: Expected = Expected::Named(T::NAME);
 
+    #[inline]
     fn read<'de, D: Deserializer<'de>>(d: D, place: Place<'_, '_>) -> Result<Got<Self>, D::Error> {
         struct Fields<'o, 'p, T>(Place<'o, 'p>, PhantomData<T>);
         impl<'de, T: Object> Takes<'de> for Fields<'_, '_, T> {
@@ -783,11 +830,15 @@ pub fn read_enum<'de, D: Deserializer<'de>, T>(
 }
 
 /// Reads a generated union: its variants are tried in order on the value (buffered: a union
-/// can only tell its variants apart by looking); a value that is none of them is unread.
+/// can only tell its variants apart by looking); a value that is none of them is unread, and so
+/// is `null` (a missing value, even for a union with a `json` variant).
 pub fn read_union<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     d: D,
 ) -> Result<Got<T>, D::Error> {
     let value = Json::deserialize(d)?;
+    if value.is_null() {
+        return Ok(Got::Unread(value));
+    }
     Ok(match T::deserialize(&value) {
         Ok(union) => Got::Value(union),
         Err(_) => Got::Unread(value),
@@ -800,7 +851,7 @@ pub fn read_union<'de, D: Deserializer<'de>, T: DeserializeOwned>(
 /// Decodes a whole response: its top level must be the documented shape (an object, a list,
 /// ...); below it, every value is read as `reading` says. Gives the value and everything not
 /// read, at its path from the top (`[3].price` in a list).
-pub(crate) fn decode_response<'de, T: Read, D: Deserializer<'de>>(
+pub fn decode_response<'de, T: Read, D: Deserializer<'de>>(
     d: D,
     reading: Reading,
 ) -> Result<(T, Unread), D::Error> {

@@ -81,6 +81,40 @@ pub fn products_json(n: usize) -> String {
     Value::Array((0..n).map(product).collect()).to_string()
 }
 
+/// The same body with one scalar value in ten, at any depth, of another JSON type than
+/// documented: every other one of those converts losslessly (a number written as a string),
+/// the rest no conversion reads (text for a number, a boolean for text, ...).
+pub fn mistyped_products_json(n: usize) -> String {
+    let mut body = Value::Array((0..n).map(product).collect());
+    let mut count = 0;
+    mistype(&mut body, &mut count);
+    body.to_string()
+}
+
+fn mistype(v: &mut Value, count: &mut usize) {
+    match v {
+        Value::Array(items) => items.iter_mut().for_each(|i| mistype(i, count)),
+        Value::Object(map) => map.values_mut().for_each(|i| mistype(i, count)),
+        Value::Null => {}
+        scalar => {
+            *count += 1;
+            if *count % 10 != 0 {
+                return;
+            }
+            let convertible = *count % 20 == 0;
+            *scalar = match (&*scalar, convertible) {
+                (Value::Number(n), true) => Value::from(n.to_string()),
+                (Value::Number(_), false) => Value::from("n/a"),
+                (Value::Bool(b), true) => Value::from(if *b { "1" } else { "0" }),
+                (Value::Bool(_), false) => Value::from("yes"),
+                (Value::String(_), true) => Value::from(7),
+                (Value::String(_), false) => Value::Bool(true),
+                (other, _) => (*other).clone(),
+            };
+        }
+    }
+}
+
 /// One message of `GET /notifications`, every documented field set.
 fn message(i: usize) -> Value {
     let event = ["web", "category", "product", "custom"][i % 4];
