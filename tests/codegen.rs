@@ -258,8 +258,8 @@ fn openapi_export_is_complete_and_self_consistent() {
             personaclick_codegen::schema::Method::Post => "post",
         };
         let op = &doc["paths"][&e.path][verb];
-        assert_eq!(op["operationId"], e.id.as_str(), "{} {}", verb, e.path);
-        assert!(op["responses"]["200"].is_object(), "{}", e.id);
+        assert_eq!(op["operationId"], e.name.wire(), "{} {}", verb, e.path);
+        assert!(op["responses"]["200"].is_object(), "{}", e.name.wire());
     }
     assert_eq!(
         doc["paths"]["/notifications"]["get"]["parameters"]
@@ -373,10 +373,22 @@ fn reference_has_every_operation_and_note() {
             personaclick_codegen::schema::Method::Get => "GET",
             personaclick_codegen::schema::Method::Post => "POST",
         };
-        assert!(text.contains(&format!("\n### {}\n", e.id)), "{}", e.id);
-        assert!(text.contains(&format!("`{verb} {}`", e.path)), "{}", e.id);
+        assert!(
+            text.contains(&format!("\n### {}\n", e.name.wire())),
+            "{}",
+            e.name.wire()
+        );
+        assert!(
+            text.contains(&format!("`{verb} {}`", e.path)),
+            "{}",
+            e.name.wire()
+        );
         for (code, _) in &e.statuses {
-            assert!(text.contains(&format!("\n| {code} | ")), "{} {code}", e.id);
+            assert!(
+                text.contains(&format!("\n| {code} | ")),
+                "{} {code}",
+                e.name.wire()
+            );
         }
         notes.extend(e.note.clone());
         notes.extend(e.params.iter().filter_map(|p| p.note.clone()));

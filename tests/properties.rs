@@ -52,7 +52,11 @@ fn model() -> Model {
 
 #[test]
 fn every_type_of_the_schema_is_listed() {
-    let mut in_schema: Vec<String> = model().types.iter().map(|t| t.name.clone()).collect();
+    let mut in_schema: Vec<String> = model()
+        .types
+        .iter()
+        .map(|t| t.name.wire().to_string())
+        .collect();
     let mut here: Vec<String> = listed().iter().map(|s| s.to_string()).collect();
     in_schema.sort();
     here.sort();
@@ -142,12 +146,15 @@ fn named(model: &Model, name: &str) -> BoxedStrategy<Value> {
     let t = model
         .types
         .iter()
-        .find(|t| t.name == name)
+        .find(|t| t.name.wire() == name)
         .expect("named type");
     match &t.kind {
         KindModel::Enum { values } => {
-            let known: Vec<Value> = values.iter().map(|v| Value::from(v.wire.clone())).collect();
-            if t.response {
+            let known: Vec<Value> = values
+                .iter()
+                .map(|v| Value::from(v.name.wire().to_string()))
+                .collect();
+            if t.usage.received() {
                 prop_oneof![
                     proptest::sample::select(known),
                     "[a-z]{1,6}".prop_map(Value::from)
@@ -166,7 +173,7 @@ fn named(model: &Model, name: &str) -> BoxedStrategy<Value> {
             let mut strategy: BoxedStrategy<BTreeMap<String, Value>> =
                 Just(BTreeMap::new()).boxed();
             for f in fields {
-                let key = f.wire.clone();
+                let key = f.name.wire().to_string();
                 let field = prop_oneof![
                     Just(None),
                     Just(Some(Value::Null)),
@@ -274,14 +281,17 @@ fn decoding_never_panics() {
 
 /// Every field of every object type `null`, then missing: both decode, to the same value.
 fn nulls<T: DeserializeOwned + PartialEq + std::fmt::Debug>(name: &str, model: &Model) {
-    let Some(KindModel::Object { fields, .. }) =
-        model.types.iter().find(|t| t.name == name).map(|t| &t.kind)
+    let Some(KindModel::Object { fields, .. }) = model
+        .types
+        .iter()
+        .find(|t| t.name.wire() == name)
+        .map(|t| &t.kind)
     else {
         return;
     };
     let all_null: serde_json::Map<String, Value> = fields
         .iter()
-        .map(|f| (f.wire.clone(), Value::Null))
+        .map(|f| (f.name.wire().to_string(), Value::Null))
         .collect();
     let from_nulls: T =
         serde_json::from_value(Value::Object(all_null)).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -386,10 +396,10 @@ fn one_field_replaced<T>(name: &str, model: &Model)
 where
     T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug + Unreported,
 {
-    let Some(t) = model.types.iter().find(|t| t.name == name) else {
+    let Some(t) = model.types.iter().find(|t| t.name.wire() == name) else {
         return;
     };
-    if !matches!(t.kind, KindModel::Object { .. }) || !t.response {
+    if !matches!(t.kind, KindModel::Object { .. }) || !t.usage.received() {
         return;
     }
     let case = (named(model, name), any::<prop::sample::Index>(), any_json());

@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 use crate::inspect::Inspected;
 use crate::json::Json;
 use crate::model::*;
-use crate::schema::{ConstValue, Method, RuleKind};
+use crate::schema::{ConstValue, RuleKind};
 
 /// How a change affects the generated crate's users.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -243,15 +243,19 @@ impl Differ<'_> {
     fn client(&mut self) {
         let (old, new) = (&self.old.model, &self.new.model);
         for p in &old.client_params {
-            let path = format!("client.{}", p.wire);
-            match new.client_params.iter().find(|q| q.wire == p.wire) {
+            let path = format!("client.{}", p.name.wire());
+            match new
+                .client_params
+                .iter()
+                .find(|q| q.name.wire() == p.name.wire())
+            {
                 None => self.breaking(
                     "client_param_removed",
                     &path,
                     Side::Old,
                     format!(
                         "client parameter removed: the client builder loses `{}`",
-                        plain(&p.rust)
+                        p.name.rust()
                     ),
                 ),
                 Some(q) => self.field(
@@ -266,21 +270,25 @@ impl Differ<'_> {
             }
         }
         for q in &new.client_params {
-            if !old.client_params.iter().any(|p| p.wire == q.wire) {
-                let path = format!("client.{}", q.wire);
+            if !old
+                .client_params
+                .iter()
+                .any(|p| p.name.wire() == q.name.wire())
+            {
+                let path = format!("client.{}", q.name.wire());
                 if q.required {
                     self.breaking(
                         "client_param_added_required",
                         &path,
                         Side::New,
-                        format!("required client parameter added: a client without `{}` fails every call", plain(&q.rust)),
+                        format!("required client parameter added: a client without `{}` fails every call", q.name.rust()),
                     );
                 } else {
                     self.compatible(
                         "client_param_added",
                         &path,
                         Side::New,
-                        format!("optional client parameter `{}` added", plain(&q.rust)),
+                        format!("optional client parameter `{}` added", q.name.rust()),
                     );
                 }
             }
@@ -291,25 +299,33 @@ impl Differ<'_> {
     fn user(&mut self) {
         let (old, new) = (&self.old.model, &self.new.model);
         for p in &old.user_params {
-            if !new.user_params.iter().any(|q| q.wire == p.wire) {
+            if !new
+                .user_params
+                .iter()
+                .any(|q| q.name.wire() == p.name.wire())
+            {
                 self.breaking(
                     "user_param_removed",
-                    &format!("user.{}", p.wire),
+                    &format!("user.{}", p.name.wire()),
                     Side::Old,
                     format!(
                         "no longer a user parameter: the user handle loses `{}`",
-                        plain(&p.rust)
+                        p.name.rust()
                     ),
                 );
             }
         }
         for q in &new.user_params {
-            if !old.user_params.iter().any(|p| p.wire == q.wire) {
+            if !old
+                .user_params
+                .iter()
+                .any(|p| p.name.wire() == q.name.wire())
+            {
                 self.compatible(
                     "user_param_added",
-                    &format!("user.{}", q.wire),
+                    &format!("user.{}", q.name.wire()),
                     Side::New,
-                    format!("the user handle can preset `{}`", plain(&q.rust)),
+                    format!("the user handle can preset `{}`", q.name.rust()),
                 );
             }
         }
@@ -318,30 +334,37 @@ impl Differ<'_> {
     fn endpoints(&mut self) {
         let (old, new) = (self.old, self.new);
         for e in &old.model.endpoints {
-            let path = format!("endpoints.{}", e.id);
-            match new.model.endpoints.iter().find(|f| f.id == e.id) {
+            let path = format!("endpoints.{}", e.name.wire());
+            match new
+                .model
+                .endpoints
+                .iter()
+                .find(|f| f.name.wire() == e.name.wire())
+            {
                 None => self.breaking(
                     "endpoint_removed",
                     &path,
                     Side::Old,
-                    format!(
-                        "endpoint removed: `Client::{}` is gone",
-                        plain(&e.method_name)
-                    ),
+                    format!("endpoint removed: `Client::{}` is gone", e.name.rust()),
                 ),
                 Some(f) => self.endpoint(&path, e, f),
             }
         }
         for f in &new.model.endpoints {
-            if !old.model.endpoints.iter().any(|e| e.id == f.id) {
+            if !old
+                .model
+                .endpoints
+                .iter()
+                .any(|e| e.name.wire() == f.name.wire())
+            {
                 self.compatible(
                     "endpoint_added",
-                    &format!("endpoints.{}", f.id),
+                    &format!("endpoints.{}", f.name.wire()),
                     Side::New,
                     format!(
                         "endpoint added: `Client::{}` ({} {})",
-                        plain(&f.method_name),
-                        verb(f.method),
+                        f.name.rust(),
+                        text::verb(f.method),
                         f.path
                     ),
                 );
@@ -357,9 +380,9 @@ impl Differ<'_> {
                 Side::New,
                 format!(
                     "now {} {} (was {} {}); the Rust API is unchanged",
-                    verb(f.method),
+                    text::verb(f.method),
                     f.path,
-                    verb(e.method),
+                    text::verb(e.method),
                     e.path
                 ),
             );
@@ -438,16 +461,16 @@ impl Differ<'_> {
             checked: true,
         };
         for p in &e.params {
-            let path = format!("{endpoint}.params.{}", p.wire);
-            let Some(q) = f.params.iter().find(|q| q.wire == p.wire) else {
-                if p.client {
+            let path = format!("{endpoint}.params.{}", p.name.wire());
+            let Some(q) = f.params.iter().find(|q| q.name.wire() == p.name.wire()) else {
+                if p.scope == Scope::Client {
                     self.compatible(
                         "client_param_not_sent",
                         &path,
                         Side::Old,
                         format!(
                             "client parameter `{}` is no longer sent with this request",
-                            p.wire
+                            p.name.wire()
                         ),
                     );
                 } else {
@@ -455,23 +478,23 @@ impl Differ<'_> {
                         "param_removed",
                         &path,
                         Side::Old,
-                        format!("parameter removed: the setter `{}` is gone", plain(&p.rust)),
+                        format!("parameter removed: the setter `{}` is gone", p.name.rust()),
                     );
                 }
                 continue;
             };
-            match (p.client, q.client) {
+            match (p.scope == Scope::Client, q.scope == Scope::Client) {
                 (true, true) => {} // compared once, under `client.`
                 (false, false) => {
                     self.field(&path, p, q, ctx);
-                    if p.user && !q.user {
+                    if p.scope == Scope::User && q.scope != Scope::User {
                         self.breaking(
                             "user_scope_removed",
                             &path,
                             Side::New,
                             "no longer preset by the user handle: calls through `client.user()` stop sending it".into(),
                         );
-                    } else if !p.user && q.user {
+                    } else if p.scope != Scope::User && q.scope == Scope::User {
                         self.compatible(
                             "user_scope_added",
                             &path,
@@ -484,29 +507,29 @@ impl Differ<'_> {
                     "param_scope_changed",
                     &path,
                     Side::New,
-                    format!("now set on each call instead of on the client: `ClientBuilder::{}` becomes a setter of the request", plain(&q.rust)),
+                    format!("now set on each call instead of on the client: `ClientBuilder::{}` becomes a setter of the request", q.name.rust()),
                 ),
                 (false, true) => self.breaking(
                     "param_scope_changed",
                     &path,
                     Side::New,
-                    format!("now set on the client instead of on each call: the request's setter `{}` is gone", plain(&p.rust)),
+                    format!("now set on the client instead of on each call: the request's setter `{}` is gone", p.name.rust()),
                 ),
             }
         }
         for q in &f.params {
-            if e.params.iter().any(|p| p.wire == q.wire) {
+            if e.params.iter().any(|p| p.name.wire() == q.name.wire()) {
                 continue;
             }
-            let path = format!("{endpoint}.params.{}", q.wire);
-            if q.client {
+            let path = format!("{endpoint}.params.{}", q.name.wire());
+            if q.scope == Scope::Client {
                 self.compatible(
                     "client_param_sent",
                     &path,
                     Side::New,
                     format!(
                         "client parameter `{}` is now sent with this request",
-                        q.wire
+                        q.name.wire()
                     ),
                 );
             } else if q.required {
@@ -516,7 +539,7 @@ impl Differ<'_> {
                     Side::New,
                     format!(
                         "required parameter added: calls without `{}` now fail before sending",
-                        plain(&q.rust)
+                        q.name.rust()
                     ),
                 );
             } else {
@@ -524,7 +547,7 @@ impl Differ<'_> {
                     "param_added",
                     &path,
                     Side::New,
-                    format!("optional parameter added: setter `{}`", plain(&q.rust)),
+                    format!("optional parameter added: setter `{}`", q.name.rust()),
                 );
             }
         }
@@ -560,8 +583,8 @@ impl Differ<'_> {
                     );
                 }
                 let (wa, wb) = (
-                    crate::inspect::paging_wire(&self.old.model, e),
-                    crate::inspect::paging_wire(&self.new.model, f),
+                    crate::inspect::paging_wire(e),
+                    crate::inspect::paging_wire(f),
                 );
                 if wa != wb || a.page_size != b.page_size {
                     self.compatible(
@@ -747,14 +770,14 @@ impl Differ<'_> {
         self.docs(path, &docs);
         for (was, is, what, loss) in [
             (
-                t.request,
-                u.request,
+                t.usage.sent(),
+                u.usage.sent(),
                 "requests",
                 "it loses `new()`, its setters and serialization",
             ),
             (
-                t.response,
-                u.response,
+                t.usage.received(),
+                u.usage.received(),
                 "responses",
                 "it loses deserialization (and an enum its `Unknown` variant)",
             ),
@@ -788,9 +811,9 @@ impl Differ<'_> {
             ) => {
                 let ctx = Ctx {
                     what: "field",
-                    checked: t.request && u.request,
+                    checked: t.usage.sent() && u.usage.sent(),
                 };
-                self.fields(path, a, b, ctx, u.request);
+                self.fields(path, a, b, ctx, u.usage.sent());
                 let at = format!("{path}.additional");
                 match (xa, xb) {
                     (None, None) => {}
@@ -813,7 +836,7 @@ impl Differ<'_> {
                 self.values(path, a, b)
             }
             (KindModel::Union { variants: a }, KindModel::Union { variants: b }) => {
-                self.variants(path, a, b, t.request && u.request)
+                self.variants(path, a, b, t.usage.sent() && u.usage.sent())
             }
             (a, b) => self.breaking(
                 "type_kind_changed",
@@ -833,22 +856,22 @@ impl Differ<'_> {
         request: bool,
     ) {
         for f in a {
-            let path = format!("{type_path}.fields.{}", f.wire);
-            match b.iter().find(|g| g.wire == f.wire) {
+            let path = format!("{type_path}.fields.{}", f.name.wire());
+            match b.iter().find(|g| g.name.wire() == f.name.wire()) {
                 None => self.breaking(
                     "field_removed",
                     &path,
                     Side::Old,
-                    format!("field removed: `{}` is gone", plain(&f.rust)),
+                    format!("field removed: `{}` is gone", f.name.rust()),
                 ),
                 Some(g) => self.field(&path, f, g, ctx),
             }
         }
         for g in b {
-            if a.iter().any(|f| f.wire == g.wire) {
+            if a.iter().any(|f| f.name.wire() == g.name.wire()) {
                 continue;
             }
-            let path = format!("{type_path}.fields.{}", g.wire);
+            let path = format!("{type_path}.fields.{}", g.name.wire());
             if g.required && request {
                 self.breaking(
                     "field_added_required",
@@ -856,7 +879,7 @@ impl Differ<'_> {
                     Side::New,
                     format!(
                         "required field `{}` added: values without it now fail before sending",
-                        plain(&g.rust)
+                        g.name.rust()
                     ),
                 );
             } else {
@@ -864,7 +887,7 @@ impl Differ<'_> {
                     "field_added",
                     &path,
                     Side::New,
-                    format!("field `{}` added", plain(&g.rust)),
+                    format!("field `{}` added", g.name.rust()),
                 );
             }
         }
@@ -872,24 +895,29 @@ impl Differ<'_> {
 
     fn values(&mut self, type_path: &str, a: &[ValueModel], b: &[ValueModel]) {
         for v in a {
-            let path = format!("{type_path}.values.{}", v.wire);
-            match b.iter().find(|w| w.wire == v.wire) {
+            let path = format!("{type_path}.values.{}", v.name.wire());
+            match b.iter().find(|w| w.name.wire() == v.name.wire()) {
                 None => self.breaking(
                     "enum_value_removed",
                     &path,
                     Side::Old,
                     format!(
                         "enum value \"{}\" removed: the variant `{}` is gone",
-                        v.wire, v.rust
+                        v.name.wire(),
+                        v.name.rust()
                     ),
                 ),
                 Some(w) => {
-                    if v.rust != w.rust {
+                    if v.name.rust() != w.name.rust() {
                         self.breaking(
                             "enum_value_renamed",
                             &path,
                             Side::New,
-                            format!("the variant `{}` is renamed `{}`", v.rust, w.rust),
+                            format!(
+                                "the variant `{}` is renamed `{}`",
+                                v.name.rust(),
+                                w.name.rust()
+                            ),
                         );
                     }
                     self.deprecation(
@@ -910,12 +938,12 @@ impl Differ<'_> {
             }
         }
         for w in b {
-            if !a.iter().any(|v| v.wire == w.wire) {
+            if !a.iter().any(|v| v.name.wire() == w.name.wire()) {
                 self.compatible(
                     "enum_value_added",
-                    &format!("{type_path}.values.{}", w.wire),
+                    &format!("{type_path}.values.{}", w.name.wire()),
                     Side::New,
-                    format!("enum value \"{}\" added (variant `{}`); safe: the enum is non-exhaustive and older versions read it as `Unknown`", w.wire, w.rust),
+                    format!("enum value \"{}\" added (variant `{}`); safe: the enum is non-exhaustive and older versions read it as `Unknown`", w.name.wire(), w.name.rust()),
                 );
             }
         }
@@ -927,31 +955,31 @@ impl Differ<'_> {
             checked,
         };
         for v in a {
-            let path = format!("{type_path}.one_of.{}", v.rust);
-            match b.iter().find(|w| w.rust == v.rust) {
+            let path = format!("{type_path}.one_of.{}", v.name.rust());
+            match b.iter().find(|w| w.name.rust() == v.name.rust()) {
                 None => self.breaking(
                     "variant_removed",
                     &path,
                     Side::Old,
-                    format!("union variant `{}` removed", v.rust),
+                    format!("union variant `{}` removed", v.name.rust()),
                 ),
                 Some(w) => self.field(&path, v, w, ctx),
             }
         }
         for w in b {
-            if !a.iter().any(|v| v.rust == w.rust) {
+            if !a.iter().any(|v| v.name.rust() == w.name.rust()) {
                 self.breaking(
                     "variant_added",
-                    &format!("{type_path}.one_of.{}", w.rust),
+                    &format!("{type_path}.one_of.{}", w.name.rust()),
                     Side::New,
-                    format!("union variant `{}` added: a union is an exhaustive Rust enum, so a `match` over it stops compiling", w.rust),
+                    format!("union variant `{}` added: a union is an exhaustive Rust enum, so a `match` over it stops compiling", w.name.rust()),
                 );
             }
         }
         let order = |x: &[FieldModel], y: &[FieldModel]| -> Vec<String> {
             x.iter()
-                .filter(|v| y.iter().any(|w| w.rust == v.rust))
-                .map(|v| v.rust.clone())
+                .filter(|v| y.iter().any(|w| w.name.rust() == v.name.rust()))
+                .map(|v| v.name.rust().to_string())
                 .collect()
         };
         let (was, is) = (order(a, b), order(b, a));
@@ -980,15 +1008,15 @@ impl Differ<'_> {
                 format!("{what} type changed from {} to {}", ty(&a.ty), ty(&b.ty)),
             );
         }
-        if a.rust != b.rust && what != "variant" {
+        if a.name.rust() != b.name.rust() && what != "variant" {
             self.breaking(
                 "rust_name_changed",
                 path,
                 Side::New,
                 format!(
                     "the Rust name changed from `{}` to `{}`",
-                    plain(&a.rust),
-                    plain(&b.rust)
+                    a.name.rust(),
+                    b.name.rust()
                 ),
             );
         }
@@ -1020,7 +1048,7 @@ impl Differ<'_> {
             }
         }
         self.constraints(path, a, b, ctx);
-        match (&a.constant, &b.constant) {
+        match (a.fixed.value(), b.fixed.value()) {
             (None, None) => {}
             (Some(x), Some(y)) if x == y => {}
             (Some(x), Some(y)) => self.compatible(
@@ -1032,10 +1060,7 @@ impl Differ<'_> {
             (x, y) => {
                 let message = match y {
                     Some(y) => format!("now always {}", konst(y)),
-                    None => format!(
-                        "no longer fixed (was {})",
-                        x.as_ref().map(konst).unwrap_or_default()
-                    ),
+                    None => format!("no longer fixed (was {})", x.map(konst).unwrap_or_default()),
                 };
                 if what == "parameter" && (a.required || b.required) {
                     self.breaking(
@@ -1049,12 +1074,12 @@ impl Differ<'_> {
                 }
             }
         }
-        if a.comma != b.comma {
+        if a.style != b.style {
             self.compatible(
                 "wire_format_changed",
                 path,
                 Side::New,
-                if b.comma {
+                if b.style == Style::Comma {
                     "now sent as one comma-separated value".into()
                 } else {
                     "no longer sent as one comma-separated value".into()
@@ -1230,13 +1255,6 @@ fn kind(k: &KindModel) -> &'static str {
     }
 }
 
-fn verb(m: Method) -> &'static str {
-    match m {
-        Method::Get => "GET",
-        Method::Post => "POST",
-    }
-}
-
 fn konst(c: &ConstValue) -> String {
     match c {
         ConstValue::Bool(b) => format!("`{b}`"),
@@ -1258,8 +1276,4 @@ fn rule(r: &RuleModel) -> String {
         let _ = write!(s, " when [{}]", r.when.join(", "));
     }
     s
-}
-
-fn plain(name: &str) -> &str {
-    name.strip_prefix("r#").unwrap_or(name)
 }

@@ -77,9 +77,9 @@ impl<'a> Writer<'a> {
     }
 
     fn paragraphs(&mut self, text: &str) {
-        for p in paragraphs(text) {
+        for p in text::paragraphs(text) {
             self.blank();
-            self.line(&p);
+            self.line(p);
         }
         self.blank();
     }
@@ -87,7 +87,7 @@ impl<'a> Writer<'a> {
     fn note(&mut self, note: Option<&str>) {
         let Some(note) = note else { return };
         self.blank();
-        for (i, p) in paragraphs(note).iter().enumerate() {
+        for (i, p) in text::paragraphs(note).iter().enumerate() {
             if i == 0 {
                 self.line(&format!("> **Note on the published docs:** {p}"));
             } else {
@@ -175,8 +175,8 @@ impl<'a> Writer<'a> {
         for e in &model.endpoints {
             let row = format!(
                 "| {} | `{} {}` | {} |",
-                self.link(&format!("op:{}", e.id), &e.id),
-                verb(e.method),
+                self.link(&format!("op:{}", e.name.wire()), e.name.wire()),
+                text::verb(e.method),
                 e.path,
                 cell(&e.summary)
             );
@@ -193,7 +193,7 @@ impl<'a> Writer<'a> {
         for t in &model.types {
             let row = format!(
                 "| {} | {} | {} | {} |",
-                self.link(&format!("type:{}", t.name), &t.name),
+                self.link(&format!("type:{}", t.name), t.name.rust()),
                 kind_name(&t.kind),
                 self.usage(t),
                 cell(&t.description)
@@ -211,7 +211,7 @@ impl<'a> Writer<'a> {
     }
 
     fn endpoint(&mut self, e: &EndpointModel) {
-        self.heading(3, &e.id, Some(format!("op:{}", e.id)));
+        self.heading(3, e.name.wire(), Some(format!("op:{}", e.name.wire())));
         let carried = match e.method {
             Method::Get => "parameters in the query string",
             Method::Post => "parameters as a JSON body",
@@ -224,7 +224,7 @@ impl<'a> Writer<'a> {
         self.line(&format!(
             "**{}** `{} {}`: {carried}; {retry}.",
             e.summary.trim(),
-            verb(e.method),
+            text::verb(e.method),
             e.path
         ));
         if let Some(reason) = &e.deprecated {
@@ -251,18 +251,18 @@ impl<'a> Writer<'a> {
             self.line("| parameter | type | required | from | constraints | description |");
             self.line("| --- | --- | --- | --- | --- | --- |");
             for p in &e.params {
-                let mut required = match (p.required, &p.constant) {
+                let mut required = match (p.required, p.fixed.value()) {
                     (true, Some(_)) => "**required** (an acknowledgement)".to_string(),
                     (true, None) => "**required**".to_string(),
                     (false, _) => "optional".to_string(),
                 };
-                if p.client {
+                if p.scope == Scope::Client {
                     required.push_str(" · on the client");
                 }
-                if p.user {
+                if p.scope == Scope::User {
                     required.push_str(" · preset by the user handle");
                 }
-                let rules = rules_of(&p.wire);
+                let rules = rules_of(p.name.wire());
                 if !rules.is_empty() {
                     let list = rules
                         .iter()
@@ -272,8 +272,8 @@ impl<'a> Writer<'a> {
                     let word = if rules.len() == 1 { "rule" } else { "rules" };
                     required.push_str(&format!(" · {word} {list}"));
                 }
-                let from = match self.api.origin(&e.id, &p.wire) {
-                    Some(origin) if self.api.model.types.iter().any(|t| t.name == origin) => {
+                let from = match self.api.origin(e.name.wire(), p.name.wire()) {
+                    Some(origin) if self.api.model.named(origin).is_some() => {
                         self.link(&format!("type:{origin}"), origin)
                     }
                     Some(origin) => format!("`{origin}`"),
@@ -320,7 +320,7 @@ impl<'a> Writer<'a> {
             self.blank();
         }
 
-        if let Some((page, limit, items)) = inspect::paging_wire(&self.api.model, e) {
+        if let Some((page, limit, items)) = inspect::paging_wire(e) {
             let size = e.paging.as_ref().map_or(0, |p| p.page_size);
             let item = e
                 .paging
@@ -380,10 +380,10 @@ impl<'a> Writer<'a> {
         &self,
         name: &str,
     ) -> Option<(String, &'a Vec<FieldModel>, Option<&'a AdditionalModel>)> {
-        let t = self.api.model.types.iter().find(|t| t.name == name)?;
+        let t = self.api.model.named(name)?;
         match &t.kind {
             KindModel::Object { fields, additional } => {
-                Some((t.name.clone(), fields, additional.as_ref()))
+                Some((t.name.rust().to_string(), fields, additional.as_ref()))
             }
             _ => None,
         }
@@ -443,7 +443,7 @@ impl<'a> Writer<'a> {
     fn field_notes(&mut self, fields: &[FieldModel]) {
         let notes: Vec<(&str, &str)> = fields
             .iter()
-            .filter_map(|f| Some((f.wire.as_str(), f.note.as_deref()?)))
+            .filter_map(|f| Some((f.name.wire(), f.note.as_deref()?)))
             .collect();
         if notes.is_empty() {
             self.blank();
@@ -453,7 +453,7 @@ impl<'a> Writer<'a> {
         self.line("Notes on the published docs:");
         self.blank();
         for (wire, note) in notes {
-            for (i, p) in paragraphs(note).iter().enumerate() {
+            for (i, p) in text::paragraphs(note).iter().enumerate() {
                 if i == 0 {
                     self.line(&format!("- `{wire}`: {p}"));
                 } else {
@@ -466,7 +466,7 @@ impl<'a> Writer<'a> {
     }
 
     fn type_def(&mut self, t: &TypeModel) {
-        self.heading(3, &t.name, Some(format!("type:{}", t.name)));
+        self.heading(3, t.name.rust(), Some(format!("type:{}", t.name)));
         self.line(&format!(
             "{}, used in {}.",
             kind_name(&t.kind),
@@ -480,7 +480,7 @@ impl<'a> Writer<'a> {
         self.note(t.note.as_deref());
         match &t.kind {
             KindModel::Object { fields, additional } => {
-                let side = if t.request {
+                let side = if t.usage.sent() {
                     Side::Request
                 } else {
                     Side::Response
@@ -496,18 +496,22 @@ impl<'a> Writer<'a> {
                     if let Some(reason) = &v.deprecated {
                         description.push_str(&format!(" **Deprecated:** {}", cell(reason)));
                     }
-                    self.line(&format!("| `{}` | `{}` | {description} |", v.wire, v.rust));
+                    self.line(&format!(
+                        "| `{}` | `{}` | {description} |",
+                        v.name.wire(),
+                        v.name.rust()
+                    ));
                 }
                 let notes: Vec<(&str, &str)> = values
                     .iter()
-                    .filter_map(|v| Some((v.wire.as_str(), v.note.as_deref()?)))
+                    .filter_map(|v| Some((v.name.wire(), v.note.as_deref()?)))
                     .collect();
                 self.blank();
                 for (wire, note) in notes {
                     self.line(&format!("- `{wire}`: {}", one_line(note)));
                 }
                 self.blank();
-                if t.response {
+                if t.usage.received() {
                     self.line("In a response, a value not listed here is kept as `Unknown`.");
                     self.blank();
                 }
@@ -520,7 +524,7 @@ impl<'a> Writer<'a> {
                 for v in variants {
                     let row = format!(
                         "| `{}` | {} | {} | {} |",
-                        v.rust,
+                        v.name.rust(),
                         self.ty(&v.ty),
                         constraints(v, Side::Request),
                         cell(&v.description)
@@ -535,7 +539,7 @@ impl<'a> Writer<'a> {
     /// Where a type is used: requests, responses, and the operations it gives parameters to.
     fn usage(&self, t: &TypeModel) -> String {
         let mut uses = Vec::new();
-        match (t.request, t.response) {
+        match (t.usage.sent(), t.usage.received()) {
             (true, true) => uses.push("requests and responses".to_string()),
             (true, false) => uses.push("requests".to_string()),
             (false, true) => uses.push("responses".to_string()),
@@ -549,10 +553,10 @@ impl<'a> Writer<'a> {
             .filter(|e| {
                 self.api
                     .origins
-                    .get(&e.id)
-                    .is_some_and(|o| o.values().any(|from| *from == t.name))
+                    .get(e.name.wire())
+                    .is_some_and(|o| o.values().any(|from| from == t.name.wire()))
             })
-            .map(|e| self.link(&format!("op:{}", e.id), &e.id))
+            .map(|e| self.link(&format!("op:{}", e.name.wire()), e.name.wire()))
             .collect();
         if !including.is_empty() {
             uses.push(format!("the parameters of {}", including.join(", ")));
@@ -589,13 +593,6 @@ enum Side {
     Request,
     /// A field only received.
     Response,
-}
-
-fn verb(m: Method) -> &'static str {
-    match m {
-        Method::Get => "GET",
-        Method::Post => "POST",
-    }
 }
 
 fn kind_name(k: &KindModel) -> &'static str {
@@ -638,11 +635,11 @@ fn capitalize(s: &str) -> String {
 
 /// The parameter or field name, with its Rust name where that differs.
 fn name_cell(f: &FieldModel) -> String {
-    let rust = f.rust.strip_prefix("r#").unwrap_or(&f.rust);
-    if rust == f.wire {
-        format!("`{}`", f.wire)
+    let rust = f.name.rust();
+    if rust == f.name.wire() {
+        format!("`{}`", f.name.wire())
     } else {
-        format!("`{}` (Rust: `{rust}`)", f.wire)
+        format!("`{}` (Rust: `{rust}`)", f.name.wire())
     }
 }
 
@@ -658,10 +655,10 @@ fn constraints(f: &FieldModel, side: Side) -> String {
         out.push(format!("at most {n} characters"));
     }
     // A format is shown by the type: a string with a format is a typed date.
-    if f.comma {
+    if f.style == Style::Comma {
         out.push("sent as one comma-separated value".into());
     }
-    if let Some(c) = &f.constant {
+    if let Some(c) = f.fixed.value() {
         let value = match c {
             ConstValue::Bool(b) => b.to_string(),
             ConstValue::Integer(i) => i.to_string(),
@@ -700,22 +697,13 @@ fn constraints(f: &FieldModel, side: Side) -> String {
     }
 }
 
-/// Text split into paragraphs: YAML keeps a blank line of a folded scalar as one newline.
-fn paragraphs(text: &str) -> Vec<String> {
-    text.split('\n')
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 fn one_line(text: &str) -> String {
-    paragraphs(text).join(" ")
+    text::paragraphs(text).join(" ")
 }
 
 /// Text for a table cell: paragraphs separated by `<br><br>`, pipes escaped.
 fn cell(text: &str) -> String {
-    paragraphs(text).join("<br><br>").replace('|', "\\|")
+    text::paragraphs(text).join("<br><br>").replace('|', "\\|")
 }
 
 /// GitHub's heading anchor: lower case, punctuation dropped, spaces as hyphens.

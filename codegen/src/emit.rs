@@ -5,7 +5,6 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 use crate::model::*;
-use crate::schema::{ConstValue, Format, JsonKind, Method, RuleKind};
 
 /// The whole generated module.
 pub fn module(model: &Model) -> TokenStream {
@@ -23,24 +22,17 @@ pub fn module(model: &Model) -> TokenStream {
     module
 }
 
+/// An identifier the generator makes itself (a type or builder name), never a keyword.
 fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
-
-/// The name without `r#`, for messages and Debug output.
-fn plain(name: &str) -> &str {
-    name.strip_prefix("r#").unwrap_or(name)
+    Ident::new(name, Span::call_site())
 }
 
 /// Rustdoc attributes: the description, then the reviewer's note, one paragraph each.
 fn docs(description: &str, note: Option<&str>) -> TokenStream {
-    let mut text = paragraphs(description);
+    let mut text = text::blank_lines(description);
     if let Some(note) = note {
         text.push_str("\n\n**Note on PersonaClick's docs:** ");
-        text.push_str(&paragraphs(note));
+        text.push_str(&text::blank_lines(note));
     }
     doc_lines(&text)
 }
@@ -55,16 +47,6 @@ fn doc_lines(text: &str) -> TokenStream {
         quote!(#[doc = #l])
     });
     quote!(#(#lines)*)
-}
-
-/// YAML folds a blank line into one newline; rustdoc needs two for a new paragraph.
-/// Idempotent, so text that already has paragraphs keeps them.
-fn paragraphs(text: &str) -> String {
-    text.split('\n')
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n")
 }
 
 fn deprecated(reason: Option<&str>) -> TokenStream {
@@ -102,10 +84,19 @@ fn rust_ty(ty: &Ty) -> TokenStream {
 
 /// How a parameter's value is stored: client secrets in `rt::Secret`.
 fn stored_ty(f: &FieldModel) -> TokenStream {
-    if f.client && f.sensitive {
+    if f.scope == Scope::Client && f.sensitive {
         quote!(rt::Secret)
     } else {
         rust_ty(&f.ty)
+    }
+}
+
+/// A constant as a Rust literal.
+fn const_value(c: &ConstValue) -> TokenStream {
+    match c {
+        ConstValue::Bool(b) => quote!(#b),
+        ConstValue::Integer(i) => quote!(#i),
+        ConstValue::String(s) => quote!(#s),
     }
 }
 
@@ -145,26 +136,26 @@ fn client(model: &Model) -> TokenStream {
     let status_field = &api.errors.status_field;
     let error_value = &api.errors.error_value;
     let message_fields = &api.errors.message_fields;
-    let mut about = format!("{}\n\n{}", api.name, paragraphs(&api.description));
+    let mut about = format!("{}\n\n{}", api.name, text::blank_lines(&api.description));
     about.push_str(&format!("\n\nPersonaClick's documentation: <{}>", api.docs));
     let about = doc_lines(&about);
     let fields = model.client_params.iter().map(|f| {
-        let name = ident(&f.rust);
+        let name = f.name.ident();
         let ty = stored_ty(f);
         quote!(#name: Option<#ty>)
     });
     let checks = model.client_params.iter().filter(|f| f.required).map(|f| {
-        let name = ident(&f.rust);
-        let wire = &f.wire;
+        let name = f.name.ident();
+        let wire = f.name.wire();
         let rule = rule(f);
         quote!(rt::check(check, &rt::Path::Root.field(#wire), &self.#name, &#rule);)
     });
     let debug = debug_fields(&model.client_params, |f| {
-        let name = ident(&f.rust);
+        let name = f.name.ident();
         quote!(self.#name)
     });
     let setters = model.client_params.iter().map(|f| {
-        let name = ident(&f.rust);
+        let name = f.name.ident();
         let doc = docs(&f.description, f.note.as_deref());
         let value = if f.sensitive {
             quote!(rt::Secret::new(value.into()))
@@ -224,13 +215,12 @@ fn client(model: &Model) -> TokenStream {
 /// call per field on `d`, a `fmt::DebugStruct`.
 fn debug_fields(fields: &[FieldModel], access: impl Fn(&FieldModel) -> TokenStream) -> TokenStream {
     let entries = fields.iter().map(|f| {
-        let wire = plain(&f.rust);
+        let wire = f.name.rust();
         let value = access(f);
-        if f.constant.is_some() && f.required && !f.client {
-            return quote!(d.flag(#wire, #value););
-        }
-        if f.constant.is_some() {
-            return quote!();
+        match f.fixed {
+            Fixed::Acknowledgement(_) => return quote!(d.flag(#wire, #value);),
+            Fixed::Constant(_) => return quote!(),
+            Fixed::Free => {}
         }
         if f.sensitive {
             quote!(d.redacted(#wire, &#value);)
@@ -264,7 +254,7 @@ fn object(
     fields: &[FieldModel],
     additional: Option<&AdditionalModel>,
 ) -> TokenStream {
-    let name = ident(&t.name);
+    let name = t.name.ident();
     let doc = docs(&t.description, t.note.as_deref());
     let dep = deprecated(t.deprecated.as_deref());
     // Every type serializes with serde's derive and decodes with `rt::decode_object`, so
@@ -274,13 +264,13 @@ fn object(
         #[serde(crate = "::personaclick::__private::serde")]
     };
     let struct_fields = fields.iter().map(|f| {
-        let fname = ident(&f.rust);
+        let fname = f.name.ident();
         let ty = rust_ty(&f.ty);
         let doc = docs(&f.description, f.note.as_deref());
         let dep = deprecated(f.deprecated.as_deref());
-        let wire = &f.wire;
+        let wire = f.name.wire();
         // serde writes a field under its name (without `r#`) unless renamed.
-        let serde = if plain(&f.rust) == wire {
+        let serde = if f.name.rust() == wire {
             quote!(#[serde(skip_serializing_if = "Option::is_none")])
         } else {
             quote!(#[serde(rename = #wire, skip_serializing_if = "Option::is_none")])
@@ -293,7 +283,7 @@ fn object(
         }
     });
     let extra = additional.map(|a| {
-        let fname = ident(&a.name);
+        let fname = a.name.ident();
         let ty = rust_ty(&a.ty);
         let doc = docs(&a.description, None);
         let serde = quote!(#[serde(flatten)]);
@@ -309,19 +299,22 @@ fn object(
         .then(|| quote!(#[allow(deprecated)]));
     let deserialize = deserialize_object(t, fields, additional, &allow, &type_allow);
     let debug = debug_fields(fields, |f| {
-        let n = ident(&f.rust);
+        let n = f.name.ident();
         quote!(self.#n)
     });
     let debug_extra = additional.map(|a| {
-        let n = ident(&a.name);
-        let label = plain(&a.name);
+        let n = a.name.ident();
+        let label = a.name.rust();
         quote!(d.keys(#label, &self.#n);)
     });
-    let type_name = &t.name;
-    let request_side = t.request.then(|| {
+    let type_name = t.name.rust();
+    let request_side = t.usage.sent().then(|| {
         let setters = fields.iter().map(|f| {
-            let fname = ident(&f.rust);
-            let doc = docs(&format!("Sets `{}`: {}", f.wire, f.description), None);
+            let fname = f.name.ident();
+            let doc = docs(
+                &format!("Sets `{}`: {}", f.name.wire(), f.description),
+                None,
+            );
             let (arg, value) = setter_arg(&f.ty);
             quote! {
                 #doc
@@ -333,14 +326,14 @@ fn object(
             }
         });
         let checks = fields.iter().map(|f| {
-            let fname = ident(&f.rust);
-            let wire = &f.wire;
+            let fname = f.name.ident();
+            let wire = f.name.wire();
             let rule = rule(f);
             quote!(rt::check(check, &at.field(#wire), &self.#fname, &#rule);)
         });
         let extra_check = additional.map(|a| {
-            let n = ident(&a.name);
-            let label = &a.name;
+            let n = a.name.ident();
+            let label = a.name.rust();
             quote!(rt::Checkable::check_value(&self.#n, &at.field(#label), &rt::Rule::NONE, check);)
         });
         let new_doc = format!(" An empty [`{type_name}`]; add values with the setters.");
@@ -416,10 +409,10 @@ fn deserialize_object(
     allow: &Option<TokenStream>,
     type_allow: &Option<TokenStream>,
 ) -> TokenStream {
-    let name = ident(&t.name);
+    let name = t.name.ident();
     let arms = fields.iter().map(|f| {
-        let fname = ident(&f.rust);
-        let keys = std::iter::once(&f.wire).chain(&f.aliases);
+        let fname = f.name.ident();
+        let keys = std::iter::once(f.name.wire()).chain(f.aliases.iter().map(String::as_str));
         let shown = if f.sensitive {
             quote!(Redacted)
         } else {
@@ -441,12 +434,12 @@ fn deserialize_object(
     });
     let rest = match additional {
         Some(a) => {
-            let n = ident(&a.name);
+            let n = a.name.ident();
             quote!(_ => entry.keep(map, &mut self.#n),)
         }
         None => quote!(_ => entry.skip(map),),
     };
-    let type_name = &t.name;
+    let type_name = t.name.rust();
     quote! {
         #allow
         impl rt::Object for #name {
@@ -513,19 +506,19 @@ fn setter_arg(ty: &Ty) -> (TokenStream, TokenStream) {
 }
 
 fn enumeration(t: &TypeModel, values: &[ValueModel]) -> TokenStream {
-    let name = ident(&t.name);
+    let name = t.name.ident();
     let doc = docs(&t.description, t.note.as_deref());
     let dep = deprecated(t.deprecated.as_deref());
     let variants = values.iter().map(|v| {
-        let var = ident(&v.rust);
+        let var = v.name.ident();
         let doc = docs(
-            &format!("`{}`: {}", v.wire, v.description),
+            &format!("`{}`: {}", v.name.wire(), v.description),
             v.note.as_deref(),
         );
         let dep = deprecated(v.deprecated.as_deref());
         quote!(#doc #dep #var,)
     });
-    let open = t.response;
+    let open = t.usage.received();
     let unknown = open.then(|| {
         quote! {
             /// A value this version of the crate does not know; [`as_str`](Self::as_str) gives it.
@@ -533,14 +526,14 @@ fn enumeration(t: &TypeModel, values: &[ValueModel]) -> TokenStream {
         }
     });
     let as_str_arms = values.iter().map(|v| {
-        let var = ident(&v.rust);
-        let wire = &v.wire;
+        let var = v.name.ident();
+        let wire = v.name.wire();
         quote!(Self::#var => #wire,)
     });
     let unknown_arm = open.then(|| quote!(Self::Unknown(v) => v.as_str(),));
     let known_arms = values.iter().map(|v| {
-        let var = ident(&v.rust);
-        let wire = &v.wire;
+        let var = v.name.ident();
+        let wire = v.name.wire();
         quote!(#wire => Some(Self::#var),)
     });
     // Only enums PersonaClick sends keep values this crate does not know.
@@ -550,10 +543,11 @@ fn enumeration(t: &TypeModel, values: &[ValueModel]) -> TokenStream {
     } else {
         quote!(None)
     };
-    let type_name = &t.name;
+    let type_name = t.name.rust();
     let type_allow = t.deprecated.is_some().then(|| quote!(#[allow(deprecated)]));
     let check = t
-        .request
+        .usage
+        .sent()
         .then(|| quote!(#type_allow impl rt::Checkable for #name {}));
     let allow_deprecated = (t.deprecated.is_some()
         || values.iter().any(|v| v.deprecated.is_some()))
@@ -602,13 +596,13 @@ fn enumeration(t: &TypeModel, values: &[ValueModel]) -> TokenStream {
 }
 
 fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
-    let name = ident(&t.name);
-    let type_name = &t.name;
+    let name = t.name.ident();
+    let type_name = t.name.rust();
     let doc = docs(&t.description, t.note.as_deref());
     let dep = deprecated(t.deprecated.as_deref());
     let derives = serde_derives();
     let vars = variants.iter().map(|v| {
-        let var = ident(&v.rust);
+        let var = v.name.ident();
         let ty = rust_ty(&v.ty);
         let doc = docs(&v.description, v.note.as_deref());
         quote!(#doc #var(#ty),)
@@ -624,7 +618,7 @@ fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
             return None;
         }
         seen.push(v.ty.clone());
-        let var = ident(&v.rust);
+        let var = v.name.ident();
         let (mut paths, mut others) = (Vec::new(), Vec::new());
         match &v.ty {
             Ty::List(_) | Ty::Map(_) => others.push((rust_ty(&v.ty), quote!(value))),
@@ -644,7 +638,7 @@ fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
             _ => {}
         }
         let paths = (!paths.is_empty()).then(|| quote!(rt::union_from!(#name::#var, #(#paths),*);));
-        let doc = format!(" A [`{}::{}`].", t.name, v.rust);
+        let doc = format!(" A [`{}::{}`].", t.name, v.name);
         let others = others.iter().map(|(src, conv)| {
             quote! {
                 impl From<#src> for #name {
@@ -670,9 +664,9 @@ fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
         });
         Some(quote!(#paths #(#others)* #jiff))
     });
-    let check = t.request.then(|| {
+    let check = t.usage.sent().then(|| {
         let arms = variants.iter().map(|v| {
-            let var = ident(&v.rust);
+            let var = v.name.ident();
             let rule = rule(v);
             quote!(Self::#var(v) => rt::Checkable::check_value(v, at, &#rule, check),)
         });
@@ -713,9 +707,9 @@ fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
 // Endpoints: a method on `Client`, a request builder, and `send`.
 
 fn endpoint(e: &EndpointModel) -> TokenStream {
-    let method_name = ident(&e.method_name);
+    let method_name = e.name.ident();
     let builder = ident(&e.builder);
-    let id = &e.id;
+    let id = e.name.wire();
     let path = &e.path;
     let http = match e.method {
         Method::Get => quote!(rt::Method::Get),
@@ -730,7 +724,7 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
     let mut text = format!(
         "{}\n\n{}\n\n`{verb} {}`",
         e.summary,
-        paragraphs(&e.description),
+        text::blank_lines(&e.description),
         e.path
     );
     text.push_str("\n\nDocumented responses:");
@@ -742,15 +736,15 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
     }
     let method_doc = docs(&text, e.note.as_deref());
     let dep = deprecated(e.deprecated.as_deref());
-    let own: Vec<&FieldModel> = e.params.iter().filter(|p| !p.client).collect();
-    let settable: Vec<&FieldModel> = own
+    let own: Vec<&FieldModel> = e
+        .params
         .iter()
-        .copied()
-        .filter(|p| p.constant.is_none() || p.required)
+        .filter(|p| p.scope != Scope::Client)
         .collect();
+    let settable: Vec<&FieldModel> = own.iter().copied().filter(|p| p.is_settable()).collect();
     let fields = settable.iter().map(|p| {
-        let n = ident(&p.rust);
-        if p.constant.is_some() {
+        let n = p.name.ident();
+        if let Fixed::Acknowledgement(_) = p.fixed {
             quote!(#n: bool,)
         } else {
             let ty = rust_ty(&p.ty);
@@ -758,27 +752,27 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
         }
     });
     let inits = settable.iter().map(|p| {
-        let n = ident(&p.rust);
-        if p.constant.is_some() {
+        let n = p.name.ident();
+        if let Fixed::Acknowledgement(_) = p.fixed {
             quote!(#n: false,)
         } else {
             quote!(#n: None,)
         }
     });
     let extra_field = e.additional.as_ref().map(|a| {
-        let n = ident(&a.name);
+        let n = a.name.ident();
         let ty = rust_ty(&a.ty);
         quote!(#n: ::std::collections::BTreeMap<String, #ty>,)
     });
     let extra_init = e.additional.as_ref().map(|a| {
-        let n = ident(&a.name);
+        let n = a.name.ident();
         quote!(#n: ::std::collections::BTreeMap::new(),)
     });
     let setters = settable.iter().map(|p| setter(p));
     let extra_setters = e.additional.as_ref().map(|a| {
-        let n = ident(&a.name);
+        let n = a.name.ident();
         let ty = rust_ty(&a.ty);
-        let one = ident(a.item_name.as_deref().unwrap_or("additional"));
+        let one = a.item_name.as_ref().map_or_else(|| ident("additional"), Name::ident);
         let doc = docs(&a.description, None);
         quote! {
             #doc
@@ -795,37 +789,33 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
         }
     });
     let access = |p: &FieldModel| {
-        let n = ident(&p.rust);
-        if p.client {
+        let n = p.name.ident();
+        if p.scope == Scope::Client {
             quote!(client.#n)
         } else {
             quote!(self.#n)
         }
     };
-    let uses_client = e.params.iter().any(|p| p.client);
+    let uses_client = e.params.iter().any(|p| p.scope == Scope::Client);
     let client_binding = uses_client.then(|| quote!(let client = self.client.__core().params();));
     // Each parameter in the schema's order: checked against its rule and written, in one step.
     let params = e.params.iter().map(|p| {
         let value = access(p);
-        let wire = &p.wire;
-        let first = match &p.constant {
-            Some(c) => {
-                let c = match c {
-                    ConstValue::Bool(b) => quote!(#b),
-                    ConstValue::Integer(i) => quote!(#i),
-                    ConstValue::String(s) => quote!(#s),
-                };
-                if p.required && !p.client {
-                    quote!(call.acknowledged(#wire, #value, &#c);)
-                } else {
-                    quote!(call.constant(#wire, &#c);)
-                }
+        let wire = p.name.wire();
+        let first = match &p.fixed {
+            Fixed::Acknowledgement(c) => {
+                let c = const_value(c);
+                quote!(call.acknowledged(#wire, #value, &#c);)
             }
-            None => {
+            Fixed::Constant(c) => {
+                let c = const_value(c);
+                quote!(call.constant(#wire, &#c);)
+            }
+            Fixed::Free => {
                 let rule = rule(p);
-                if p.client && p.sensitive {
+                if p.scope == Scope::Client && p.sensitive {
                     quote!(call.secret(#wire, &#value, &#rule);)
-                } else if p.comma {
+                } else if p.style == Style::Comma {
                     quote!(call.comma(#wire, &#value, &#rule);)
                 } else {
                     quote!(call.param(#wire, &#value, &#rule);)
@@ -838,19 +828,16 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
         });
         quote!(#first #(#aliases)*)
     });
-    let is_set = |wire: &String| {
-        let p = e.params.iter().find(|p| &p.wire == wire);
-        match p {
-            Some(p) if p.constant.is_some() && p.required && !p.client => {
-                let n = ident(&p.rust);
-                quote!((#wire, self.#n))
-            }
-            Some(p) => {
-                let v = access(p);
-                quote!((#wire, #v.is_some()))
-            }
-            None => quote!((#wire, false)),
+    let is_set = |wire: &String| match e.param(wire) {
+        Some(p) if matches!(p.fixed, Fixed::Acknowledgement(_)) => {
+            let n = p.name.ident();
+            quote!((#wire, self.#n))
         }
+        Some(p) => {
+            let v = access(p);
+            quote!((#wire, #v.is_some()))
+        }
+        None => quote!((#wire, false)),
     };
     let rules = e.requirements.iter().map(|r| {
         let kind = match r.kind {
@@ -859,26 +846,25 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
         };
         let names = r.names.iter().map(is_set);
         let when = r.when.iter().map(is_set);
-        let why = paragraphs(&r.description).replace("\n\n", " ");
+        let why = text::blank_lines(&r.description).replace("\n\n", " ");
         quote!(call.rule(#kind, &[#(#names),*], &[#(#when),*], #why);)
     });
     let extra = e.additional.as_ref().map(|a| {
-        let n = ident(&a.name);
-        let label = &a.name;
-        let reserved = e
-            .params
-            .iter()
-            .flat_map(|p| std::iter::once(&p.wire).chain(&p.aliases));
+        let n = a.name.ident();
+        let label = a.name.rust();
+        let reserved = e.params.iter().flat_map(|p| {
+            std::iter::once(p.name.wire()).chain(p.aliases.iter().map(String::as_str))
+        });
         quote!(call.additional(#label, &self.#n, &[#(#reserved),*]);)
     });
     let debug_params: Vec<FieldModel> = settable.iter().map(|p| (*p).clone()).collect();
     let debug = debug_fields(&debug_params, |f| {
-        let n = ident(&f.rust);
+        let n = f.name.ident();
         quote!(self.#n)
     });
     let debug_extra = e.additional.as_ref().map(|a| {
-        let n = ident(&a.name);
-        let label = &a.name;
+        let n = a.name.ident();
+        let label = a.name.rust();
         quote!(if !self.#n.is_empty() { d.field(#label, &rt::Keys(&self.#n)); })
     });
     let builder_doc = format!(
@@ -990,13 +976,14 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
 /// `pub fn name(mut self, value: ..) -> Self`, storing into the field of the same name (no
 /// argument for an acknowledgement): the request builders and the per-user handle alike.
 fn setter(p: &FieldModel) -> TokenStream {
-    let n = ident(&p.rust);
+    let n = p.name.ident();
     let dep = deprecated(p.deprecated.as_deref());
-    if p.constant.is_some() {
+    if let Fixed::Acknowledgement(_) = p.fixed {
         let doc = docs(
             &format!(
                 "{}\n\nCalling this acknowledges it; the request sends `{}` with the fixed value.",
-                p.description, p.wire
+                p.description,
+                p.name.wire()
             ),
             p.note.as_deref(),
         );
@@ -1032,13 +1019,13 @@ fn setter(p: &FieldModel) -> TokenStream {
     if let Some(n) = p.max_length {
         facts.push(format!("At most {n} characters."));
     }
-    if p.comma {
+    if p.style == Style::Comma {
         facts.push("Sent as one comma-separated value.".into());
     }
     if !p.aliases.is_empty() {
         facts.push(format!(
             "Sent as `{}` and also as {}.",
-            p.wire,
+            p.name.wire(),
             p.aliases
                 .iter()
                 .map(|a| format!("`{a}`"))
@@ -1071,35 +1058,35 @@ fn user_handle(model: &Model) -> TokenStream {
     let names: Vec<String> = model
         .user_params
         .iter()
-        .map(|p| format!("`{}`", p.wire))
+        .map(|p| format!("`{}`", p.name.wire()))
         .collect();
     let about = format!(
         " A handle for one user (a device, a session): {} are set once on it and preset on each of its calls.\n\n One [`Client`] serves many users; a `User` is a cheap, cloneable view of it. `M` is the mode of the calls it makes, as on the request builders.",
         names.join(", ")
     );
     let fields = model.user_params.iter().map(|p| {
-        let n = ident(&p.rust);
+        let n = p.name.ident();
         let ty = rust_ty(&p.ty);
         quote!(#n: Option<#ty>,)
     });
     let inits = model.user_params.iter().map(|p| {
-        let n = ident(&p.rust);
+        let n = p.name.ident();
         quote!(#n: None,)
     });
     let setters = model.user_params.iter().map(setter);
     let debug = debug_fields(&model.user_params, |f| {
-        let n = ident(&f.rust);
+        let n = f.name.ident();
         quote!(self.#n)
     });
     let methods = model.endpoints.iter().map(|e| {
-        let m = ident(&e.method_name);
+        let m = e.name.ident();
         let builder = ident(&e.builder);
         let doc = format!(
             " [`Client::{}`], with this user's values preset.",
-            plain(&e.method_name)
+            e.name.rust()
         );
-        let presets = e.params.iter().filter(|p| p.user).map(|p| {
-            let n = ident(&p.rust);
+        let presets = e.params.iter().filter(|p| p.scope == Scope::User).map(|p| {
+            let n = p.name.ident();
             quote!(if self.#n.is_some() { request.#n = self.#n.clone(); })
         });
         quote! {
@@ -1154,11 +1141,11 @@ fn user_handle(model: &Model) -> TokenStream {
 
 /// `r.a.as_ref().and_then(|v| v.b.as_ref()).map_or(0, Vec::len)` and
 /// `r.a.and_then(|v| v.b).unwrap_or_default()` for the items path `a.b`.
-fn items_access(path: &[String]) -> (TokenStream, TokenStream) {
+fn items_access(path: &[Name]) -> (TokenStream, TokenStream) {
     let mut count = quote!(Some(r));
     let mut take = quote!(Some(r));
     for step in path {
-        let f = ident(step);
+        let f = step.ident();
         count = quote!(#count.and_then(|v| v.#f.as_ref()));
         take = quote!(#take.and_then(|v| v.#f));
     }
@@ -1180,12 +1167,12 @@ fn paging(e: &EndpointModel) -> Option<Paging> {
     let p = e.paging.as_ref()?;
     let response = rust_ty(&e.response);
     let item = rust_ty(&p.item);
-    let (page, limit) = (ident(&p.page), ident(&p.limit));
+    let (page, limit) = (p.page.ident(), p.limit.ident());
     let size = p.page_size;
     let (count, take) = items_access(&p.items);
     let pages_doc = format!(
         " Every page, from `{}` (default 1) on, with `{}` items each (default {size}, the most allowed): the stream ends after a short or empty page, or after an error, which it yields.",
-        plain(&p.page), plain(&p.limit)
+        p.page.rust(), p.limit.rust()
     );
     let items_doc = " Every item of every page, in order: see [`pages`](Self::pages).";
     let streams = quote! {

@@ -3,8 +3,8 @@
 //! documented in `schema/README.md` of the `personaclick` crate.
 //!
 //! The stages, each a module: [`yaml`] and [`load`] read the files (strictly: unknown keys are
-//! errors), [`validate`] checks names and rules, [`model`] resolves Rust names and flattens
-//! includes, `emit` writes tokens with `quote`, and [`generate`] formats them with
+//! errors), [`validate`] checks names and rules and hands over the [`model`] (Rust names
+//! resolved, includes flattened, roles typed, locations kept), `emit` writes tokens with `quote`, and [`generate`] formats them with
 //! `prettyplease` (feature `format`, on by default; [`generate_unformatted`] skips that stage,
 //! for build scripts: the compiler needs no formatting). Every problem is reported at once, with file, line, column and YAML path;
 //! nothing here panics on bad input.
@@ -141,11 +141,16 @@ fn write_lines(out: &mut String, tokens: proc_macro2::TokenStream) {
 pub fn check(files: &[SourceFile]) -> Result<model::Model, Diagnostics> {
     let mut diags = Diagnostics::default();
     let schema = load::load(files, &mut diags);
-    validate::validate(&schema, &mut diags);
-    if diags.is_empty() {
-        Ok(model::build(&schema))
-    } else {
-        Err(diags.sorted())
+    match validate::validate(&schema, &mut diags) {
+        Some(model) => Ok(model),
+        None if !diags.is_empty() => Err(diags.sorted()),
+        // The validator leaves a piece out only where it reports why.
+        None => Err(Diagnostics(vec![Diagnostic {
+            file: "personaclick-codegen".into(),
+            pos: None,
+            path: String::new(),
+            message: "internal error: the schema has no problem but no model".into(),
+        }])),
     }
 }
 

@@ -1,11 +1,12 @@
-//! Model: the validated schema resolved into what the emitter needs: Rust names, flattened
-//! parameters and rules, and for each type whether requests, responses or both use it.
+//! Model: the schema as [`validate`](crate::validate::validate) hands it over once it has no
+//! problem — every name resolved to its Rust forms, includes flattened, roles typed, and each
+//! item's place in the YAML kept. The emitter and the maintainer tools read nothing else.
 
-use std::collections::BTreeSet;
+use std::fmt;
 
-use crate::names;
-use crate::schema::*;
-use crate::validate::Index;
+use proc_macro2::{Ident, Span};
+
+pub use crate::schema::{ConstValue, ErrorShape, Format, JsonKind, Loc, Method, RuleKind};
 
 /// The resolved API.
 #[derive(Clone, Debug)]
@@ -22,6 +23,13 @@ pub struct Model {
     pub endpoints: Vec<EndpointModel>,
 }
 
+impl Model {
+    /// The named type `name`.
+    pub fn named(&self, name: &str) -> Option<&TypeModel> {
+        self.types.iter().find(|t| t.name.wire() == name)
+    }
+}
+
 /// API metadata.
 #[derive(Clone, Debug)]
 pub struct ApiModel {
@@ -35,6 +43,68 @@ pub struct ApiModel {
     pub docs: String,
     /// Error envelope.
     pub errors: ErrorShape,
+    /// Where the `api` section is.
+    pub loc: Loc,
+}
+
+/// A name of the schema and its Rust forms, made once: the wire name (as PersonaClick writes
+/// it, or as the schema names a type, variant or endpoint), and the Rust identifier, kept
+/// without `r#` ([`rust`](Name::rust), what messages and `Debug` show) and escaped where it is
+/// a keyword ([`ident`](Name::ident), what code uses). `Display` shows the Rust form.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Name {
+    wire: String,
+    rust: String,
+}
+
+impl Name {
+    /// `wire` in Rust as `rust` (possibly written `r#type`: the prefix is dropped here and
+    /// added back by [`ident`](Name::ident)).
+    pub fn new(wire: impl Into<String>, rust: &str) -> Self {
+        Name {
+            wire: wire.into(),
+            rust: rust.strip_prefix("r#").unwrap_or(rust).to_string(),
+        }
+    }
+
+    /// A name that is the same on the wire and in Rust (types, union variants).
+    pub fn same(name: impl Into<String>) -> Self {
+        let name = name.into();
+        Name {
+            rust: name.clone(),
+            wire: name,
+        }
+    }
+
+    /// As on the wire, or as the schema writes it.
+    pub fn wire(&self) -> &str {
+        &self.wire
+    }
+
+    /// The Rust name, without `r#`.
+    pub fn rust(&self) -> &str {
+        &self.rust
+    }
+
+    /// The Rust identifier, raw (`r#type`) where the name is a keyword.
+    pub fn ident(&self) -> Ident {
+        if crate::names::is_keyword(&self.rust) {
+            Ident::new_raw(&self.rust, Span::call_site())
+        } else {
+            Ident::new(&self.rust, Span::call_site())
+        }
+    }
+
+    /// Whether the Rust name differs from the wire name.
+    pub fn is_renamed(&self) -> bool {
+        self.rust != self.wire
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.rust)
+    }
 }
 
 /// A resolved type expression.
@@ -60,17 +130,95 @@ pub enum Ty {
     List(Box<Ty>),
     /// `BTreeMap<String, T>`
     Map(Box<Ty>),
-    /// A generated type, by Rust name.
+    /// A generated type, by name.
     Named(String),
 }
 
-/// A parameter, field or union variant with its Rust name.
+/// Where a parameter's value is set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// On each call (and every object field and union variant).
+    Call,
+    /// Once, on the client builder (credentials).
+    Client,
+    /// On a per-user handle, or on each call.
+    User,
+}
+
+/// How a list parameter is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// As JSON (or, in a query, as one value).
+    Plain,
+    /// As one comma-joined value (`type=bulk,chain`).
+    Comma,
+}
+
+/// Whether a parameter's value is fixed by the schema (`const`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fixed {
+    /// The caller gives the value.
+    Free,
+    /// Always sent with this value; the caller sets nothing.
+    Constant(ConstValue),
+    /// A required constant: the caller must acknowledge it (a setter without argument), and
+    /// the request then sends this value.
+    Acknowledgement(ConstValue),
+}
+
+impl Fixed {
+    /// The fixed value, if there is one.
+    pub fn value(&self) -> Option<&ConstValue> {
+        match self {
+            Fixed::Free => None,
+            Fixed::Constant(c) | Fixed::Acknowledgement(c) => Some(c),
+        }
+    }
+}
+
+/// Which messages use a type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Usage {
+    /// None directly (a type only included by others).
+    Unused,
+    /// Requests only.
+    Request,
+    /// Responses only.
+    Response,
+    /// Both.
+    Both,
+}
+
+impl Usage {
+    /// Whether some request sends it.
+    pub fn sent(self) -> bool {
+        matches!(self, Usage::Request | Usage::Both)
+    }
+
+    /// Whether some response carries it.
+    pub fn received(self) -> bool {
+        matches!(self, Usage::Response | Usage::Both)
+    }
+
+    /// This usage, and also the one given.
+    pub fn and(self, other: Usage) -> Usage {
+        match (
+            self.sent() || other.sent(),
+            self.received() || other.received(),
+        ) {
+            (true, true) => Usage::Both,
+            (true, false) => Usage::Request,
+            (false, true) => Usage::Response,
+            (false, false) => Usage::Unused,
+        }
+    }
+}
+
+/// A parameter, field or union variant.
 #[derive(Clone, Debug)]
 pub struct FieldModel {
-    /// Wire name (for union variants: the variant name).
-    pub wire: String,
-    /// Rust identifier (possibly `r#type`).
-    pub rust: String,
+    /// Wire name and Rust name (for union variants: the variant name, both).
+    pub name: Name,
     /// Type.
     pub ty: Ty,
     /// Documentation.
@@ -81,16 +229,14 @@ pub struct FieldModel {
     pub deprecated: Option<String>,
     /// Must be present.
     pub required: bool,
-    /// Redacted in Debug.
+    /// Secret or personal data: redacted in Debug.
     pub sensitive: bool,
     /// The other JSON kind the published docs give the value, read even in strict mode.
     pub also: Option<JsonKind>,
     /// Other wire names.
     pub aliases: Vec<String>,
-    /// Set on the client.
-    pub client: bool,
-    /// Preset on a per-user handle.
-    pub user: bool,
+    /// Where its value is set.
+    pub scope: Scope,
     /// Inclusive lower bound.
     pub min: Option<f64>,
     /// Inclusive upper bound.
@@ -99,10 +245,15 @@ pub struct FieldModel {
     pub max_length: Option<u64>,
     /// String format.
     pub format: Option<Format>,
-    /// Comma-joined list.
-    pub comma: bool,
-    /// Fixed value.
-    pub constant: Option<ConstValue>,
+    /// How a list is written.
+    pub style: Style,
+    /// A value fixed by the schema.
+    pub fixed: Fixed,
+    /// Where it is written.
+    pub loc: Loc,
+    /// The parameter set or object type it was included from (the innermost one); `None` for
+    /// the owner's own fields.
+    pub origin: Option<String>,
 }
 
 impl FieldModel {
@@ -110,26 +261,33 @@ impl FieldModel {
     pub fn has_rules(&self) -> bool {
         self.required || self.min.is_some() || self.max.is_some() || self.max_length.is_some()
     }
+
+    /// The caller sets it (a free value or an acknowledgement; a plain constant is not set).
+    pub fn is_settable(&self) -> bool {
+        !matches!(self.fixed, Fixed::Constant(_))
+    }
 }
 
 /// Free-form entries.
 #[derive(Clone, Debug)]
 pub struct AdditionalModel {
-    /// Rust name of the map.
-    pub name: String,
-    /// Rust name of the one-entry setter.
-    pub item_name: Option<String>,
+    /// The map's name (Rust field, and the label shown).
+    pub name: Name,
+    /// The one-entry setter's name.
+    pub item_name: Option<Name>,
     /// Value type.
     pub ty: Ty,
     /// Documentation.
     pub description: String,
+    /// Where it is written.
+    pub loc: Loc,
 }
 
 /// A named type.
 #[derive(Clone, Debug)]
 pub struct TypeModel {
-    /// Rust name.
-    pub name: String,
+    /// Its name (the same in the schema and in Rust).
+    pub name: Name,
     /// Documentation.
     pub description: String,
     /// Reviewer's remark.
@@ -138,13 +296,15 @@ pub struct TypeModel {
     pub deprecated: Option<String>,
     /// The shape.
     pub kind: KindModel,
-    /// Sent in some request.
-    pub request: bool,
-    /// Received in some response.
-    pub response: bool,
+    /// Which messages use it.
+    pub usage: Usage,
+    /// Where it is written.
+    pub loc: Loc,
 }
 
 /// The shape of a named type.
+// Made once per generation and read in place: the variants' sizes do not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum KindModel {
     /// An object.
@@ -169,16 +329,16 @@ pub enum KindModel {
 /// An enum value.
 #[derive(Clone, Debug)]
 pub struct ValueModel {
-    /// Wire value.
-    pub wire: String,
-    /// Rust variant.
-    pub rust: String,
+    /// The wire value, and the Rust variant.
+    pub name: Name,
     /// Documentation.
     pub description: String,
     /// Reviewer's remark.
     pub note: Option<String>,
     /// Deprecation reason.
     pub deprecated: Option<String>,
+    /// Where it is written.
+    pub loc: Loc,
 }
 
 /// A requirement rule.
@@ -197,10 +357,8 @@ pub struct RuleModel {
 /// An endpoint.
 #[derive(Clone, Debug)]
 pub struct EndpointModel {
-    /// The id, as written in the schema.
-    pub id: String,
-    /// The client method's Rust name (the id, escaped if it is a keyword).
-    pub method_name: String,
+    /// The id as the schema writes it, and the client method's Rust name.
+    pub name: Name,
     /// The request builder's type name.
     pub builder: String,
     /// One line.
@@ -231,303 +389,65 @@ pub struct EndpointModel {
     pub statuses: Vec<(u16, String)>,
     /// How results are paged, if they are.
     pub paging: Option<PagingModel>,
+    /// Where it is written.
+    pub loc: Loc,
+}
+
+impl EndpointModel {
+    /// The parameter whose wire name is `wire`.
+    pub fn param(&self, wire: &str) -> Option<&FieldModel> {
+        self.params.iter().find(|p| p.name.wire() == wire)
+    }
 }
 
 /// Paging of an endpoint's results.
 #[derive(Clone, Debug)]
 pub struct PagingModel {
-    /// Rust name of the page parameter's setter.
-    pub page: String,
-    /// Rust name of the limit parameter's setter.
-    pub limit: String,
+    /// The page parameter.
+    pub page: Name,
+    /// The limit parameter.
+    pub limit: Name,
     /// The page size used when the caller sets none: the limit's documented maximum.
     pub page_size: i64,
-    /// Rust field names leading to the items in the response.
-    pub items: Vec<String>,
+    /// The fields leading to the items in the response.
+    pub items: Vec<Name>,
     /// The type of one item.
     pub item: Ty,
+    /// Where it is written.
+    pub loc: Loc,
 }
 
-/// Builds the model of a schema that passed validation.
-pub fn build(schema: &Schema) -> Model {
-    let mut sink = crate::diag::Diagnostics::default();
-    let index = Index::new(schema, &mut sink);
-    let api = schema.api.as_ref().map_or_else(
-        || ApiModel {
-            name: String::new(),
-            description: String::new(),
-            base_url: String::new(),
-            docs: String::new(),
-            errors: ErrorShape {
-                status_field: String::new(),
-                error_value: String::new(),
-                message_fields: Vec::new(),
-            },
-        },
-        |a| ApiModel {
-            name: a.name.clone(),
-            description: a.description.clone(),
-            base_url: a.base_url.trim_end_matches('/').to_string(),
-            docs: a.docs.clone(),
-            errors: a.errors.clone(),
-        },
-    );
-    let mut endpoints = Vec::new();
-    let mut client_params: Vec<FieldModel> = Vec::new();
-    let mut user_params: Vec<FieldModel> = Vec::new();
-    for e in &schema.endpoints {
-        let params: Vec<FieldModel> = index
-            .flatten(&e.name.text, &e.include, &e.params, false, &mut sink)
-            .into_iter()
-            .map(field)
-            .collect();
-        for p in params.iter().filter(|p| p.client) {
-            if !client_params.iter().any(|c| c.wire == p.wire) {
-                client_params.push(p.clone());
-            }
-        }
-        for p in params.iter().filter(|p| p.user) {
-            if !user_params.iter().any(|c| c.wire == p.wire) {
-                user_params.push(p.clone());
-            }
-        }
-        let paging = e.paging.as_ref().map(|p| {
-            let param = |name: &str| params.iter().find(|f| f.wire == name);
-            let mut items = Vec::new();
-            let mut ty = ty(&e.response);
-            for step in p.items.text.split('.') {
-                let Ty::Named(name) = &ty else { break };
-                let Some(t) = schema.types.iter().find(|t| &t.name.text == name) else {
-                    break;
-                };
-                let TypeKind::Object {
-                    include, fields, ..
-                } = &t.kind
-                else {
-                    break;
-                };
-                let all = index.flatten(&t.name.text, include, fields, true, &mut sink);
-                let Some(f) = all.into_iter().find(|f| f.name.text == step) else {
-                    break;
-                };
-                let f = field(f);
-                items.push(f.rust.clone());
-                ty = f.ty;
-            }
-            PagingModel {
-                page: param(&p.page.text)
-                    .map(|f| f.rust.clone())
-                    .unwrap_or_default(),
-                limit: param(&p.limit.text)
-                    .map(|f| f.rust.clone())
-                    .unwrap_or_default(),
-                page_size: param(&p.limit.text).and_then(|f| f.max).unwrap_or(1.0) as i64,
-                items,
-                item: match ty {
-                    Ty::List(inner) => *inner,
-                    other => other,
-                },
-            }
-        });
-        endpoints.push(EndpointModel {
-            id: e.name.text.clone(),
-            method_name: names::explicit_field(&e.name.text).unwrap_or_default(),
-            builder: format!("{}Request", names::to_camel(&e.name.text)),
-            summary: e.summary.clone(),
-            description: e.description.clone(),
-            note: e.note.clone(),
-            deprecated: e.deprecated.clone(),
-            method: e.method,
-            path: e.path.clone(),
-            idempotent: e.idempotent,
-            params,
-            additional: e.additional.as_ref().map(additional),
-            requirements: index
-                .rules(&e.include, &e.requirements)
-                .into_iter()
-                .map(|r| RuleModel {
-                    kind: r.kind,
-                    names: r.names.iter().map(|n| n.text.clone()).collect(),
-                    when: r.when.iter().map(|n| n.text.clone()).collect(),
-                    description: r.description.clone(),
-                })
-                .collect(),
-            response: ty(&e.response),
-            response_description: e.response_description.clone(),
-            statuses: e.statuses.clone(),
-            paging,
-        });
-    }
-    let mut types: Vec<TypeModel> = schema
-        .types
-        .iter()
-        .map(|t| TypeModel {
-            name: t.name.text.clone(),
-            description: t.description.clone(),
-            note: t.note.clone(),
-            deprecated: t.deprecated.clone(),
-            kind: match &t.kind {
-                TypeKind::Object {
-                    include,
-                    fields,
-                    additional: extra,
-                } => KindModel::Object {
-                    fields: index
-                        .flatten(&t.name.text, include, fields, true, &mut sink)
-                        .into_iter()
-                        .map(field)
-                        .collect(),
-                    additional: extra.as_deref().map(additional),
-                },
-                TypeKind::Enum { values } => KindModel::Enum {
-                    values: values
-                        .iter()
-                        .map(|v| ValueModel {
-                            wire: v.name.text.clone(),
-                            rust: match &v.rust_name {
-                                Some(n) => n.text.clone(),
-                                None => names::camel(&v.name.text).unwrap_or_default(),
-                            },
-                            description: v.description.clone(),
-                            note: v.note.clone(),
-                            deprecated: v.deprecated.clone(),
-                        })
-                        .collect(),
-                },
-                TypeKind::Union { variants } => KindModel::Union {
-                    variants: variants
-                        .iter()
-                        .map(|v| FieldModel {
-                            rust: v.name.text.clone(),
-                            ..field(v)
-                        })
-                        .collect(),
-                },
-            },
-            request: false,
-            response: false,
-        })
-        .collect();
-    mark_usage(&mut types, &endpoints);
-    Model {
-        api,
-        client_params,
-        user_params,
-        types,
-        endpoints,
+impl PagingModel {
+    /// The items' path as the schema writes it: wire names joined by `.`.
+    pub fn items_path(&self) -> String {
+        let wire: Vec<&str> = self.items.iter().map(Name::wire).collect();
+        wire.join(".")
     }
 }
 
-fn field(f: &Field) -> FieldModel {
-    FieldModel {
-        wire: f.name.text.clone(),
-        rust: names::field_or_renamed(&f.name.text, f.rust_name.as_ref().map(|n| n.text.as_str()))
-            .unwrap_or_default(),
-        ty: formatted(ty(&f.ty), f.format),
-        description: f.description.clone(),
-        note: f.note.clone(),
-        deprecated: f.deprecated.clone(),
-        required: f.required,
-        sensitive: f.sensitive,
-        also: f.also,
-        aliases: f.aliases.clone(),
-        client: f.client_scope,
-        user: f.user_scope,
-        min: f.min,
-        max: f.max,
-        max_length: f.max_length,
-        format: f.format,
-        comma: f.comma,
-        constant: f.constant.clone(),
-    }
-}
+/// The prose helpers every output shares.
+pub mod text {
+    use super::Method;
 
-/// A string with a date format is a typed date (in a list, each item is).
-fn formatted(ty: Ty, format: Option<Format>) -> Ty {
-    match (ty, format) {
-        (Ty::String, Some(Format::Date)) => Ty::Date,
-        (Ty::String, Some(Format::DateTime)) => Ty::DateTime,
-        (Ty::String, Some(Format::Timestamp)) => Ty::Timestamp,
-        (Ty::List(inner), Some(f)) => Ty::List(Box::new(formatted(*inner, Some(f)))),
-        (ty, _) => ty,
-    }
-}
-
-fn additional(a: &Additional) -> AdditionalModel {
-    AdditionalModel {
-        name: a.name.text.clone(),
-        item_name: a.item_name.as_ref().map(|n| n.text.clone()),
-        ty: ty(&a.ty),
-        description: a.description.clone(),
-    }
-}
-
-fn ty(t: &TypeExpr) -> Ty {
-    match t {
-        TypeExpr::String => Ty::String,
-        TypeExpr::Integer => Ty::Integer,
-        TypeExpr::Number => Ty::Number,
-        TypeExpr::Boolean => Ty::Boolean,
-        TypeExpr::Json => Ty::Json,
-        TypeExpr::List(inner) => Ty::List(Box::new(ty(inner))),
-        TypeExpr::Map(inner) => Ty::Map(Box::new(ty(inner))),
-        TypeExpr::Named(n) => Ty::Named(n.text.clone()),
-    }
-}
-
-/// Marks each type used by requests, responses or both, following fields transitively.
-fn mark_usage(types: &mut [TypeModel], endpoints: &[EndpointModel]) {
-    for response in [false, true] {
-        let mut todo: Vec<String> = Vec::new();
-        for e in endpoints {
-            if response {
-                named_in(&e.response, &mut todo);
-            } else {
-                for p in &e.params {
-                    named_in(&p.ty, &mut todo);
-                }
-                if let Some(a) = &e.additional {
-                    named_in(&a.ty, &mut todo);
-                }
-            }
-        }
-        let mut seen = BTreeSet::new();
-        while let Some(name) = todo.pop() {
-            if !seen.insert(name.clone()) {
-                continue;
-            }
-            let Some(t) = types.iter_mut().find(|t| t.name == name) else {
-                continue;
-            };
-            if response {
-                t.response = true;
-            } else {
-                t.request = true;
-            }
-            match &t.kind {
-                KindModel::Object { fields, additional } => {
-                    for f in fields {
-                        named_in(&f.ty, &mut todo);
-                    }
-                    if let Some(a) = additional {
-                        named_in(&a.ty, &mut todo);
-                    }
-                }
-                KindModel::Union { variants } => {
-                    for v in variants {
-                        named_in(&v.ty, &mut todo);
-                    }
-                }
-                KindModel::Enum { .. } => {}
-            }
+    /// `GET` or `POST`.
+    pub fn verb(m: Method) -> &'static str {
+        match m {
+            Method::Get => "GET",
+            Method::Post => "POST",
         }
     }
-}
 
-fn named_in(ty: &Ty, out: &mut Vec<String>) {
-    match ty {
-        Ty::List(inner) | Ty::Map(inner) => named_in(inner, out),
-        Ty::Named(n) => out.push(n.clone()),
-        _ => {}
+    /// Text split into paragraphs: YAML keeps a blank line of a folded scalar as one newline.
+    pub fn paragraphs(text: &str) -> Vec<&str> {
+        text.split('\n')
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect()
+    }
+
+    /// The paragraphs separated by blank lines, as rustdoc and Markdown want them.
+    /// Idempotent: text that has paragraphs already keeps them.
+    pub fn blank_lines(text: &str) -> String {
+        paragraphs(text).join("\n\n")
     }
 }

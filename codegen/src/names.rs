@@ -9,6 +9,11 @@ const KEYWORDS: &[&str] = &[
     "virtual", "where", "while", "yield",
 ];
 
+/// Whether `name` is a keyword that a raw identifier (`r#type`) escapes.
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
 /// Keywords that cannot be raw identifiers.
 const UNESCAPABLE: &[&str] = &["crate", "self", "Self", "super", "_"];
 

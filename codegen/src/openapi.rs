@@ -40,17 +40,17 @@ pub fn to_json(model: &Model) -> Result<Json, Diagnostics> {
             problems.push(Diagnostic {
                 file: "openapi".into(),
                 pos: None,
-                path: format!("endpoints.{}", e.id),
+                path: format!("endpoints.{}", e.name.wire()),
                 message: format!(
                     "\"{}\" and \"{other}\" are both {} {}; OpenAPI has one operation per method and path",
-                    e.id,
+                    e.name.wire(),
                     verb.to_uppercase(),
                     e.path
                 ),
             });
             continue;
         }
-        item.set(verb, operation(model, e));
+        item.set(verb, operation(e));
         paths.set(&e.path, item);
     }
     if !problems.is_empty() {
@@ -59,7 +59,7 @@ pub fn to_json(model: &Model) -> Result<Json, Diagnostics> {
 
     let mut schemas = Json::object();
     for t in &model.types {
-        schemas.set(&t.name, type_schema(t));
+        schemas.set(t.name.rust(), type_schema(t));
     }
     schemas.set("Error", error_schema(&api.errors));
 
@@ -74,7 +74,7 @@ pub fn to_json(model: &Model) -> Result<Json, Diagnostics> {
             Json::object()
                 .with("title", Json::str(&api.name))
                 .with("version", Json::str("unversioned"))
-                .with("description", Json::str(paragraphs(&api.description))),
+                .with("description", Json::str(text::blank_lines(&api.description))),
         )
         .with(
             "externalDocs",
@@ -95,9 +95,9 @@ pub fn to_json(model: &Model) -> Result<Json, Diagnostics> {
         ))
 }
 
-fn operation(model: &Model, e: &EndpointModel) -> Json {
+fn operation(e: &EndpointModel) -> Json {
     let mut op = Json::object()
-        .with("operationId", Json::str(&e.id))
+        .with("operationId", Json::str(e.name.wire()))
         .with("summary", Json::str(e.summary.trim()))
         .with(
             "description",
@@ -111,12 +111,12 @@ fn operation(model: &Model, e: &EndpointModel) -> Json {
         Method::Get => {
             let mut params = Vec::new();
             for p in &e.params {
-                params.push(query_param(p, &p.wire, None));
+                params.push(query_param(p, p.name.wire(), None));
             }
             for p in &e.params {
                 for alias in &p.aliases {
-                    if !e.params.iter().any(|q| &q.wire == alias) {
-                        params.push(query_param(p, alias, Some(&p.wire)));
+                    if !e.params.iter().any(|q| q.name.wire() == alias) {
+                        params.push(query_param(p, alias, Some(p.name.wire())));
                     }
                 }
             }
@@ -141,10 +141,10 @@ fn operation(model: &Model, e: &EndpointModel) -> Json {
     let success = |description: &str| {
         let schema = ty_schema(&e.response).with(
             "description",
-            Json::str(paragraphs(&e.response_description)),
+            Json::str(text::blank_lines(&e.response_description)),
         );
         Json::object()
-            .with("description", Json::str(paragraphs(description)))
+            .with("description", Json::str(text::blank_lines(description)))
             .with(
                 "content",
                 Json::object().with("application/json", Json::object().with("schema", schema)),
@@ -158,7 +158,7 @@ fn operation(model: &Model, e: &EndpointModel) -> Json {
             success(text)
         } else {
             Json::object()
-                .with("description", Json::str(paragraphs(text)))
+                .with("description", Json::str(text::blank_lines(text)))
                 .with(
                     "content",
                     Json::object().with(
@@ -187,14 +187,14 @@ fn operation(model: &Model, e: &EndpointModel) -> Json {
                             )
                             .with("names", Json::strings(&r.names))
                             .with("when", Json::strings(&r.when))
-                            .with("description", Json::str(paragraphs(&r.description)))
+                            .with("description", Json::str(text::blank_lines(&r.description)))
                     })
                     .collect(),
             ),
         );
     }
     op.set("x-idempotent", Json::Bool(e.idempotent));
-    if let (Some(p), Some((page, limit, items))) = (&e.paging, inspect::paging_wire(model, e)) {
+    if let (Some(p), Some((page, limit, items))) = (&e.paging, inspect::paging_wire(e)) {
         op.set(
             "x-paging",
             Json::object()
@@ -221,7 +221,7 @@ fn query_param(p: &FieldModel, name: &str, alias_of: Option<&str>) -> Json {
         .with("name", Json::str(name))
         .with("in", Json::str("query"))
         .with("required", Json::Bool(p.required && alias_of.is_none()));
-    if p.comma {
+    if p.style == Style::Comma {
         param.set("style", Json::str("form"));
         param.set("explode", Json::Bool(false));
     }
@@ -246,20 +246,20 @@ fn query_param(p: &FieldModel, name: &str, alias_of: Option<&str>) -> Json {
 fn body_schema(e: &EndpointModel) -> Json {
     let mut properties = Json::object();
     for p in &e.params {
-        properties.set(&p.wire, field_schema(p, false));
+        properties.set(p.name.wire(), field_schema(p, false));
     }
     for p in &e.params {
         for alias in &p.aliases {
-            if !e.params.iter().any(|q| &q.wire == alias) {
+            if !e.params.iter().any(|q| q.name.wire() == alias) {
                 let schema = strip(field_schema(p, false), ANNOTATIONS)
                     .with(
                         "description",
                         Json::str(format!(
                             "The value of `{}`, also sent under this name.",
-                            p.wire
+                            p.name.wire()
                         )),
                     )
-                    .with("x-alias-of", Json::str(&p.wire));
+                    .with("x-alias-of", Json::str(p.name.wire()));
                 properties.set(alias, schema);
             }
         }
@@ -268,7 +268,7 @@ fn body_schema(e: &EndpointModel) -> Json {
         .params
         .iter()
         .filter(|p| p.required)
-        .map(|p| p.wire.as_str())
+        .map(|p| p.name.wire())
         .collect();
     let mut body = Json::object()
         .with("type", Json::str("object"))
@@ -279,11 +279,11 @@ fn body_schema(e: &EndpointModel) -> Json {
     if let Some(a) = &e.additional {
         body.set(
             "additionalProperties",
-            ty_schema(&a.ty).with("description", Json::str(paragraphs(&a.description))),
+            ty_schema(&a.ty).with("description", Json::str(text::blank_lines(&a.description))),
         );
-        body.set("x-additional-name", Json::str(&a.name));
+        body.set("x-additional-name", Json::str(a.name.rust()));
         if let Some(item) = &a.item_name {
-            body.set("x-additional-item-name", Json::str(item));
+            body.set("x-additional-item-name", Json::str(item.rust()));
         }
     }
     if !e.requirements.is_empty() {
@@ -319,7 +319,7 @@ fn rule_schema(r: &RuleModel) -> Json {
             .with("if", present(&r.when))
             .with("then", holds)
     };
-    rule.with("description", Json::str(paragraphs(&r.description)))
+    rule.with("description", Json::str(text::blank_lines(&r.description)))
 }
 
 fn type_schema(t: &TypeModel) -> Json {
@@ -328,12 +328,12 @@ fn type_schema(t: &TypeModel) -> Json {
         KindModel::Object { fields, additional } => {
             let mut properties = Json::object();
             for f in fields {
-                properties.set(&f.wire, field_schema(f, t.response));
+                properties.set(f.name.wire(), field_schema(f, t.usage.received()));
             }
             let required: Vec<&str> = fields
                 .iter()
                 .filter(|f| f.required)
-                .map(|f| f.wire.as_str())
+                .map(|f| f.name.wire())
                 .collect();
             let mut s = Json::object()
                 .with("type", Json::str("object"))
@@ -345,9 +345,10 @@ fn type_schema(t: &TypeModel) -> Json {
             if let Some(a) = additional {
                 s.set(
                     "additionalProperties",
-                    ty_schema(&a.ty).with("description", Json::str(paragraphs(&a.description))),
+                    ty_schema(&a.ty)
+                        .with("description", Json::str(text::blank_lines(&a.description))),
                 );
-                s.set("x-additional-name", Json::str(&a.name));
+                s.set("x-additional-name", Json::str(a.name.rust()));
             }
             s
         }
@@ -355,30 +356,37 @@ fn type_schema(t: &TypeModel) -> Json {
             let mut s = Json::object()
                 .with("type", Json::str("string"))
                 .with("description", Json::str(description))
-                .with("enum", Json::strings(values.iter().map(|v| &v.wire)))
+                .with("enum", Json::strings(values.iter().map(|v| v.name.wire())))
                 .with(
                     "x-enum-varnames",
-                    Json::strings(values.iter().map(|v| &v.rust)),
+                    Json::strings(values.iter().map(|v| v.name.rust())),
                 )
                 .with(
                     "x-enum-descriptions",
-                    Json::strings(values.iter().map(|v| paragraphs(&v.description))),
+                    Json::strings(values.iter().map(|v| text::blank_lines(&v.description))),
                 );
             let notes: Vec<(String, Json)> = values
                 .iter()
-                .filter_map(|v| Some((v.wire.clone(), Json::str(paragraphs(v.note.as_ref()?)))))
+                .filter_map(|v| {
+                    Some((
+                        v.name.wire().to_string(),
+                        Json::str(text::blank_lines(v.note.as_ref()?)),
+                    ))
+                })
                 .collect();
             if !notes.is_empty() {
                 s.set("x-enum-notes", Json::Object(notes));
             }
             let deprecated: Vec<(String, Json)> = values
                 .iter()
-                .filter_map(|v| Some((v.wire.clone(), Json::str(v.deprecated.as_ref()?))))
+                .filter_map(|v| {
+                    Some((v.name.wire().to_string(), Json::str(v.deprecated.as_ref()?)))
+                })
                 .collect();
             if !deprecated.is_empty() {
                 s.set("x-enum-deprecated", Json::Object(deprecated));
             }
-            if t.response {
+            if t.usage.received() {
                 s.set("x-open", Json::Bool(true));
             }
             s
@@ -390,14 +398,17 @@ fn type_schema(t: &TypeModel) -> Json {
                 Json::Array(
                     variants
                         .iter()
-                        .map(|v| field_schema(v, t.response).with("title", Json::str(&v.rust)))
+                        .map(|v| {
+                            field_schema(v, t.usage.received())
+                                .with("title", Json::str(v.name.rust()))
+                        })
                         .collect(),
                 ),
             )
             .with("x-tried-in-order", Json::Bool(true)),
     };
     if let Some(note) = &t.note {
-        schema.set("x-note", Json::str(paragraphs(note)));
+        schema.set("x-note", Json::str(text::blank_lines(note)));
     }
     if let Some(reason) = &t.deprecated {
         schema.set("deprecated", Json::Bool(true));
@@ -431,7 +442,7 @@ fn field_schema(f: &FieldModel, reading: bool) -> Json {
     if let Some(format) = f.format {
         base = with_format(base, format);
     }
-    if let Some(c) = &f.constant {
+    if let Some(c) = f.fixed.value() {
         base.set(
             "const",
             match c {
@@ -456,10 +467,10 @@ fn field_schema(f: &FieldModel, reading: bool) -> Json {
         schema.set("x-deprecated", Json::str(reason));
     }
     if let Some(note) = &f.note {
-        schema.set("x-note", Json::str(paragraphs(note)));
+        schema.set("x-note", Json::str(text::blank_lines(note)));
     }
-    let rust = f.rust.strip_prefix("r#").unwrap_or(&f.rust);
-    if rust != f.wire {
+    let rust = f.name.rust();
+    if rust != f.name.wire() {
         schema.set("x-rust-name", Json::str(rust));
     }
     if f.sensitive {
@@ -468,10 +479,10 @@ fn field_schema(f: &FieldModel, reading: bool) -> Json {
     if !f.aliases.is_empty() {
         schema.set("x-aliases", Json::strings(&f.aliases));
     }
-    if f.client {
+    if f.scope == Scope::Client {
         schema.set("x-client-scope", Json::Bool(true));
     }
-    if f.user {
+    if f.scope == Scope::User {
         schema.set("x-user-scope", Json::Bool(true));
     }
     schema
@@ -605,21 +616,12 @@ fn strip(value: Json, keys: &[&str]) -> Json {
     }
 }
 
-/// Paragraphs separated by blank lines (YAML folds a blank line into one newline).
-fn paragraphs(text: &str) -> String {
-    text.split('\n')
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n")
-}
-
 /// A description with the reviewer's note after it.
 fn described(description: &str, note: Option<&str>) -> String {
-    let mut text = paragraphs(description);
+    let mut text = text::blank_lines(description);
     if let Some(note) = note {
         text.push_str("\n\n**Note on the published docs:** ");
-        text.push_str(&paragraphs(note));
+        text.push_str(&text::blank_lines(note));
     }
     text
 }

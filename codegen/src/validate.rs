@@ -4,6 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{suggest, Diagnostics};
+use crate::model::{
+    self, AdditionalModel, ApiModel, EndpointModel, FieldModel, Fixed, KindModel, Model,
+    PagingModel, RuleModel, Scope, Style, Ty, TypeModel, Usage, ValueModel,
+};
 use crate::names;
 use crate::schema::*;
 
@@ -65,6 +69,16 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Expected",
 ];
 
+/// A field as an include brings it: the field, and the parameter set or object type it came
+/// from (the innermost; `None` for the owner's own).
+#[derive(Clone, Copy)]
+pub struct Flat<'s> {
+    /// The field.
+    pub field: &'s Field,
+    /// Where it came from.
+    pub origin: Option<&'s str>,
+}
+
 /// What an `include` can name.
 #[derive(Clone, Copy)]
 pub enum Source<'s> {
@@ -114,7 +128,8 @@ impl<'s> Index<'s> {
     }
 
     /// The fields of a parameter set, an object or an endpoint, includes first, with
-    /// overrides applied. Conflicts and unknown includes are reported.
+    /// overrides applied, each with the set or object it came from. Conflicts and unknown
+    /// includes are reported.
     pub fn flatten(
         &self,
         owner: &'s str,
@@ -122,11 +137,12 @@ impl<'s> Index<'s> {
         own: &'s [Field],
         objects_only: bool,
         diags: &mut Diagnostics,
-    ) -> Vec<&'s Field> {
+    ) -> Vec<Flat<'s>> {
         let mut out = Vec::new();
         self.flatten_into(
             include,
             own,
+            None,
             objects_only,
             diags,
             &mut vec![owner],
@@ -135,14 +151,16 @@ impl<'s> Index<'s> {
         out
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn flatten_into(
         &self,
         include: &'s [Name],
         own: &'s [Field],
+        origin: Option<&'s str>,
         objects_only: bool,
         diags: &mut Diagnostics,
         seen: &mut Vec<&'s str>,
-        out: &mut Vec<&'s Field>,
+        out: &mut Vec<Flat<'s>>,
     ) {
         for name in include {
             if seen.contains(&name.text.as_str()) {
@@ -177,21 +195,28 @@ impl<'s> Index<'s> {
             };
             seen.push(&name.text);
             match source {
-                Source::Set(s) => self.flatten_into(&s.include, &s.params, false, diags, seen, out),
+                Source::Set(s) => {
+                    let from = Some(s.name.text.as_str());
+                    self.flatten_into(&s.include, &s.params, from, false, diags, seen, out)
+                }
                 Source::Object(t) => {
                     if let TypeKind::Object {
                         include, fields, ..
                     } = &t.kind
                     {
-                        self.flatten_into(include, fields, true, diags, seen, out)
+                        let from = Some(t.name.text.as_str());
+                        self.flatten_into(include, fields, from, true, diags, seen, out)
                     }
                 }
             }
             seen.pop();
         }
         for field in own {
-            match out.iter().position(|f| f.name.text == field.name.text) {
-                Some(i) if field.replaces => out[i] = field,
+            match out
+                .iter()
+                .position(|f| f.field.name.text == field.name.text)
+            {
+                Some(i) if field.replaces => out[i] = Flat { field, origin },
                 Some(i) => {
                     report(
                         diags,
@@ -199,7 +224,7 @@ impl<'s> Index<'s> {
                         format!(
                             "\"{}\" is already included from {}; add `override: true` to replace it",
                             field.name.text,
-                            out[i].name.loc.file_line()
+                            out[i].field.name.loc.file_line()
                         ),
                     );
                 }
@@ -211,7 +236,7 @@ impl<'s> Index<'s> {
                         field.name.text
                     ),
                 ),
-                None => out.push(field),
+                None => out.push(Flat { field, origin }),
             }
         }
     }
@@ -259,24 +284,27 @@ fn twice(diags: &mut Diagnostics, name: &Name, first: &Name) {
     );
 }
 
-/// Checks the whole schema.
-pub fn validate(schema: &Schema, diags: &mut Diagnostics) {
+/// Checks the whole schema and, if it has no problem (and `diags` none from loading either),
+/// hands over its model. Every problem is added to `diags`; the model is built on the way, in
+/// the same pass, from the names and includes the checks resolve.
+pub fn validate(schema: &Schema, diags: &mut Diagnostics) -> Option<Model> {
     let index = Index::new(schema, diags);
     let v = &mut Validator {
         index: &index,
         diags,
+        objects: BTreeMap::new(),
     };
-    match &schema.api {
-        Some(api) => v.api(api),
+    let api = match &schema.api {
+        Some(api) => Some(v.api(api)),
         // A file that could not be parsed may hold it; its syntax error is reported already.
-        None if schema.unreadable_files => {}
-        None => v
-            .diags
-            .push("schema", None, "api", "no file defines \"api\"".into()),
-    }
-    for t in &schema.types {
-        v.type_def(t);
-    }
+        None if schema.unreadable_files => None,
+        None => {
+            v.diags
+                .push("schema", None, "api", "no file defines \"api\"".into());
+            None
+        }
+    };
+    let types: Vec<TypeModel> = schema.types.iter().filter_map(|t| v.type_def(t)).collect();
     let mut client_params: BTreeMap<&str, &Field> = BTreeMap::new();
     for s in &schema.parameter_sets {
         let fields = index.flatten(&s.name.text, &s.include, &s.params, false, v.diags);
@@ -285,12 +313,18 @@ pub fn validate(schema: &Schema, diags: &mut Diagnostics) {
     }
     let mut user_params: BTreeMap<&str, &Field> = BTreeMap::new();
     let mut methods: BTreeMap<String, &Name> = BTreeMap::new();
+    let mut endpoints = Vec::new();
     for e in &schema.endpoints {
         let fields = index.flatten(&e.name.text, &e.include, &e.params, false, v.diags);
-        v.endpoint(e, &fields);
-        for f in fields.iter().filter(|f| f.client_scope) {
+        if let Some(model) = v.endpoint(e, &fields) {
+            if let Some(prev) = methods.insert(model.name.rust().to_string(), &e.name) {
+                twice(v.diags, &e.name, prev);
+            }
+            endpoints.push(model);
+        }
+        for f in fields.iter().map(|f| f.field).filter(|f| f.client_scope) {
             match client_params.get(f.name.text.as_str()) {
-                Some(prev) if !std::ptr::eq(*prev, *f) => report(
+                Some(prev) if !std::ptr::eq(*prev, f) => report(
                     v.diags,
                     &f.name.loc,
                     format!("client parameter \"{}\" is defined twice; define it once in a parameter set", f.name.text),
@@ -300,7 +334,7 @@ pub fn validate(schema: &Schema, diags: &mut Diagnostics) {
                 }
             }
         }
-        for f in fields.iter().filter(|f| f.user_scope) {
+        for f in fields.iter().map(|f| f.field).filter(|f| f.user_scope) {
             match user_params.get(f.name.text.as_str()) {
                 Some(prev) if prev.ty != f.ty || prev.rust_name.as_ref().map(|n| &n.text) != f.rust_name.as_ref().map(|n| &n.text) => report(
                     v.diags,
@@ -322,20 +356,15 @@ pub fn validate(schema: &Schema, diags: &mut Diagnostics) {
                 ),
             );
         }
-        if let Ok(method) = names::explicit_field(&e.name.text) {
-            let builder = format!("{}Request", names::to_camel(&e.name.text));
-            if let Some(t) = index.types.get(builder.as_str()) {
-                report(v.diags, &t.name.loc, format!("\"{builder}\" is the name of the builder of endpoint \"{}\"; rename the type", e.name.text));
-            }
-            if let Some(prev) = methods.insert(method.clone(), &e.name) {
-                twice(v.diags, &e.name, prev);
-            }
-        } else {
+        // Only a valid id has a builder (an invalid one is reported as such).
+        let builder = builder_name(&e.name.text);
+        let valid_id = names::explicit_field(&e.name.text).is_ok();
+        if let Some(t) = index.types.get(builder.as_str()).filter(|_| valid_id) {
             report(
                 v.diags,
-                &e.name.loc,
+                &t.name.loc,
                 format!(
-                    "endpoint id \"{}\" must be a snake_case Rust name",
+                    "\"{builder}\" is the name of the builder of endpoint \"{}\"; rename the type",
                     e.name.text
                 ),
             );
@@ -366,6 +395,158 @@ pub fn validate(schema: &Schema, diags: &mut Diagnostics) {
             );
         }
     }
+    if !v.diags.is_empty() {
+        return None;
+    }
+    // No problem was reported: every piece was built (each one left out is reported where
+    // it is left out), and the api section is there.
+    let mut model = Model {
+        api: api?,
+        client_params: first_use(&endpoints, Scope::Client),
+        user_params: first_use(&endpoints, Scope::User),
+        types,
+        endpoints,
+    };
+    mark_usage(&mut model);
+    Some(model)
+}
+
+/// An optional part of a model, once built: `None` if it is there but could not be built.
+fn complete<T>(part: Option<Option<T>>) -> Option<Option<T>> {
+    match part {
+        Some(built) => built.map(Some),
+        None => Some(None),
+    }
+}
+
+/// The request builder's type name for endpoint `id`.
+fn builder_name(id: &str) -> String {
+    format!("{}Request", names::to_camel(id))
+}
+
+/// The parameters of `scope`, each once, in the order the endpoints first use them.
+fn first_use(endpoints: &[EndpointModel], scope: Scope) -> Vec<FieldModel> {
+    let mut out: Vec<FieldModel> = Vec::new();
+    for p in endpoints.iter().flat_map(|e| &e.params) {
+        if p.scope == scope && !out.iter().any(|o| o.name.wire() == p.name.wire()) {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+/// Marks each type used by requests, responses or both, following fields transitively.
+fn mark_usage(model: &mut Model) {
+    for usage in [Usage::Request, Usage::Response] {
+        let mut todo: Vec<String> = Vec::new();
+        for e in &model.endpoints {
+            if usage == Usage::Response {
+                named_in(&e.response, &mut todo);
+            } else {
+                for p in &e.params {
+                    named_in(&p.ty, &mut todo);
+                }
+                if let Some(a) = &e.additional {
+                    named_in(&a.ty, &mut todo);
+                }
+            }
+        }
+        let mut seen = BTreeSet::new();
+        while let Some(name) = todo.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            let Some(t) = model.types.iter_mut().find(|t| t.name.wire() == name) else {
+                continue;
+            };
+            t.usage = t.usage.and(usage);
+            match &t.kind {
+                KindModel::Object { fields, additional } => {
+                    for f in fields {
+                        named_in(&f.ty, &mut todo);
+                    }
+                    if let Some(a) = additional {
+                        named_in(&a.ty, &mut todo);
+                    }
+                }
+                KindModel::Union { variants } => {
+                    for v in variants {
+                        named_in(&v.ty, &mut todo);
+                    }
+                }
+                KindModel::Enum { .. } => {}
+            }
+        }
+    }
+}
+
+fn named_in(ty: &Ty, out: &mut Vec<String>) {
+    match ty {
+        Ty::List(inner) | Ty::Map(inner) => named_in(inner, out),
+        Ty::Named(n) => out.push(n.clone()),
+        _ => {}
+    }
+}
+
+/// A type expression, resolved.
+fn ty(t: &TypeExpr) -> Ty {
+    match t {
+        TypeExpr::String => Ty::String,
+        TypeExpr::Integer => Ty::Integer,
+        TypeExpr::Number => Ty::Number,
+        TypeExpr::Boolean => Ty::Boolean,
+        TypeExpr::Json => Ty::Json,
+        TypeExpr::List(inner) => Ty::List(Box::new(ty(inner))),
+        TypeExpr::Map(inner) => Ty::Map(Box::new(ty(inner))),
+        TypeExpr::Named(n) => Ty::Named(n.text.clone()),
+    }
+}
+
+/// A string with a date format is a typed date (in a list, each item is).
+fn formatted(ty: Ty, format: Option<Format>) -> Ty {
+    match (ty, format) {
+        (Ty::String, Some(Format::Date)) => Ty::Date,
+        (Ty::String, Some(Format::DateTime)) => Ty::DateTime,
+        (Ty::String, Some(Format::Timestamp)) => Ty::Timestamp,
+        (Ty::List(inner), Some(f)) => Ty::List(Box::new(formatted(*inner, Some(f)))),
+        (ty, _) => ty,
+    }
+}
+
+/// A field's model, once its Rust name is known.
+fn field_model(flat: Flat<'_>, rust: &str) -> FieldModel {
+    let f = flat.field;
+    let scope = match (f.client_scope, f.user_scope) {
+        (true, _) => Scope::Client,
+        (false, true) => Scope::User,
+        (false, false) => Scope::Call,
+    };
+    let fixed = match &f.constant {
+        None => Fixed::Free,
+        // A credential-like constant on the client is not the caller's to acknowledge.
+        Some(c) if f.required && scope != Scope::Client => Fixed::Acknowledgement(c.clone()),
+        Some(c) => Fixed::Constant(c.clone()),
+    };
+    FieldModel {
+        name: model::Name::new(&f.name.text, rust),
+        ty: formatted(ty(&f.ty), f.format),
+        description: f.description.clone(),
+        note: f.note.clone(),
+        deprecated: f.deprecated.clone(),
+        required: f.required,
+        sensitive: f.sensitive,
+        also: f.also,
+        aliases: f.aliases.clone(),
+        scope,
+        min: f.min,
+        max: f.max,
+        max_length: f.max_length,
+        format: f.format,
+        style: if f.comma { Style::Comma } else { Style::Plain },
+        fixed,
+        loc: f.name.loc.clone(),
+        origin: flat.origin.map(str::to_string),
+    }
 }
 
 /// A field's Rust name, or what is wrong with it and where: at its `rust_name` if it has one.
@@ -393,6 +574,8 @@ enum Place {
 struct Validator<'a, 's> {
     index: &'a Index<'s>,
     diags: &'a mut Diagnostics,
+    /// Each object type's fields, flattened once (paging walks them).
+    objects: BTreeMap<&'s str, Vec<Flat<'s>>>,
 }
 
 impl Field {
@@ -403,12 +586,12 @@ impl Field {
     }
 }
 
-impl Validator<'_, '_> {
+impl<'s> Validator<'_, 's> {
     fn error(&mut self, loc: &Loc, message: String) {
         report(self.diags, loc, message);
     }
 
-    fn api(&mut self, api: &Api) {
+    fn api(&mut self, api: &Api) -> ApiModel {
         if !(api.base_url.starts_with("https://") || api.base_url.starts_with("http://")) {
             self.error(
                 &api.loc,
@@ -417,6 +600,14 @@ impl Validator<'_, '_> {
         }
         if api.errors.message_fields.is_empty() {
             self.error(&api.loc, "errors.message_fields lists no field".into());
+        }
+        ApiModel {
+            name: api.name.clone(),
+            description: api.description.clone(),
+            base_url: api.base_url.trim_end_matches('/').to_string(),
+            docs: api.docs.clone(),
+            errors: api.errors.clone(),
+            loc: api.loc.clone(),
         }
     }
 
@@ -435,19 +626,25 @@ impl Validator<'_, '_> {
         }
     }
 
-    fn type_def(&mut self, t: &TypeDef) {
-        if let Err(why) = names::explicit_camel(&t.name.text) {
-            self.error(&t.name.loc, format!("type name {why}"));
-        } else if RESERVED_TYPES.contains(&t.name.text.as_str()) {
-            self.error(
-                &t.name.loc,
-                format!(
-                    "\"{}\" is reserved for generated code; rename the type",
-                    t.name.text
-                ),
-            );
-        }
-        match &t.kind {
+    fn type_def(&mut self, t: &'s TypeDef) -> Option<TypeModel> {
+        let named = match names::explicit_camel(&t.name.text) {
+            Err(why) => {
+                self.error(&t.name.loc, format!("type name {why}"));
+                false
+            }
+            Ok(_) if RESERVED_TYPES.contains(&t.name.text.as_str()) => {
+                self.error(
+                    &t.name.loc,
+                    format!(
+                        "\"{}\" is reserved for generated code; rename the type",
+                        t.name.text
+                    ),
+                );
+                false
+            }
+            Ok(_) => true,
+        };
+        let kind = match &t.kind {
             TypeKind::Object {
                 include,
                 fields,
@@ -456,16 +653,19 @@ impl Validator<'_, '_> {
                 let all = self
                     .index
                     .flatten(&t.name.text, include, fields, true, self.diags);
-                self.fields(&all, Place::Object);
-                if let Some(a) = additional {
-                    self.additional(a, &all, false);
-                }
+                let fields = self.fields(&all, Place::Object);
+                let additional = additional
+                    .as_deref()
+                    .and_then(|a| self.additional(a, &all, false));
+                self.objects.insert(&t.name.text, all);
+                KindModel::Object { fields, additional }
             }
             TypeKind::Enum { values } => {
                 if values.is_empty() {
                     self.error(&t.name.loc, "an enum needs at least one value".into());
                 }
                 let mut seen: BTreeMap<String, &Name> = BTreeMap::new();
+                let mut models = Vec::new();
                 for v in values {
                     let rust = match &v.rust_name {
                         Some(n) => names::explicit_camel(&n.text).map_err(|why| (n, why)),
@@ -477,24 +677,52 @@ impl Validator<'_, '_> {
                             if let Some(prev) = seen.insert(rust.clone(), &v.name) {
                                 self.error(&v.name.loc, format!("\"{}\" and \"{}\" both become the variant {rust}; give one a rust_name", prev.text, v.name.text));
                             }
+                            models.push(ValueModel {
+                                name: model::Name::new(&v.name.text, &rust),
+                                description: v.description.clone(),
+                                note: v.note.clone(),
+                                deprecated: v.deprecated.clone(),
+                                loc: v.name.loc.clone(),
+                            });
                         }
                         Err((n, why)) => self.error(&n.loc, why),
                     }
                 }
+                KindModel::Enum { values: models }
             }
             TypeKind::Union { variants } => {
                 if variants.is_empty() {
                     self.error(&t.name.loc, "a union needs at least one variant".into());
                 }
-                let refs: Vec<&Field> = variants.iter().collect();
-                self.fields(&refs, Place::Union);
+                let own: Vec<Flat> = variants
+                    .iter()
+                    .map(|field| Flat {
+                        field,
+                        origin: None,
+                    })
+                    .collect();
+                KindModel::Union {
+                    variants: self.fields(&own, Place::Union),
+                }
             }
-        }
+        };
+        named.then(|| TypeModel {
+            name: model::Name::same(&t.name.text),
+            description: t.description.clone(),
+            note: t.note.clone(),
+            deprecated: t.deprecated.clone(),
+            kind,
+            usage: Usage::Unused,
+            loc: t.name.loc.clone(),
+        })
     }
 
-    fn fields(&mut self, fields: &[&Field], place: Place) {
+    /// Checks fields; the model of each one whose name resolves.
+    fn fields(&mut self, fields: &[Flat<'_>], place: Place) -> Vec<FieldModel> {
         let mut rust_names: BTreeMap<String, &Name> = BTreeMap::new();
-        for f in fields {
+        let mut models = Vec::new();
+        for flat in fields {
+            let f = flat.field;
             self.type_expr(&f.ty);
             let rust = match place {
                 Place::Union => names::explicit_camel(&f.name.text)
@@ -518,11 +746,13 @@ impl Validator<'_, '_> {
                     if let Some(prev) = rust_names.insert(rust.clone(), &f.name) {
                         self.error(&f.name.loc, format!("\"{}\" and \"{}\" both become `{rust}` in Rust; give one a rust_name", prev.text, f.name.text));
                     }
+                    models.push(field_model(*flat, &rust));
                 }
                 Err((n, why)) => self.error(&n.loc, why),
             }
             self.constraints(f, place);
         }
+        models
     }
 
     fn constraints(&mut self, f: &Field, place: Place) {
@@ -607,8 +837,8 @@ impl Validator<'_, '_> {
         }
     }
 
-    fn requirements(&mut self, rules: &[Requirement], fields: &[&Field]) {
-        let known: Vec<&str> = fields.iter().map(|f| f.name.text.as_str()).collect();
+    fn requirements(&mut self, rules: &[Requirement], fields: &[Flat<'_>]) {
+        let known: Vec<&str> = fields.iter().map(|f| f.field.name.text.as_str()).collect();
         for rule in rules {
             if rule.names.is_empty() {
                 self.error(&rule.loc, "the rule names no parameter".into());
@@ -625,11 +855,18 @@ impl Validator<'_, '_> {
         }
     }
 
-    fn additional(&mut self, a: &Additional, fields: &[&Field], setter: bool) {
+    fn additional(
+        &mut self,
+        a: &Additional,
+        fields: &[Flat<'_>],
+        setter: bool,
+    ) -> Option<AdditionalModel> {
         self.type_expr(&a.ty);
+        let mut named = Vec::new();
         for n in std::iter::once(&a.name).chain(&a.item_name) {
-            if let Err(why) = names::explicit_field(&n.text) {
-                self.error(&n.loc, why);
+            match names::explicit_field(&n.text) {
+                Ok(rust) => named.push(model::Name::new(&n.text, &rust)),
+                Err(why) => self.error(&n.loc, why),
             }
         }
         if setter && a.item_name.is_none() {
@@ -641,13 +878,8 @@ impl Validator<'_, '_> {
         if !setter && a.name.text == OBJECT_REPORT {
             self.error(&a.name.loc, format!("\"{OBJECT_REPORT}\" is the method of every object that tells what it could not read from a response; name the map otherwise"));
         }
-        let rust_names: BTreeSet<String> = fields
-            .iter()
-            .filter_map(|f| match &f.rust_name {
-                Some(n) => Some(n.text.clone()),
-                None => names::field(&f.name.text).ok(),
-            })
-            .collect();
+        let rust_names: BTreeSet<String> =
+            fields.iter().filter_map(|f| rust_name(f.field)).collect();
         for n in std::iter::once(&a.name).chain(&a.item_name) {
             if rust_names.contains(&n.text) {
                 self.error(
@@ -656,20 +888,43 @@ impl Validator<'_, '_> {
                 );
             }
         }
+        let mut named = named.into_iter();
+        let name = named.next()?;
+        let item_name = named.next();
+        if a.item_name.is_some() && item_name.is_none() {
+            return None;
+        }
+        Some(AdditionalModel {
+            name,
+            item_name,
+            ty: ty(&a.ty),
+            description: a.description.clone(),
+            loc: a.loc.clone(),
+        })
     }
 
     /// The page and limit parameters are integers of the endpoint; the items path leads
     /// through the response's objects to a list.
-    fn paging(&mut self, p: &Paging, e: &Endpoint, fields: &[&Field]) {
+    fn paging(
+        &mut self,
+        p: &Paging,
+        e: &Endpoint,
+        fields: &[Flat<'_>],
+        params: &[FieldModel],
+    ) -> Option<PagingModel> {
         for name in [&p.page, &p.limit] {
-            match fields.iter().find(|f| f.name.text == name.text) {
-                Some(f) if f.ty == TypeExpr::Integer && !f.client_scope && !f.user_scope => {}
+            match fields.iter().find(|f| f.field.name.text == name.text) {
+                Some(f)
+                    if f.field.ty == TypeExpr::Integer
+                        && !f.field.client_scope
+                        && !f.field.user_scope => {}
                 Some(_) => self.error(
                     &name.loc,
                     format!("\"{}\" must be an integer parameter of the call", name.text),
                 ),
                 None => {
-                    let hint = suggest(&name.text, fields.iter().map(|f| f.name.text.as_str()));
+                    let known = fields.iter().map(|f| f.field.name.text.as_str());
+                    let hint = suggest(&name.text, known);
                     self.error(
                         &name.loc,
                         format!("no parameter named \"{}\" here{hint}", name.text),
@@ -677,11 +932,8 @@ impl Validator<'_, '_> {
                 }
             }
         }
-        if fields
-            .iter()
-            .find(|f| f.name.text == p.limit.text)
-            .is_some_and(|f| f.max.is_none())
-        {
+        let limit = fields.iter().find(|f| f.field.name.text == p.limit.text);
+        if limit.is_some_and(|f| f.field.max.is_none()) {
             self.error(
                 &p.limit.loc,
                 format!(
@@ -691,6 +943,9 @@ impl Validator<'_, '_> {
             );
         }
         let mut ty = &e.response;
+        let mut item = None;
+        // `None` once a step's name does not resolve (reported with its type).
+        let mut items = Some(Vec::new());
         for step in p.items.text.split('.') {
             let object = match ty {
                 TypeExpr::Named(n) => self.index.types.get(n.text.as_str()).copied(),
@@ -698,9 +953,7 @@ impl Validator<'_, '_> {
             };
             let Some(TypeDef {
                 name,
-                kind: TypeKind::Object {
-                    include, fields, ..
-                },
+                kind: TypeKind::Object { .. },
                 ..
             }) = object
             else {
@@ -708,16 +961,23 @@ impl Validator<'_, '_> {
                     &p.items.loc,
                     format!("\"{}\": \"{step}\" is not inside an object", p.items.text),
                 );
-                return;
+                return None;
             };
-            let mut sink = Diagnostics::default();
             let all = self
-                .index
-                .flatten(&name.text, include, fields, true, &mut sink);
-            match all.iter().find(|f| f.name.text == step) {
-                Some(f) => ty = &f.ty,
+                .objects
+                .get(name.text.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            match all.iter().find(|f| f.field.name.text == step) {
+                Some(f) => {
+                    ty = &f.field.ty;
+                    items = items.zip(rust_name(f.field)).map(|(mut items, rust)| {
+                        items.push(model::Name::new(step, &rust));
+                        items
+                    });
+                    item = Some(formatted(self::ty(ty), f.field.format));
+                }
                 None => {
-                    let hint = suggest(step, all.iter().map(|f| f.name.text.as_str()));
+                    let hint = suggest(step, all.iter().map(|f| f.field.name.text.as_str()));
                     self.error(
                         &p.items.loc,
                         format!(
@@ -725,44 +985,96 @@ impl Validator<'_, '_> {
                             p.items.text, name.text
                         ),
                     );
-                    return;
+                    return None;
                 }
             }
         }
-        if !matches!(ty, TypeExpr::List(_)) {
+        let Some(Ty::List(item)) = item else {
             self.error(
                 &p.items.loc,
                 format!("\"{}\" must lead to a list", p.items.text),
             );
-        }
+            return None;
+        };
+        let param = |wire: &str| params.iter().find(|f| f.name.wire() == wire);
+        let (page, limit) = (param(&p.page.text)?, param(&p.limit.text)?);
+        Some(PagingModel {
+            page: page.name.clone(),
+            limit: limit.name.clone(),
+            page_size: limit.max? as i64,
+            items: items?,
+            item: *item,
+            loc: p.loc.clone(),
+        })
     }
 
-    fn endpoint(&mut self, e: &Endpoint, fields: &[&Field]) {
+    fn endpoint(&mut self, e: &Endpoint, fields: &[Flat<'_>]) -> Option<EndpointModel> {
         if !e.path.starts_with('/') {
             self.error(
                 &e.name.loc,
                 format!("path \"{}\" must start with /", e.path),
             );
         }
-        self.fields(fields, Place::Params(Some(e.method)));
+        let params = self.fields(fields, Place::Params(Some(e.method)));
         self.requirements(&e.requirements, fields);
-        if let Some(p) = &e.paging {
-            self.paging(p, e, fields);
-            for f in fields {
+        // Each part is checked whatever the others give; the model needs them all.
+        let paging = e.paging.as_ref().map(|p| {
+            for f in fields.iter().map(|f| f.field) {
                 if rust_name(f).is_some_and(|n| PAGING_MEMBERS.contains(&n.as_str())) {
                     self.error(&f.name.loc, format!("\"{}\" is a method of this paged endpoint's builder; give the parameter a rust_name", f.name.text));
                 }
             }
-        }
-        if let Some(a) = &e.additional {
+            self.paging(p, e, fields, &params)
+        });
+        let additional = e.additional.as_ref().map(|a| {
             if e.method == Method::Get {
                 self.error(
                     &a.loc,
                     "additional parameters need a JSON body (POST)".into(),
                 );
             }
-            self.additional(a, fields, true);
-        }
+            self.additional(a, fields, true)
+        });
         self.type_expr(&e.response);
+        let method = names::explicit_field(&e.name.text);
+        if method.is_err() {
+            self.error(
+                &e.name.loc,
+                format!(
+                    "endpoint id \"{}\" must be a snake_case Rust name",
+                    e.name.text
+                ),
+            );
+        }
+        let requirements = self
+            .index
+            .rules(&e.include, &e.requirements)
+            .into_iter()
+            .map(|r| RuleModel {
+                kind: r.kind,
+                names: r.names.iter().map(|n| n.text.clone()).collect(),
+                when: r.when.iter().map(|n| n.text.clone()).collect(),
+                description: r.description.clone(),
+            })
+            .collect();
+        Some(EndpointModel {
+            name: model::Name::new(&e.name.text, &method.ok()?),
+            builder: builder_name(&e.name.text),
+            summary: e.summary.clone(),
+            description: e.description.clone(),
+            note: e.note.clone(),
+            deprecated: e.deprecated.clone(),
+            method: e.method,
+            path: e.path.clone(),
+            idempotent: e.idempotent,
+            params,
+            additional: complete(additional)?,
+            requirements,
+            response: ty(&e.response),
+            response_description: e.response_description.clone(),
+            statuses: e.statuses.clone(),
+            paging: complete(paging)?,
+            loc: e.name.loc.clone(),
+        })
     }
 }

@@ -135,7 +135,7 @@ fn answer(
     let (shop_id, secret) = (raw("shop_id"), raw("shop_secret"));
     let mut store = shared.store();
     if let Some(shop_id) = shop_id {
-        if let Err(answer) = store.authenticate(&endpoint.id, &shop_id, secret.as_deref()) {
+        if let Err(answer) = store.authenticate(endpoint.name.wire(), &shop_id, secret.as_deref()) {
             return answer;
         }
     }

@@ -185,7 +185,7 @@ impl Store {
 
     pub fn handle(&mut self, req: &Checked<'_>) -> Answer {
         let shop = req.text("shop_id").unwrap_or_default();
-        let result = match req.endpoint.id.as_str() {
+        let result = match req.endpoint.name.wire() {
             "init" => Ok(self.init(req)),
             "set_profile" => self.set_profile(&shop, req),
             "get_profile" => self.get_profile(&shop, req),

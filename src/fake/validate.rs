@@ -1,7 +1,7 @@
 //! Checks requests against the schema the client is generated from (embedded at build time),
 //! so the fake refuses exactly what the schema says PersonaClick refuses.
 
-use personaclick_codegen::model::{EndpointModel, FieldModel, KindModel, Model, Ty};
+use personaclick_codegen::model::{EndpointModel, FieldModel, KindModel, Model, Style, Ty};
 use personaclick_codegen::schema::{Format as SchemaFormat, Method, RuleKind};
 use serde_json::{Map, Value};
 
@@ -77,15 +77,15 @@ impl Checker {
         match input {
             Input::Query(pairs) => {
                 for p in &endpoint.params {
-                    let found = std::iter::once(&p.wire)
-                        .chain(&p.aliases)
+                    let found = std::iter::once(p.name.wire())
+                        .chain(p.aliases.iter().map(String::as_str))
                         .find_map(|name| pairs.iter().find(|(k, _)| k == name));
                     if let Some((_, raw)) = found {
                         match self.query_value(p, raw) {
                             Ok(v) => {
-                                values.insert(p.wire.clone(), v);
+                                values.insert(p.name.wire().to_string(), v);
                             }
-                            Err(why) => problems.push(format!("`{}` {why}", p.wire)),
+                            Err(why) => problems.push(format!("`{}` {why}", p.name.wire())),
                         }
                     }
                 }
@@ -98,14 +98,14 @@ impl Checker {
                     let param = endpoint
                         .params
                         .iter()
-                        .find(|p| p.wire == key || p.aliases.contains(&key));
+                        .find(|p| p.name.wire() == key || p.aliases.contains(&key));
                     match param {
                         Some(p) => {
-                            if p.constant.is_none() {
+                            if p.fixed.value().is_none() {
                                 self.check_value(&p.ty, &value, &key, &mut problems);
                             }
                             // Kept as documented: what is read back is the schema's type.
-                            values.insert(p.wire.clone(), self.documented(&p.ty, value));
+                            values.insert(p.name.wire().to_string(), self.documented(&p.ty, value));
                         }
                         None if endpoint.additional.is_some() => {
                             extra.insert(key, value);
@@ -116,9 +116,9 @@ impl Checker {
             }
         }
         for p in &endpoint.params {
-            match values.get(&p.wire) {
-                None if p.required => problems.push(format!("`{}` is required", p.wire)),
-                Some(v) => self.constraints(p, v, &p.wire, &mut problems),
+            match values.get(p.name.wire()) {
+                None if p.required => problems.push(format!("`{}` is required", p.name.wire())),
+                Some(v) => self.constraints(p, v, p.name.wire(), &mut problems),
                 None => {}
             }
         }
@@ -162,7 +162,7 @@ impl Checker {
     /// A query value as the JSON value its type says.
     fn query_value(&self, p: &FieldModel, raw: &str) -> Result<Value, String> {
         match &p.ty {
-            Ty::List(inner) if p.comma => raw
+            Ty::List(inner) if p.style == Style::Comma => raw
                 .split(',')
                 .filter(|s| !s.is_empty())
                 .map(|item| self.scalar(inner, item))
@@ -280,25 +280,27 @@ impl Checker {
                     .collect(),
             ),
             (Ty::Named(name), Value::Object(map)) => {
-                let fields =
-                    self.model
-                        .types
-                        .iter()
-                        .find(|t| &t.name == name)
-                        .and_then(|t| match &t.kind {
-                            KindModel::Object { fields, .. } => Some(fields),
-                            _ => None,
-                        });
+                let fields = self
+                    .model
+                    .types
+                    .iter()
+                    .find(|t| t.name.wire() == name)
+                    .and_then(|t| match &t.kind {
+                        KindModel::Object { fields, .. } => Some(fields),
+                        _ => None,
+                    });
                 match fields {
                     Some(fields) => Value::Object(
                         map.into_iter()
-                            .map(|(k, item)| match fields.iter().find(|f| f.wire == k) {
-                                Some(f) => {
-                                    let item = self.documented(&f.ty, item);
-                                    (k, item)
-                                }
-                                None => (k, item),
-                            })
+                            .map(
+                                |(k, item)| match fields.iter().find(|f| f.name.wire() == k) {
+                                    Some(f) => {
+                                        let item = self.documented(&f.ty, item);
+                                        (k, item)
+                                    }
+                                    None => (k, item),
+                                },
+                            )
                             .collect(),
                     ),
                     None => Value::Object(map),
@@ -309,15 +311,15 @@ impl Checker {
     }
 
     fn check_named(&self, name: &str, v: &Value, at: &str, problems: &mut Vec<String>) {
-        let Some(t) = self.model.types.iter().find(|t| t.name == name) else {
+        let Some(t) = self.model.named(name) else {
             return;
         };
         match &t.kind {
             KindModel::Enum { values } => {
-                if !values.iter().any(|e| v.as_str() == Some(e.wire.as_str())) {
+                if !values.iter().any(|e| v.as_str() == Some(e.name.wire())) {
                     let allowed = values
                         .iter()
-                        .map(|e| format!("{:?}", e.wire))
+                        .map(|e| format!("{:?}", e.name.wire()))
                         .collect::<Vec<_>>();
                     problems.push(format!("`{at}` must be one of {}", allowed.join(", ")));
                 }
@@ -328,8 +330,8 @@ impl Checker {
                     return;
                 };
                 for f in fields {
-                    let here = format!("{at}.{}", f.wire);
-                    match map.get(&f.wire).filter(|v| !v.is_null()) {
+                    let here = format!("{at}.{}", f.name.wire());
+                    match map.get(f.name.wire()).filter(|v| !v.is_null()) {
                         Some(value) => {
                             self.check_value(&f.ty, value, &here, problems);
                             self.constraints(f, value, &here, problems);
@@ -356,7 +358,7 @@ impl Checker {
     /// Bounds, lengths and formats.
     fn constraints(&self, f: &FieldModel, v: &Value, at: &str, problems: &mut Vec<String>) {
         if let Value::Array(items) = v {
-            if !f.comma && matches!(f.ty, Ty::List(_)) {
+            if f.style != Style::Comma && matches!(f.ty, Ty::List(_)) {
                 for (i, item) in items.iter().enumerate() {
                     self.constraints(f, item, &format!("{at}[{i}]"), problems);
                 }
