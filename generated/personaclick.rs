@@ -3,17 +3,132 @@
 use ::personaclick::__private as rt;
 use ::std::fmt;
 use rt::DebugFields as _;
-rt::client! {
-    #[doc = " PersonaClick User Profile API"] #[doc = ""] #[doc =
-    " PersonaClick's User Profile REST API: create, update and read customer profiles, read the last order and the last messages sent to a customer, and force a change of a customer's email or phone."]
-    #[doc = ""] #[doc =
-    " PersonaClick's documentation: <https://docs.personaclick.com/docs/user-profile-rest-api>"]
-    params : ClientParams
+/// PersonaClick User Profile API
+///
+/// PersonaClick's User Profile REST API: create, update and read customer profiles, read the last order and the last messages sent to a customer, and force a change of a customer's email or phone.
+///
+/// PersonaClick's documentation: <https://docs.personaclick.com/docs/user-profile-rest-api>
+///
+/// A `Client` is cheap to clone and safe to share between tasks: clones share one
+/// connection pool. Set the store's credentials once, with [`Client::builder`]; the
+/// values that belong to one user (device ID, session, ...) are set on each call.
+///
+/// `M` is how its calls are sent: [`Async`](::personaclick::Async) (the default),
+/// their `send` returns a future; `Blocking` (feature `blocking`:
+/// `Client::blocking`), `send` waits for the answer.
+#[derive(Clone)]
+pub struct Client<M = rt::Async> {
+    core: rt::Core<ClientParams>,
+    mode: M,
+}
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder {
+            core: Default::default(),
+        }
+    }
+    /// A blocking client for synchronous programs: the same calls, each returning when
+    /// it is done. It runs its own runtime (one thread), so the caller needs none.
+    ///
+    /// # Errors
+    ///
+    /// When the runtime cannot start.
+    #[cfg(feature = "blocking")]
+    pub fn blocking(&self) -> Result<Client<rt::Blocking>, ::personaclick::Error> {
+        Ok(Client {
+            core: self.core.clone(),
+            mode: rt::Blocking::new()?,
+        })
+    }
+}
+impl<M> Client<M> {
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.core.base_url()
+    }
+}
+impl<M> fmt::Debug for Client<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.core, f)
+    }
+}
+/// Configures a [`Client`]: the store's credentials, the base URL and timeouts.
+#[derive(Clone, Debug)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ClientBuilder {
+    core: rt::CoreBuilder<ClientParams>,
+}
+impl ClientBuilder {
+    /// The API's base URL; the schema's default when not set. It must be `https://`, except for a loopback address (a local test server).
+    pub fn base_url(mut self, value: impl Into<String>) -> Self {
+        self.core.base_url(value.into());
+        self
+    }
+    /// The longest a whole call may take, retries and the waits between them included (default 30 s; `Duration::MAX` for no limit, as for the two below).
+    pub fn timeout(mut self, value: ::std::time::Duration) -> Self {
+        self.core.timeout(value);
+        self
+    }
+    /// The longest one attempt may take, from sending to the last byte of the response (default 10 s).
+    pub fn attempt_timeout(mut self, value: ::std::time::Duration) -> Self {
+        self.core.attempt_timeout(value);
+        self
+    }
+    /// The longest establishing a connection may take (default 5 s).
+    pub fn connect_timeout(mut self, value: ::std::time::Duration) -> Self {
+        self.core.connect_timeout(value);
+        self
+    }
+    /// When and how to retry (default: 3 attempts, jittered waits from 100 ms to 2 s, `Retry-After` honoured up to 10 s). Only idempotent operations are retried once a request may have reached the server.
+    pub fn retry(mut self, value: ::personaclick::RetryPolicy) -> Self {
+        self.core.retry(value);
+        self
+    }
+    /// The largest response body accepted, in bytes (default 4 MiB); a larger one fails the call without being read.
+    pub fn max_response_bytes(mut self, value: usize) -> Self {
+        self.core.max_response_bytes(value);
+        self
+    }
+    /// The `User-Agent` header (default `personaclick-rust/VERSION`).
+    pub fn user_agent(mut self, value: impl Into<String>) -> Self {
+        self.core.user_agent(value.into());
+        self
+    }
+    /// Whether a response value of another type than the schema documents fails the call.
+    ///
+    /// By default (`false`) such a value is read if a lossless conversion reads it (a number written as a string, `"1"` for `true`); otherwise its field is `None` and the value is kept, with its JSON path, in the `unread()` of the object holding it, and the call logs one `tracing` warning naming the paths. With `true`, any value not of the documented type, converted or not, fails the call with [`Error::Decode`](::personaclick::Error::Decode) naming its path: for tests that must notice when the schema and the responses part ways.
+    pub fn strict_responses(mut self, value: bool) -> Self {
+        self.core.strict_responses(value);
+        self
+    }
+    /// Unique Store Key in PersonaClick. Located there: Account > Settings > Store Settings
+    pub fn shop_id(mut self, value: impl Into<String>) -> Self {
+        self.core.params.shop_id = Some(value.into());
+        self
+    }
+    /// Store Secret Key in PersonaClick. Located there: Account > Settings > Store Settings
+    pub fn shop_secret(mut self, value: impl Into<String>) -> Self {
+        self.core.params.shop_secret = Some(rt::Secret::new(value.into()));
+        self
+    }
+    /// Checks the configuration and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig) naming every
+    /// problem: a required credential that is missing, a base URL that is not
+    /// `https://`, ...
+    pub fn build(self) -> Result<Client, ::personaclick::Error> {
+        Ok(Client {
+            core: self.core.build()?,
+            mode: rt::Async,
+        })
+    }
 }
 /// The parameters set once on a [`Client`]: the same for every call.
 #[derive(Clone, Default)]
-#[doc(hidden)]
-pub struct ClientParams {
+struct ClientParams {
     shop_id: Option<String>,
     shop_secret: Option<rt::Secret>,
 }
@@ -31,7 +146,6 @@ impl rt::Api for ClientParams {
             &self.shop_id,
             &rt::Rule::REQUIRED,
         );
-        let _ = check;
     }
 }
 impl fmt::Debug for ClientParams {
@@ -40,18 +154,6 @@ impl fmt::Debug for ClientParams {
         d.opt("shop_id", &self.shop_id);
         d.redacted("shop_secret", &self.shop_secret);
         d.finish()
-    }
-}
-impl ClientBuilder {
-    /// Unique Store Key in PersonaClick. Located there: Account > Settings > Store Settings
-    pub fn shop_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().shop_id = Some(value.into());
-        self
-    }
-    /// Store Secret Key in PersonaClick. Located there: Account > Settings > Store Settings
-    pub fn shop_secret(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().shop_secret = Some(rt::Secret::new(value.into()));
-        self
     }
 }
 /// The A/B segment the user is assigned to.
@@ -80,7 +182,21 @@ impl Segment {
         }
     }
 }
-rt::string_enum!(Segment, closed);
+impl fmt::Display for Segment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::serde::Serialize for Segment {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Segment {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::deserialize_enum(d, "Segment", Self::known, None)
+    }
+}
 impl rt::Read for Segment {
     const EXPECTED: rt::Expected = rt::Expected::Named("Segment");
     fn read<'de, D: rt::serde::Deserializer<'de>>(
@@ -180,7 +296,21 @@ impl Status {
         }
     }
 }
-rt::string_enum!(Status, open);
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::serde::Serialize for Status {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Status {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::deserialize_enum(d, "Status", Self::known, Some(Self::Unknown))
+    }
+}
 impl rt::Read for Status {
     const EXPECTED: rt::Expected = rt::Expected::Named("Status");
     fn read<'de, D: rt::serde::Deserializer<'de>>(
@@ -585,7 +715,21 @@ impl EventType {
         }
     }
 }
-rt::string_enum!(EventType, open);
+impl fmt::Display for EventType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::serde::Serialize for EventType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for EventType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::deserialize_enum(d, "EventType", Self::known, Some(Self::Unknown))
+    }
+}
 impl rt::Read for EventType {
     const EXPECTED: rt::Expected = rt::Expected::Named("EventType");
     fn read<'de, D: rt::serde::Deserializer<'de>>(
@@ -717,7 +861,21 @@ impl MessageType {
         }
     }
 }
-rt::string_enum!(MessageType, open);
+impl fmt::Display for MessageType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::serde::Serialize for MessageType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for MessageType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::deserialize_enum(d, "MessageType", Self::known, Some(Self::Unknown))
+    }
+}
 impl rt::Read for MessageType {
     const EXPECTED: rt::Expected = rt::Expected::Named("MessageType");
     fn read<'de, D: rt::serde::Deserializer<'de>>(
@@ -754,7 +912,21 @@ impl Channel {
         }
     }
 }
-rt::string_enum!(Channel, closed);
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::serde::Serialize for Channel {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Channel {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::deserialize_enum(d, "Channel", Self::known, None)
+    }
+}
 impl rt::Read for Channel {
     const EXPECTED: rt::Expected = rt::Expected::Named("Channel");
     fn read<'de, D: rt::serde::Deserializer<'de>>(
@@ -1321,7 +1493,21 @@ impl Leftovers {
         }
     }
 }
-rt::string_enum!(Leftovers, open);
+impl fmt::Display for Leftovers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::serde::Serialize for Leftovers {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Leftovers {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::deserialize_enum(d, "Leftovers", Self::known, Some(Self::Unknown))
+    }
+}
 impl rt::Read for Leftovers {
     const EXPECTED: rt::Expected = rt::Expected::Named("Leftovers");
     fn read<'de, D: rt::serde::Deserializer<'de>>(
@@ -1829,7 +2015,21 @@ impl Gender {
         }
     }
 }
-rt::string_enum!(Gender, open);
+impl fmt::Display for Gender {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::serde::Serialize for Gender {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Gender {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::deserialize_enum(d, "Gender", Self::known, Some(Self::Unknown))
+    }
+}
 impl rt::Read for Gender {
     const EXPECTED: rt::Expected = rt::Expected::Named("Gender");
     fn read<'de, D: rt::serde::Deserializer<'de>>(
@@ -2187,13 +2387,70 @@ pub enum CustomValue {
     /// **Note on PersonaClick's docs:** A date is sent as a string in this format, checked before sending. Variants are tried in order when decoding and `Text` comes first, so a date read back is a `Text`.
     Date(rt::DateTime),
 }
-rt::union_from!(CustomValue::Integer, i64, i32, u32, i16, u16, i8, u8);
-rt::union_from!(CustomValue::Float, f64, f32);
-rt::union_from!(CustomValue::Text, String);
+impl From<i64> for CustomValue {
+    /// A [`CustomValue::Integer`].
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl From<i32> for CustomValue {
+    /// A [`CustomValue::Integer`].
+    fn from(value: i32) -> Self {
+        Self::Integer(value.into())
+    }
+}
+impl From<u32> for CustomValue {
+    /// A [`CustomValue::Integer`].
+    fn from(value: u32) -> Self {
+        Self::Integer(value.into())
+    }
+}
+impl From<i16> for CustomValue {
+    /// A [`CustomValue::Integer`].
+    fn from(value: i16) -> Self {
+        Self::Integer(value.into())
+    }
+}
+impl From<u16> for CustomValue {
+    /// A [`CustomValue::Integer`].
+    fn from(value: u16) -> Self {
+        Self::Integer(value.into())
+    }
+}
+impl From<i8> for CustomValue {
+    /// A [`CustomValue::Integer`].
+    fn from(value: i8) -> Self {
+        Self::Integer(value.into())
+    }
+}
+impl From<u8> for CustomValue {
+    /// A [`CustomValue::Integer`].
+    fn from(value: u8) -> Self {
+        Self::Integer(value.into())
+    }
+}
+impl From<f64> for CustomValue {
+    /// A [`CustomValue::Float`].
+    fn from(value: f64) -> Self {
+        Self::Float(value)
+    }
+}
+impl From<f32> for CustomValue {
+    /// A [`CustomValue::Float`].
+    fn from(value: f32) -> Self {
+        Self::Float(value.into())
+    }
+}
+impl From<String> for CustomValue {
+    /// A [`CustomValue::Text`].
+    fn from(value: String) -> Self {
+        Self::Text(value)
+    }
+}
 impl From<&str> for CustomValue {
     /// A [`CustomValue::Text`].
     fn from(value: &str) -> Self {
-        Self::Text(value.to_string())
+        Self::Text(value.into())
     }
 }
 impl From<Vec<String>> for CustomValue {
@@ -2202,10 +2459,25 @@ impl From<Vec<String>> for CustomValue {
         Self::Strings(value)
     }
 }
-rt::union_from!(CustomValue::Json, rt::Json);
-rt::union_from!(CustomValue::Date, rt::DateTime);
+impl From<rt::Json> for CustomValue {
+    /// A [`CustomValue::Json`].
+    fn from(value: rt::Json) -> Self {
+        Self::Json(value)
+    }
+}
+impl From<rt::DateTime> for CustomValue {
+    /// A [`CustomValue::Date`].
+    fn from(value: rt::DateTime) -> Self {
+        Self::Date(value)
+    }
+}
 #[cfg(feature = "jiff")]
-rt::union_from!(CustomValue::Date, rt::jiff::civil::DateTime);
+impl From<rt::jiff::civil::DateTime> for CustomValue {
+    /// A [`CustomValue::Date`].
+    fn from(value: rt::jiff::civil::DateTime) -> Self {
+        Self::Date(value.into())
+    }
+}
 impl rt::Read for CustomValue {
     const EXPECTED: rt::Expected = rt::Expected::Named("CustomValue");
     fn read<'de, D: rt::serde::Deserializer<'de>>(
@@ -2311,10 +2583,10 @@ impl<M> ForceChangeEmailRequest<M> {
     ) -> impl ::std::future::Future<
         Output = Result<StatusResponse, ::personaclick::Error>,
     > + Send + 'static {
-        let client = self.client.__core().params();
+        let params = self.client.core.params();
         let mut call = rt::Call::new(&Self::ENDPOINT);
-        call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
-        call.secret("shop_secret", &client.shop_secret, &rt::Rule::NONE);
+        call.param("shop_id", &params.shop_id, &rt::Rule::REQUIRED);
+        call.secret("shop_secret", &params.shop_secret, &rt::Rule::NONE);
         call.param("old_email", &self.old_email, &rt::Rule::REQUIRED);
         call.param("new_email", &self.new_email, &rt::Rule::REQUIRED);
         call.acknowledged(
@@ -2324,11 +2596,11 @@ impl<M> ForceChangeEmailRequest<M> {
         );
         call.rule(
             rt::RuleKind::AllOf,
-            &[("shop_secret", client.shop_secret.is_some())],
+            &[("shop_secret", params.shop_secret.is_some())],
             &[],
             "The table marks shop_secret \"required\" for this method.",
         );
-        self.client.__core().execute(call)
+        self.client.core.execute(call)
     }
 }
 impl ForceChangeEmailRequest {
@@ -2356,7 +2628,7 @@ impl ForceChangeEmailRequest<rt::Blocking> {
     /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
     /// when called inside an async runtime (use the async client there).
     pub fn send(self) -> Result<StatusResponse, ::personaclick::Error> {
-        let blocking = self.client.__mode().clone();
+        let blocking = self.client.mode.clone();
         blocking.call(self.future())
     }
 }
@@ -2450,10 +2722,10 @@ impl<M> ForceChangePhoneRequest<M> {
     ) -> impl ::std::future::Future<
         Output = Result<StatusResponse, ::personaclick::Error>,
     > + Send + 'static {
-        let client = self.client.__core().params();
+        let params = self.client.core.params();
         let mut call = rt::Call::new(&Self::ENDPOINT);
-        call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
-        call.secret("shop_secret", &client.shop_secret, &rt::Rule::NONE);
+        call.param("shop_id", &params.shop_id, &rt::Rule::REQUIRED);
+        call.secret("shop_secret", &params.shop_secret, &rt::Rule::NONE);
         call.param("old_phone", &self.old_phone, &rt::Rule::REQUIRED);
         call.param("new_phone", &self.new_phone, &rt::Rule::REQUIRED);
         call.acknowledged(
@@ -2463,11 +2735,11 @@ impl<M> ForceChangePhoneRequest<M> {
         );
         call.rule(
             rt::RuleKind::AllOf,
-            &[("shop_secret", client.shop_secret.is_some())],
+            &[("shop_secret", params.shop_secret.is_some())],
             &[],
             "The table marks shop_secret \"required\" for this method.",
         );
-        self.client.__core().execute(call)
+        self.client.core.execute(call)
     }
 }
 impl ForceChangePhoneRequest {
@@ -2495,7 +2767,7 @@ impl ForceChangePhoneRequest<rt::Blocking> {
     /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
     /// when called inside an async runtime (use the async client there).
     pub fn send(self) -> Result<StatusResponse, ::personaclick::Error> {
-        let blocking = self.client.__mode().clone();
+        let blocking = self.client.mode.clone();
         blocking.call(self.future())
     }
 }
@@ -2603,10 +2875,10 @@ impl<M> InitRequest<M> {
     ) -> impl ::std::future::Future<
         Output = Result<InitResponse, ::personaclick::Error>,
     > + Send + 'static {
-        let client = self.client.__core().params();
+        let params = self.client.core.params();
         let mut call = rt::Call::new(&Self::ENDPOINT);
-        call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
-        call.secret("shop_secret", &client.shop_secret, &rt::Rule::NONE);
+        call.param("shop_id", &params.shop_id, &rt::Rule::REQUIRED);
+        call.secret("shop_secret", &params.shop_secret, &rt::Rule::NONE);
         call.param("did", &self.did, &rt::Rule::NONE);
         call.param("seance", &self.seance, &rt::Rule::NONE);
         call.alias("sid", &self.seance);
@@ -2621,7 +2893,7 @@ impl<M> InitRequest<M> {
             },
         );
         call.param("testmode", &self.testmode, &rt::Rule::NONE);
-        self.client.__core().execute(call)
+        self.client.core.execute(call)
     }
 }
 impl InitRequest {
@@ -2649,7 +2921,7 @@ impl InitRequest<rt::Blocking> {
     /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
     /// when called inside an async runtime (use the async client there).
     pub fn send(self) -> Result<InitResponse, ::personaclick::Error> {
-        let blocking = self.client.__mode().clone();
+        let blocking = self.client.mode.clone();
         blocking.call(self.future())
     }
 }
@@ -2805,10 +3077,10 @@ impl<M> GetNotificationsRequest<M> {
     ) -> impl ::std::future::Future<
         Output = Result<Notifications, ::personaclick::Error>,
     > + Send + 'static {
-        let client = self.client.__core().params();
+        let params = self.client.core.params();
         let mut call = rt::Call::new(&Self::ENDPOINT);
-        call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
-        call.secret("shop_secret", &client.shop_secret, &rt::Rule::NONE);
+        call.param("shop_id", &params.shop_id, &rt::Rule::REQUIRED);
+        call.secret("shop_secret", &params.shop_secret, &rt::Rule::NONE);
         call.param("date_from", &self.date_from, &rt::Rule::REQUIRED);
         call.param("did", &self.did, &rt::Rule::NONE);
         call.param("email", &self.email, &rt::Rule::NONE);
@@ -2836,7 +3108,7 @@ impl<M> GetNotificationsRequest<M> {
         );
         call.rule(
             rt::RuleKind::AllOf,
-            &[("shop_secret", client.shop_secret.is_some())],
+            &[("shop_secret", params.shop_secret.is_some())],
             &[],
             "The table marks shop_secret \"required\" for this method (in \"Basic Details\" it is only required if did isn't used).",
         );
@@ -2852,7 +3124,7 @@ impl<M> GetNotificationsRequest<M> {
             &[],
             "Any of the listed are required: did, email, phone, loyalty_id or external_id selects the profile. did has priority over other IDs when used concurrently.",
         );
-        self.client.__core().execute(call)
+        self.client.core.execute(call)
     }
     fn page_stream(self) -> rt::Pages<Notifications>
     where
@@ -2920,17 +3192,17 @@ impl GetNotificationsRequest<rt::Blocking> {
     /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
     /// when called inside an async runtime (use the async client there).
     pub fn send(self) -> Result<Notifications, ::personaclick::Error> {
-        let blocking = self.client.__mode().clone();
+        let blocking = self.client.mode.clone();
         blocking.call(self.future())
     }
     /// Every page, from `page` (default 1) on, with `limit` items each (default 50, the most allowed): the stream ends after a short or empty page, or after an error, which it yields.
     pub fn pages(self) -> rt::BlockingIter<rt::Pages<Notifications>> {
-        let blocking = self.client.__mode().clone();
+        let blocking = self.client.mode.clone();
         rt::BlockingIter::new(self.page_stream(), blocking)
     }
     /// Every item of every page, in order: see [`pages`](Self::pages).
     pub fn items(self) -> rt::BlockingIter<rt::Items<Notifications, Message>> {
-        let blocking = self.client.__mode().clone();
+        let blocking = self.client.mode.clone();
         rt::BlockingIter::new(self.item_stream(), blocking)
     }
 }
@@ -3024,10 +3296,10 @@ impl<M> GetLastOrderProductsRequest<M> {
     ) -> impl ::std::future::Future<
         Output = Result<Vec<Product>, ::personaclick::Error>,
     > + Send + 'static {
-        let client = self.client.__core().params();
+        let params = self.client.core.params();
         let mut call = rt::Call::new(&Self::ENDPOINT);
-        call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
-        call.secret("shop_secret", &client.shop_secret, &rt::Rule::NONE);
+        call.param("shop_id", &params.shop_id, &rt::Rule::REQUIRED);
+        call.secret("shop_secret", &params.shop_secret, &rt::Rule::NONE);
         call.param("did", &self.did, &rt::Rule::NONE);
         call.param("seance", &self.seance, &rt::Rule::NONE);
         call.alias("sid", &self.seance);
@@ -3036,13 +3308,13 @@ impl<M> GetLastOrderProductsRequest<M> {
         call.rule(
             rt::RuleKind::AnyOf,
             &[
-                ("shop_secret", client.shop_secret.is_some()),
+                ("shop_secret", params.shop_secret.is_some()),
                 ("did", self.did.is_some()),
             ],
             &[],
             "shop_secret is \"required if did isn't used\" and did is \"required if shop_secret isn't used\": a server authenticates with the store secret, a device with its device ID.",
         );
-        self.client.__core().execute(call)
+        self.client.core.execute(call)
     }
 }
 impl GetLastOrderProductsRequest {
@@ -3070,7 +3342,7 @@ impl GetLastOrderProductsRequest<rt::Blocking> {
     /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
     /// when called inside an async runtime (use the async client there).
     pub fn send(self) -> Result<Vec<Product>, ::personaclick::Error> {
-        let blocking = self.client.__mode().clone();
+        let blocking = self.client.mode.clone();
         blocking.call(self.future())
     }
 }
@@ -3361,10 +3633,10 @@ impl<M> SetProfileRequest<M> {
     ) -> impl ::std::future::Future<
         Output = Result<SetProfileResponse, ::personaclick::Error>,
     > + Send + 'static {
-        let client = self.client.__core().params();
+        let params = self.client.core.params();
         let mut call = rt::Call::new(&Self::ENDPOINT);
-        call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
-        call.secret("shop_secret", &client.shop_secret, &rt::Rule::NONE);
+        call.param("shop_id", &params.shop_id, &rt::Rule::REQUIRED);
+        call.secret("shop_secret", &params.shop_secret, &rt::Rule::NONE);
         call.param("did", &self.did, &rt::Rule::NONE);
         call.param("seance", &self.seance, &rt::Rule::NONE);
         call.alias("sid", &self.seance);
@@ -3401,7 +3673,7 @@ impl<M> SetProfileRequest<M> {
         call.rule(
             rt::RuleKind::AnyOf,
             &[
-                ("shop_secret", client.shop_secret.is_some()),
+                ("shop_secret", params.shop_secret.is_some()),
                 ("did", self.did.is_some()),
             ],
             &[],
@@ -3440,7 +3712,7 @@ impl<M> SetProfileRequest<M> {
                 "vk_id",
             ],
         );
-        self.client.__core().execute(call)
+        self.client.core.execute(call)
     }
 }
 impl SetProfileRequest {
@@ -3468,7 +3740,7 @@ impl SetProfileRequest<rt::Blocking> {
     /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
     /// when called inside an async runtime (use the async client there).
     pub fn send(self) -> Result<SetProfileResponse, ::personaclick::Error> {
-        let blocking = self.client.__mode().clone();
+        let blocking = self.client.mode.clone();
         blocking.call(self.future())
     }
 }
@@ -3592,10 +3864,10 @@ impl<M> GetProfileRequest<M> {
     ) -> impl ::std::future::Future<
         Output = Result<Profile, ::personaclick::Error>,
     > + Send + 'static {
-        let client = self.client.__core().params();
+        let params = self.client.core.params();
         let mut call = rt::Call::new(&Self::ENDPOINT);
-        call.param("shop_id", &client.shop_id, &rt::Rule::REQUIRED);
-        call.secret("shop_secret", &client.shop_secret, &rt::Rule::NONE);
+        call.param("shop_id", &params.shop_id, &rt::Rule::REQUIRED);
+        call.secret("shop_secret", &params.shop_secret, &rt::Rule::NONE);
         call.param("did", &self.did, &rt::Rule::NONE);
         call.param("seance", &self.seance, &rt::Rule::NONE);
         call.alias("sid", &self.seance);
@@ -3607,7 +3879,7 @@ impl<M> GetProfileRequest<M> {
         call.rule(
             rt::RuleKind::AnyOf,
             &[
-                ("shop_secret", client.shop_secret.is_some()),
+                ("shop_secret", params.shop_secret.is_some()),
                 ("did", self.did.is_some()),
             ],
             &[],
@@ -3626,7 +3898,7 @@ impl<M> GetProfileRequest<M> {
         );
         call.rule(
             rt::RuleKind::AllOf,
-            &[("shop_secret", client.shop_secret.is_some())],
+            &[("shop_secret", params.shop_secret.is_some())],
             &[
                 ("email", self.email.is_some()),
                 ("phone", self.phone.is_some()),
@@ -3634,7 +3906,7 @@ impl<M> GetProfileRequest<M> {
             ],
             "email, phone and loyalty_id can only be used in conjunction with the \"shop_secret\" parameter. When using the \"did\" parameter, they are ignored.",
         );
-        self.client.__core().execute(call)
+        self.client.core.execute(call)
     }
 }
 impl GetProfileRequest {
@@ -3662,7 +3934,7 @@ impl GetProfileRequest<rt::Blocking> {
     /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
     /// when called inside an async runtime (use the async client there).
     pub fn send(self) -> Result<Profile, ::personaclick::Error> {
-        let blocking = self.client.__mode().clone();
+        let blocking = self.client.mode.clone();
         blocking.call(self.future())
     }
 }

@@ -82,9 +82,6 @@ pub use generated::*;
 /// What the generated code calls. Not a stable API: use the generated types.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::__client as client;
-    pub use crate::__string_enum as string_enum;
-    pub use crate::__union_from as union_from;
     pub use crate::call::Call;
     pub use crate::check::{check, Check, Checkable, Format, Path, Rule, RuleKind};
     pub use crate::client::{Api, Core, CoreBuilder, Endpoint, ErrorShape, Method};

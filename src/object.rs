@@ -1,7 +1,7 @@
-//! What every generated type shares, written once: decoding an object key by key, `Debug`
-//! output that shows only the fields that are set (and redacts the sensitive ones), and the
-//! traits of a string enum. A generated type declares only what is its own: the `match` from
-//! wire names to fields, the list of fields to show, the enum's values.
+//! What every generated object shares, written once: decoding an object key by key, and
+//! `Debug` output that shows only the fields that are set (and redacts the sensitive ones). A
+//! generated type declares only what is its own: the `match` from wire names to fields, the
+//! list of fields to show.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -128,79 +128,6 @@ impl DebugFields for fmt::DebugStruct<'_, '_> {
             self.field("unread", unread)
         }
     }
-}
-
-/// `Display`, `Serialize` and `Deserialize` for a generated string enum `$name`, which has
-/// inherent `as_str` and `known` methods: it is written and shown as `as_str()`, and decoded
-/// with [`deserialize_enum`](crate::wire::deserialize_enum). `open`: a value this version does
-/// not list decodes as `$name::Unknown` (enums PersonaClick sends); `closed`: it is an error
-/// (enums only ever sent). Attributes before the name (`#[allow(deprecated)]`) go on each
-/// impl. Used by the generated code only.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __string_enum {
-    ($(#[$attr:meta])* $name:ident, open) => {
-        $crate::__string_enum!(
-            @impl $(#[$attr])* $name,
-            ::std::option::Option::Some($name::Unknown)
-        );
-    };
-    ($(#[$attr:meta])* $name:ident, closed) => {
-        $crate::__string_enum!(@impl $(#[$attr])* $name, ::std::option::Option::None);
-    };
-    (@impl $(#[$attr:meta])* $name:ident, $unknown:expr) => {
-        $(#[$attr])*
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        $(#[$attr])*
-        impl $crate::__private::serde::Serialize for $name {
-            fn serialize<S: $crate::__private::serde::Serializer>(
-                &self,
-                s: S,
-            ) -> ::std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        $(#[$attr])*
-        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
-                d: D,
-            ) -> ::std::result::Result<Self, D::Error> {
-                $crate::__private::deserialize_enum(
-                    d,
-                    ::std::stringify!($name),
-                    $name::known,
-                    $unknown,
-                )
-            }
-        }
-    };
-}
-
-/// `From<T>` for a generated union `$name`, into its variant `$var`, for each source type `T`
-/// listed: the variant's own type and the types it converts from losslessly (`i32` for an
-/// `i64`, `&str` for a `String`), so that `custom_property("age", 31)` just works. Used by the
-/// generated code only.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __union_from {
-    ($name:ident :: $var:ident, $($source:ty),+ $(,)?) => {
-        $(
-            impl ::std::convert::From<$source> for $name {
-                #[doc = ::std::concat!(
-                    " A [`", ::std::stringify!($name), "::", ::std::stringify!($var), "`]."
-                )]
-                fn from(value: $source) -> Self {
-                    $name::$var(::std::convert::From::from(value))
-                }
-            }
-        )+
-    };
 }
 
 #[cfg(test)]

@@ -440,36 +440,3 @@ fn reference_has_every_operation_and_note() {
         );
     }
 }
-
-/// The generator refuses client parameters named like a method of `ClientBuilder`, which the
-/// runtime's `client!` macro declares: its list must be the macro's methods.
-#[test]
-fn reserved_client_builder_methods_are_the_macros() {
-    let source = std::fs::read_to_string(root().join("src/client.rs")).unwrap();
-    let start = source
-        .find("impl ClientBuilder {")
-        .expect("the client! macro declares impl ClientBuilder");
-    let (mut depth, mut methods) = (0, Vec::new());
-    for line in source[start..].lines() {
-        let code = line.trim_start();
-        if let Some(rest) = code.strip_prefix("pub fn ").or(code.strip_prefix("fn ")) {
-            let name = rest
-                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .next();
-            methods.extend(name.map(str::to_string));
-        }
-        if !code.starts_with("//") {
-            depth += line.matches('{').count() as i32 - line.matches('}').count() as i32;
-        }
-        if depth == 0 {
-            break;
-        }
-    }
-    methods.sort();
-    let mut reserved: Vec<String> = personaclick_codegen::validate::CLIENT_BUILDER_METHODS
-        .iter()
-        .map(|m| m.to_string())
-        .collect();
-    reserved.sort();
-    assert_eq!(methods, reserved);
-}

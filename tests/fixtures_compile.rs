@@ -4,8 +4,9 @@
 
 #![allow(missing_docs)]
 
-// Its endpoint `clone` is a method `clone(&self)` of the client, on purpose.
-#[allow(clippy::should_implement_trait)]
+// Its endpoints `clone` and `new` are methods `clone(&self)` and `new(&self)` of the client, on
+// purpose.
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 pub mod keywords {
     include!("snapshots/codegen__keywords.snap.rs");
 }

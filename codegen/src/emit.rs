@@ -131,28 +131,156 @@ fn rule(f: &FieldModel) -> TokenStream {
 // The client: parameters set once, and the API's constants.
 
 fn client(model: &Model) -> TokenStream {
+    let mut out = client_type(model);
+    out.extend(client_builder(model));
+    out.extend(client_params(model));
+    out
+}
+
+/// `Client<M>`: the configured engine (shared by clones) and the mode its calls are sent in.
+fn client_type(model: &Model) -> TokenStream {
     let api = &model.api;
-    let base_url = &api.base_url;
-    let status_field = &api.errors.status_field;
-    let error_value = &api.errors.error_value;
-    let message_fields = &api.errors.message_fields;
     let mut about = format!("{}\n\n{}", api.name, text::blank_lines(&api.description));
     about.push_str(&format!("\n\nPersonaClick's documentation: <{}>", api.docs));
     let about = doc_lines(&about);
-    let fields = model.client_params.iter().map(|f| {
-        let name = f.name.ident();
-        let ty = stored_ty(f);
-        quote!(#name: Option<#ty>)
-    });
-    let checks = model.client_params.iter().filter(|f| f.required).map(|f| {
-        let name = f.name.ident();
-        let wire = f.name.wire();
-        let rule = rule(f);
-        quote!(rt::check(check, &rt::Path::Root.field(#wire), &self.#name, &#rule);)
-    });
-    let debug = debug_fields(&model.client_params, |f| {
-        let name = f.name.ident();
-        quote!(self.#name)
+    quote! {
+        #about
+        ///
+        /// A `Client` is cheap to clone and safe to share between tasks: clones share one
+        /// connection pool. Set the store's credentials once, with [`Client::builder`]; the
+        /// values that belong to one user (device ID, session, ...) are set on each call.
+        ///
+        /// `M` is how its calls are sent: [`Async`](::personaclick::Async) (the default),
+        /// their `send` returns a future; `Blocking` (feature `blocking`:
+        /// `Client::blocking`), `send` waits for the answer.
+        #[derive(Clone)]
+        pub struct Client<M = rt::Async> {
+            core: rt::Core<ClientParams>,
+            mode: M,
+        }
+
+        impl Client {
+            /// Starts configuring a client.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder {
+                    core: Default::default(),
+                }
+            }
+
+            /// A blocking client for synchronous programs: the same calls, each returning when
+            /// it is done. It runs its own runtime (one thread), so the caller needs none.
+            ///
+            /// # Errors
+            ///
+            /// When the runtime cannot start.
+            #[cfg(feature = "blocking")]
+            pub fn blocking(&self) -> Result<Client<rt::Blocking>, ::personaclick::Error> {
+                Ok(Client {
+                    core: self.core.clone(),
+                    mode: rt::Blocking::new()?,
+                })
+            }
+        }
+
+        impl<M> Client<M> {
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
+        }
+
+        impl<M> fmt::Debug for Client<M> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&self.core, f)
+            }
+        }
+    }
+}
+
+/// How a `ClientBuilder` option takes its value.
+#[derive(Clone, Copy)]
+enum OptionArg {
+    Text,
+    Duration,
+    Retry,
+    Bytes,
+    Flag,
+}
+
+/// The options of `ClientBuilder`, besides the client parameters' setters: each one a method
+/// of the same name on the runtime's `CoreBuilder`. A client parameter cannot take one of these
+/// names, nor `build` ([`client_builder_methods`]).
+const CLIENT_OPTIONS: &[(&str, OptionArg, &str)] = &[
+    (
+        "base_url",
+        OptionArg::Text,
+        "The API's base URL; the schema's default when not set. It must be `https://`, except for a loopback address (a local test server).",
+    ),
+    (
+        "timeout",
+        OptionArg::Duration,
+        "The longest a whole call may take, retries and the waits between them included (default 30 s; `Duration::MAX` for no limit, as for the two below).",
+    ),
+    (
+        "attempt_timeout",
+        OptionArg::Duration,
+        "The longest one attempt may take, from sending to the last byte of the response (default 10 s).",
+    ),
+    (
+        "connect_timeout",
+        OptionArg::Duration,
+        "The longest establishing a connection may take (default 5 s).",
+    ),
+    (
+        "retry",
+        OptionArg::Retry,
+        "When and how to retry (default: 3 attempts, jittered waits from 100 ms to 2 s, `Retry-After` honoured up to 10 s). Only idempotent operations are retried once a request may have reached the server.",
+    ),
+    (
+        "max_response_bytes",
+        OptionArg::Bytes,
+        "The largest response body accepted, in bytes (default 4 MiB); a larger one fails the call without being read.",
+    ),
+    (
+        "user_agent",
+        OptionArg::Text,
+        "The `User-Agent` header (default `personaclick-rust/VERSION`).",
+    ),
+    (
+        "strict_responses",
+        OptionArg::Flag,
+        "Whether a response value of another type than the schema documents fails the call.\n\nBy default (`false`) such a value is read if a lossless conversion reads it (a number written as a string, `\"1\"` for `true`); otherwise its field is `None` and the value is kept, with its JSON path, in the `unread()` of the object holding it, and the call logs one `tracing` warning naming the paths. With `true`, any value not of the documented type, converted or not, fails the call with [`Error::Decode`](::personaclick::Error::Decode) naming its path: for tests that must notice when the schema and the responses part ways.",
+    ),
+];
+
+/// The methods of `ClientBuilder` that are not the client parameters' setters: names those
+/// cannot take.
+pub(crate) fn client_builder_methods() -> impl Iterator<Item = &'static str> {
+    CLIENT_OPTIONS
+        .iter()
+        .map(|(name, _, _)| *name)
+        .chain(["build"])
+}
+
+/// `ClientBuilder`: the runtime's options, the client parameters' setters, and `build`.
+fn client_builder(model: &Model) -> TokenStream {
+    let options = CLIENT_OPTIONS.iter().map(|&(name, arg, doc)| {
+        let name = ident(name);
+        let doc = doc_lines(doc);
+        let (ty, value) = match arg {
+            OptionArg::Text => (quote!(impl Into<String>), quote!(value.into())),
+            OptionArg::Duration => (quote!(::std::time::Duration), quote!(value)),
+            OptionArg::Retry => (quote!(::personaclick::RetryPolicy), quote!(value)),
+            OptionArg::Bytes => (quote!(usize), quote!(value)),
+            OptionArg::Flag => (quote!(bool), quote!(value)),
+        };
+        quote! {
+            #doc
+            pub fn #name(mut self, value: #ty) -> Self {
+                self.core.#name(#value);
+                self
+            }
+        }
     });
     let setters = model.client_params.iter().map(|f| {
         let name = f.name.ident();
@@ -165,21 +293,83 @@ fn client(model: &Model) -> TokenStream {
         quote! {
             #doc
             pub fn #name(mut self, value: impl Into<String>) -> Self {
-                self.params_mut().#name = Some(#value);
+                self.core.params.#name = Some(#value);
                 self
             }
         }
     });
     quote! {
-        rt::client! {
-            #about
-            params: ClientParams
+        /// Configures a [`Client`]: the store's credentials, the base URL and timeouts.
+        #[derive(Clone, Debug)]
+        #[must_use = "a builder does nothing until `build` is called"]
+        pub struct ClientBuilder {
+            core: rt::CoreBuilder<ClientParams>,
         }
 
+        impl ClientBuilder {
+            #(#options)*
+            #(#setters)*
+
+            /// Checks the configuration and builds the client.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig) naming every
+            /// problem: a required credential that is missing, a base URL that is not
+            /// `https://`, ...
+            pub fn build(self) -> Result<Client, ::personaclick::Error> {
+                Ok(Client {
+                    core: self.core.build()?,
+                    mode: rt::Async,
+                })
+            }
+        }
+    }
+}
+
+/// `ClientParams`: the client parameters' values, and what the runtime needs to know of the
+/// API (`rt::Api`).
+fn client_params(model: &Model) -> TokenStream {
+    let api = &model.api;
+    let base_url = &api.base_url;
+    let status_field = &api.errors.status_field;
+    let error_value = &api.errors.error_value;
+    let message_fields = &api.errors.message_fields;
+    let fields = model.client_params.iter().map(|f| {
+        let name = f.name.ident();
+        let ty = stored_ty(f);
+        quote!(#name: Option<#ty>)
+    });
+    let checks: Vec<TokenStream> = model
+        .client_params
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| {
+            let name = f.name.ident();
+            let wire = f.name.wire();
+            let rule = rule(f);
+            quote!(rt::check(check, &rt::Path::Root.field(#wire), &self.#name, &#rule);)
+        })
+        .collect();
+    let check = if checks.is_empty() {
+        quote!(
+            fn check(&self, _: &mut rt::Check) {}
+        )
+    } else {
+        quote! {
+            fn check(&self, check: &mut rt::Check) {
+                #(#checks)*
+            }
+        }
+    };
+    let debug = debug_fields(&model.client_params, |f| {
+        let name = f.name.ident();
+        quote!(self.#name)
+    });
+    quote! {
         /// The parameters set once on a [`Client`]: the same for every call.
         #[derive(Clone, Default)]
-        #[doc(hidden)]
-        pub struct ClientParams {
+        struct ClientParams {
             #(#fields,)*
         }
 
@@ -191,10 +381,7 @@ fn client(model: &Model) -> TokenStream {
                 message_fields: &[#(#message_fields),*],
             };
 
-            fn check(&self, check: &mut rt::Check) {
-                #(#checks)*
-                let _ = check;
-            }
+            #check
         }
 
         impl fmt::Debug for ClientParams {
@@ -203,10 +390,6 @@ fn client(model: &Model) -> TokenStream {
                 #debug
                 d.finish()
             }
-        }
-
-        impl ClientBuilder {
-            #(#setters)*
         }
     }
 }
@@ -537,7 +720,6 @@ fn enumeration(t: &TypeModel, values: &[ValueModel]) -> TokenStream {
         quote!(#wire => Some(Self::#var),)
     });
     // Only enums PersonaClick sends keep values this crate does not know.
-    let openness = if open { quote!(open) } else { quote!(closed) };
     let unknown_ctor = if open {
         quote!(Some(Self::Unknown))
     } else {
@@ -581,7 +763,26 @@ fn enumeration(t: &TypeModel, values: &[ValueModel]) -> TokenStream {
             }
         }
 
-        rt::string_enum!(#type_allow #name, #openness);
+        #type_allow
+        impl fmt::Display for #name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        #type_allow
+        impl rt::serde::Serialize for #name {
+            fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        #type_allow
+        impl<'de> rt::serde::Deserialize<'de> for #name {
+            fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                rt::deserialize_enum(d, #type_name, Self::known, #unknown_ctor)
+            }
+        }
 
         #type_allow
         impl rt::Read for #name {
@@ -609,61 +810,19 @@ fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
     });
     // `From` for the first variant of each Rust type, and the types it converts from
     // losslessly, so that `custom_property("age", 31)` and `custom_property("name", "John")`
-    // just work. Plain type paths go through `rt::union_from!`, one line for all; the others
-    // (`&str`, `Vec<String>`) get an impl each, which reads better than their tokens in a
-    // macro call.
-    let mut seen: Vec<Ty> = Vec::new();
-    let froms = variants.iter().filter_map(|v| {
-        if seen.contains(&v.ty) {
-            return None;
+    // just work.
+    let mut seen: Vec<&Ty> = Vec::new();
+    let mut froms = Vec::new();
+    for v in variants {
+        if seen.contains(&&v.ty) {
+            continue;
         }
-        seen.push(v.ty.clone());
-        let var = v.name.ident();
-        let (mut paths, mut others) = (Vec::new(), Vec::new());
-        match &v.ty {
-            Ty::List(_) | Ty::Map(_) => others.push((rust_ty(&v.ty), quote!(value))),
-            ty => paths.push(rust_ty(ty)),
+        seen.push(&v.ty);
+        let own = (rust_ty(&v.ty), quote!(value), None);
+        for (source, value, cfg) in std::iter::once(own).chain(union_sources(&v.ty)) {
+            froms.push(union_from(t, v, source, value, cfg));
         }
-        match &v.ty {
-            Ty::Integer => paths.extend([
-                quote!(i32),
-                quote!(u32),
-                quote!(i16),
-                quote!(u16),
-                quote!(i8),
-                quote!(u8),
-            ]),
-            Ty::Number => paths.push(quote!(f32)),
-            Ty::String => others.push((quote!(&str), quote!(value.to_string()))),
-            _ => {}
-        }
-        let paths = (!paths.is_empty()).then(|| quote!(rt::union_from!(#name::#var, #(#paths),*);));
-        let doc = format!(" A [`{}::{}`].", t.name, v.name);
-        let others = others.iter().map(|(src, conv)| {
-            quote! {
-                impl From<#src> for #name {
-                    #[doc = #doc]
-                    fn from(value: #src) -> Self {
-                        Self::#var(#conv)
-                    }
-                }
-            }
-        });
-        // With the runtime's `jiff` feature, a date also comes from jiff's type.
-        let jiff = match &v.ty {
-            Ty::Date => Some(quote!(rt::jiff::civil::Date)),
-            Ty::DateTime => Some(quote!(rt::jiff::civil::DateTime)),
-            Ty::Timestamp => Some(quote!(rt::jiff::Timestamp)),
-            _ => None,
-        };
-        let jiff = jiff.map(|src| {
-            quote! {
-                #[cfg(feature = "jiff")]
-                rt::union_from!(#name::#var, #src);
-            }
-        });
-        Some(quote!(#paths #(#others)* #jiff))
-    });
+    }
     let check = t.usage.sent().then(|| {
         let arms = variants.iter().map(|v| {
             let var = v.name.ident();
@@ -703,10 +862,99 @@ fn union(t: &TypeModel, variants: &[FieldModel]) -> TokenStream {
     }
 }
 
+/// The other types a union's variant of type `ty` is made from with `From`, losslessly: each
+/// with the conversion of `value` and the `cfg` it needs, if any.
+fn union_sources(ty: &Ty) -> Vec<(TokenStream, TokenStream, Option<TokenStream>)> {
+    let into = quote!(value.into());
+    let jiff = Some(quote!(#[cfg(feature = "jiff")]));
+    let sources = match ty {
+        Ty::Integer => vec![
+            quote!(i32),
+            quote!(u32),
+            quote!(i16),
+            quote!(u16),
+            quote!(i8),
+            quote!(u8),
+        ],
+        Ty::Number => vec![quote!(f32)],
+        Ty::String => vec![quote!(&str)],
+        // With the runtime's `jiff` feature, a date also comes from jiff's type.
+        Ty::Date => return vec![(quote!(rt::jiff::civil::Date), into, jiff)],
+        Ty::DateTime => return vec![(quote!(rt::jiff::civil::DateTime), into, jiff)],
+        Ty::Timestamp => return vec![(quote!(rt::jiff::Timestamp), into, jiff)],
+        _ => vec![],
+    };
+    sources
+        .into_iter()
+        .map(|source| (source, into.clone(), None))
+        .collect()
+}
+
+/// `impl From<source> for Union`, into the variant `v`.
+fn union_from(
+    t: &TypeModel,
+    v: &FieldModel,
+    source: TokenStream,
+    value: TokenStream,
+    cfg: Option<TokenStream>,
+) -> TokenStream {
+    let (name, var) = (t.name.ident(), v.name.ident());
+    let doc = format!(" A [`{}::{}`].", t.name, v.name);
+    quote! {
+        #cfg
+        impl From<#source> for #name {
+            #[doc = #doc]
+            fn from(value: #source) -> Self {
+                Self::#var(#value)
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Endpoints: a method on `Client`, a request builder, and `send`.
 
+/// `base`, or `base` with `_` appended until it is none of `taken`: a name the generated code
+/// keeps for itself, which no schema name can clash with.
+fn unique(base: &str, taken: &[&str]) -> Ident {
+    let mut name = base.to_string();
+    while taken.contains(&name.as_str()) {
+        name.push('_');
+    }
+    ident(&name)
+}
+
+/// What a request builder keeps for itself beside its setters: its client field and its
+/// private methods, named apart from every parameter.
+struct Members {
+    client: Ident,
+    new: Ident,
+    future: Ident,
+    page_stream: Ident,
+    item_stream: Ident,
+}
+
+fn members(e: &EndpointModel) -> Members {
+    let mut taken: Vec<&str> = e.params.iter().map(|p| p.name.rust()).collect();
+    if let Some(a) = &e.additional {
+        taken.extend(std::iter::once(&a.name).chain(&a.item_name).map(Name::rust));
+    }
+    Members {
+        client: unique("client", &taken),
+        new: unique("new", &taken),
+        future: unique("future", &taken),
+        page_stream: unique("page_stream", &taken),
+        item_stream: unique("item_stream", &taken),
+    }
+}
+
 fn endpoint(e: &EndpointModel) -> TokenStream {
+    let Members {
+        client,
+        new,
+        future,
+        ..
+    } = members(e);
     let method_name = e.name.ident();
     let builder = ident(&e.builder);
     let id = e.name.wire();
@@ -791,13 +1039,13 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
     let access = |p: &FieldModel| {
         let n = p.name.ident();
         if p.scope == Scope::Client {
-            quote!(client.#n)
+            quote!(params.#n)
         } else {
             quote!(self.#n)
         }
     };
     let uses_client = e.params.iter().any(|p| p.scope == Scope::Client);
-    let client_binding = uses_client.then(|| quote!(let client = self.client.__core().params();));
+    let client_binding = uses_client.then(|| quote!(let params = self.#client.core.params();));
     // Each parameter in the schema's order: checked against its rule and written, in one step.
     let params = e.params.iter().map(|p| {
         let value = access(p);
@@ -885,7 +1133,7 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
             #dep
             pub fn #method_name(&self) -> #builder<M> {
                 // `Clone::clone`: an endpoint may be named `clone`, a method of this same type.
-                #builder::new(Clone::clone(self))
+                #builder::#new(Clone::clone(self))
             }
         }
 
@@ -893,7 +1141,7 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
         #[derive(Clone)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder<M = rt::Async> {
-            client: Client<M>,
+            #client: Client<M>,
             #(#fields)*
             #extra_field
         }
@@ -915,9 +1163,9 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
                 idempotent: #idempotent,
             };
 
-            fn new(client: Client<M>) -> Self {
+            fn #new(#client: Client<M>) -> Self {
                 Self {
-                    client,
+                    #client,
                     #(#inits)*
                     #extra_init
                 }
@@ -927,7 +1175,7 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
             #extra_setters
 
             /// The call, checked and written, as a future (whatever the mode).
-            fn future(
+            fn #future(
                 self,
             ) -> impl ::std::future::Future<Output = Result<#response, ::personaclick::Error>> + Send + 'static
             {
@@ -937,7 +1185,7 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
                 #(#rules)*
                 #extra
                 // The builder is not kept in the future: only the client and the written call.
-                self.client.__core().execute(call)
+                self.#client.core.execute(call)
             }
 
             #paging_streams
@@ -949,7 +1197,7 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
                 self,
             ) -> impl ::std::future::Future<Output = Result<#response, ::personaclick::Error>> + Send + 'static
             {
-                self.future()
+                self.#future()
             }
 
             #paging_methods
@@ -964,8 +1212,8 @@ fn endpoint(e: &EndpointModel) -> TokenStream {
             /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
             /// when called inside an async runtime (use the async client there).
             pub fn send(self) -> Result<#response, ::personaclick::Error> {
-                let blocking = self.client.__mode().clone();
-                blocking.call(self.future())
+                let blocking = self.#client.mode.clone();
+                blocking.call(self.#future())
             }
 
             #paging_blocking
@@ -1078,7 +1326,17 @@ fn user_handle(model: &Model) -> TokenStream {
         let n = f.name.ident();
         quote!(self.#n)
     });
+    // The handle's own client field and constructor, named apart from its setters (the user
+    // parameters) and its methods (the endpoints).
+    let taken: Vec<&str> = model
+        .user_params
+        .iter()
+        .map(|p| p.name.rust())
+        .chain(model.endpoints.iter().map(|e| e.name.rust()))
+        .collect();
+    let (client, new) = (unique("client", &taken), unique("new", &taken));
     let methods = model.endpoints.iter().map(|e| {
+        let builder_new = members(e).new;
         let m = e.name.ident();
         let builder = ident(&e.builder);
         let doc = format!(
@@ -1093,7 +1351,7 @@ fn user_handle(model: &Model) -> TokenStream {
             #[doc = #doc]
             pub fn #m(&self) -> #builder<M> {
                 #[allow(unused_mut)]
-                let mut request = #builder::new(Clone::clone(&self.client));
+                let mut request = #builder::#builder_new(Clone::clone(&self.#client));
                 #(#presets)*
                 request
             }
@@ -1103,14 +1361,14 @@ fn user_handle(model: &Model) -> TokenStream {
         impl<M: Clone> Client<M> {
             /// A handle for one user, whose per-user values are set once: see [`User`].
             pub fn user(&self) -> User<M> {
-                User::new(Clone::clone(self))
+                User::#new(Clone::clone(self))
             }
         }
 
         #[doc = #about]
         #[derive(Clone)]
         pub struct User<M = rt::Async> {
-            client: Client<M>,
+            #client: Client<M>,
             #(#fields)*
         }
 
@@ -1123,8 +1381,8 @@ fn user_handle(model: &Model) -> TokenStream {
         }
 
         impl<M> User<M> {
-            fn new(client: Client<M>) -> Self {
-                User { client, #(#inits)* }
+            fn #new(#client: Client<M>) -> Self {
+                User { #client, #(#inits)* }
             }
 
             #(#setters)*
@@ -1165,6 +1423,13 @@ struct Paging {
 
 fn paging(e: &EndpointModel) -> Option<Paging> {
     let p = e.paging.as_ref()?;
+    let Members {
+        client,
+        future,
+        page_stream,
+        item_stream,
+        ..
+    } = members(e);
     let response = rust_ty(&e.response);
     let item = rust_ty(&p.item);
     let (page, limit) = (p.page.ident(), p.limit.ident());
@@ -1176,7 +1441,7 @@ fn paging(e: &EndpointModel) -> Option<Paging> {
     );
     let items_doc = " Every item of every page, in order: see [`pages`](Self::pages).";
     let streams = quote! {
-        fn page_stream(self) -> rt::Pages<#response>
+        fn #page_stream(self) -> rt::Pages<#response>
         where
             M: Clone + Send + 'static,
         {
@@ -1184,39 +1449,39 @@ fn paging(e: &EndpointModel) -> Option<Paging> {
             let size = self.#limit.unwrap_or(#size);
             // `Clone::clone`: a parameter may be named `clone`, and its setter would be found first.
             rt::Pages::new(first, size, |r: &#response| #count, move |page| {
-                Box::pin(Clone::clone(&self).#page(page).#limit(size).future())
+                Box::pin(Clone::clone(&self).#page(page).#limit(size).#future())
             })
         }
 
-        fn item_stream(self) -> rt::Items<#response, #item>
+        fn #item_stream(self) -> rt::Items<#response, #item>
         where
             M: Clone + Send + 'static,
         {
-            rt::Items::new(self.page_stream(), |r: #response| #take)
+            rt::Items::new(self.#page_stream(), |r: #response| #take)
         }
     };
     let methods = quote! {
         #[doc = #pages_doc]
         pub fn pages(self) -> rt::Pages<#response> {
-            self.page_stream()
+            self.#page_stream()
         }
 
         #[doc = #items_doc]
         pub fn items(self) -> rt::Items<#response, #item> {
-            self.item_stream()
+            self.#item_stream()
         }
     };
     let blocking = quote! {
         #[doc = #pages_doc]
         pub fn pages(self) -> rt::BlockingIter<rt::Pages<#response>> {
-            let blocking = self.client.__mode().clone();
-            rt::BlockingIter::new(self.page_stream(), blocking)
+            let blocking = self.#client.mode.clone();
+            rt::BlockingIter::new(self.#page_stream(), blocking)
         }
 
         #[doc = #items_doc]
         pub fn items(self) -> rt::BlockingIter<rt::Items<#response, #item>> {
-            let blocking = self.client.__mode().clone();
-            rt::BlockingIter::new(self.item_stream(), blocking)
+            let blocking = self.#client.mode.clone();
+            rt::BlockingIter::new(self.#item_stream(), blocking)
         }
     };
     Some(Paging {

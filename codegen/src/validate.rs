@@ -11,28 +11,12 @@ use crate::model::{
 use crate::names;
 use crate::schema::*;
 
-/// What a request builder (and the per-user handle) has besides its setters: a parameter
-/// cannot take these Rust names.
-const BUILDER_MEMBERS: &[&str] = &["client", "send", "future", "new"];
+/// The public method of every request builder besides its setters: a parameter cannot take
+/// its name. (What a builder keeps for itself is named apart from the parameters.)
+const BUILDER_MEMBERS: &[&str] = &["send"];
 
-/// The builder methods of a paged endpoint.
-const PAGING_MEMBERS: &[&str] = &["pages", "items", "page_stream", "item_stream"];
-
-/// The methods of the generated `ClientBuilder` (the runtime's `client!` macro) besides the
-/// client parameters' setters, which cannot take these names. Public for the test that keeps
-/// it equal to the macro's methods.
-pub const CLIENT_BUILDER_METHODS: &[&str] = &[
-    "base_url",
-    "timeout",
-    "attempt_timeout",
-    "connect_timeout",
-    "retry",
-    "max_response_bytes",
-    "user_agent",
-    "strict_responses",
-    "build",
-    "params_mut",
-];
+/// The public methods of a paged endpoint's builder.
+const PAGING_MEMBERS: &[&str] = &["pages", "items"];
 
 /// Every object's method (and private field) for the values it could not read from a response:
 /// no field of an object can take the name, nor its `additional` map.
@@ -44,8 +28,10 @@ pub const OBJECT_REPORT: &str = "unread";
 pub const RESERVED_TYPES: &[&str] = &[
     "M",
     "Clone",
+    "Default",
     "From",
     "Into",
+    "IntoIterator",
     "Send",
     "Client",
     "ClientBuilder",
@@ -380,7 +366,7 @@ pub fn validate(schema: &Schema, diags: &mut Diagnostics) -> Option<Model> {
         }
     }
     for (name, f) in &client_params {
-        if rust_name(f).is_some_and(|n| CLIENT_BUILDER_METHODS.contains(&n.as_str())) {
+        if rust_name(f).is_some_and(|n| crate::emit::client_builder_methods().any(|m| m == n)) {
             report(
                 v.diags,
                 &f.name.loc,
@@ -733,7 +719,7 @@ impl<'s> Validator<'_, 's> {
                 Ok(rust) => {
                     if matches!(place, Place::Params(_)) && BUILDER_MEMBERS.contains(&rust.as_str())
                     {
-                        self.error(&f.name.loc, format!("\"{rust}\" is used by the request builder itself; give the parameter a rust_name"));
+                        self.error(&f.name.loc, format!("\"{rust}\" is the request builder's own method; give the parameter a rust_name"));
                     }
                     // Every object may be sent one day: reserved in all of them, so that it
                     // never has to be renamed later.

@@ -3,16 +3,122 @@
 use ::personaclick::__private as rt;
 use ::std::fmt;
 use rt::DebugFields as _;
-rt::client! {
-    #[doc = " Keywords"] #[doc = ""] #[doc =
-    " Wire names that need escaping or renaming."] #[doc = ""] #[doc =
-    " PersonaClick's documentation: <https://keywords.example/docs>"] params :
-    ClientParams
+/// Keywords
+///
+/// Wire names that need escaping or renaming.
+///
+/// PersonaClick's documentation: <https://keywords.example/docs>
+///
+/// A `Client` is cheap to clone and safe to share between tasks: clones share one
+/// connection pool. Set the store's credentials once, with [`Client::builder`]; the
+/// values that belong to one user (device ID, session, ...) are set on each call.
+///
+/// `M` is how its calls are sent: [`Async`](::personaclick::Async) (the default),
+/// their `send` returns a future; `Blocking` (feature `blocking`:
+/// `Client::blocking`), `send` waits for the answer.
+#[derive(Clone)]
+pub struct Client<M = rt::Async> {
+    core: rt::Core<ClientParams>,
+    mode: M,
+}
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder {
+            core: Default::default(),
+        }
+    }
+    /// A blocking client for synchronous programs: the same calls, each returning when
+    /// it is done. It runs its own runtime (one thread), so the caller needs none.
+    ///
+    /// # Errors
+    ///
+    /// When the runtime cannot start.
+    #[cfg(feature = "blocking")]
+    pub fn blocking(&self) -> Result<Client<rt::Blocking>, ::personaclick::Error> {
+        Ok(Client {
+            core: self.core.clone(),
+            mode: rt::Blocking::new()?,
+        })
+    }
+}
+impl<M> Client<M> {
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.core.base_url()
+    }
+}
+impl<M> fmt::Debug for Client<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.core, f)
+    }
+}
+/// Configures a [`Client`]: the store's credentials, the base URL and timeouts.
+#[derive(Clone, Debug)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ClientBuilder {
+    core: rt::CoreBuilder<ClientParams>,
+}
+impl ClientBuilder {
+    /// The API's base URL; the schema's default when not set. It must be `https://`, except for a loopback address (a local test server).
+    pub fn base_url(mut self, value: impl Into<String>) -> Self {
+        self.core.base_url(value.into());
+        self
+    }
+    /// The longest a whole call may take, retries and the waits between them included (default 30 s; `Duration::MAX` for no limit, as for the two below).
+    pub fn timeout(mut self, value: ::std::time::Duration) -> Self {
+        self.core.timeout(value);
+        self
+    }
+    /// The longest one attempt may take, from sending to the last byte of the response (default 10 s).
+    pub fn attempt_timeout(mut self, value: ::std::time::Duration) -> Self {
+        self.core.attempt_timeout(value);
+        self
+    }
+    /// The longest establishing a connection may take (default 5 s).
+    pub fn connect_timeout(mut self, value: ::std::time::Duration) -> Self {
+        self.core.connect_timeout(value);
+        self
+    }
+    /// When and how to retry (default: 3 attempts, jittered waits from 100 ms to 2 s, `Retry-After` honoured up to 10 s). Only idempotent operations are retried once a request may have reached the server.
+    pub fn retry(mut self, value: ::personaclick::RetryPolicy) -> Self {
+        self.core.retry(value);
+        self
+    }
+    /// The largest response body accepted, in bytes (default 4 MiB); a larger one fails the call without being read.
+    pub fn max_response_bytes(mut self, value: usize) -> Self {
+        self.core.max_response_bytes(value);
+        self
+    }
+    /// The `User-Agent` header (default `personaclick-rust/VERSION`).
+    pub fn user_agent(mut self, value: impl Into<String>) -> Self {
+        self.core.user_agent(value.into());
+        self
+    }
+    /// Whether a response value of another type than the schema documents fails the call.
+    ///
+    /// By default (`false`) such a value is read if a lossless conversion reads it (a number written as a string, `"1"` for `true`); otherwise its field is `None` and the value is kept, with its JSON path, in the `unread()` of the object holding it, and the call logs one `tracing` warning naming the paths. With `true`, any value not of the documented type, converted or not, fails the call with [`Error::Decode`](::personaclick::Error::Decode) naming its path: for tests that must notice when the schema and the responses part ways.
+    pub fn strict_responses(mut self, value: bool) -> Self {
+        self.core.strict_responses(value);
+        self
+    }
+    /// Checks the configuration and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig) naming every
+    /// problem: a required credential that is missing, a base URL that is not
+    /// `https://`, ...
+    pub fn build(self) -> Result<Client, ::personaclick::Error> {
+        Ok(Client {
+            core: self.core.build()?,
+            mode: rt::Async,
+        })
+    }
 }
 /// The parameters set once on a [`Client`]: the same for every call.
 #[derive(Clone, Default)]
-#[doc(hidden)]
-pub struct ClientParams {}
+struct ClientParams {}
 impl rt::Api for ClientParams {
     const BASE_URL: &'static str = "https://keywords.example";
     const ERRORS: rt::ErrorShape = rt::ErrorShape {
@@ -20,9 +126,7 @@ impl rt::Api for ClientParams {
         error_value: "error",
         message_fields: &["message"],
     };
-    fn check(&self, check: &mut rt::Check) {
-        let _ = check;
-    }
+    fn check(&self, _: &mut rt::Check) {}
 }
 impl fmt::Debug for ClientParams {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -30,7 +134,6 @@ impl fmt::Debug for ClientParams {
         d.finish()
     }
 }
-impl ClientBuilder {}
 /// Keys that are numbers.
 #[derive(Clone, Default, PartialEq)]
 #[derive(rt::serde::Serialize)]
@@ -129,7 +232,21 @@ impl Kind {
         }
     }
 }
-rt::string_enum!(Kind, open);
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::serde::Serialize for Kind {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Kind {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::deserialize_enum(d, "Kind", Self::known, Some(Self::Unknown))
+    }
+}
 impl rt::Read for Kind {
     const EXPECTED: rt::Expected = rt::Expected::Named("Kind");
     fn read<'de, D: rt::serde::Deserializer<'de>>(
@@ -420,7 +537,21 @@ impl Formatter {
         }
     }
 }
-rt::string_enum!(Formatter, closed);
+impl fmt::Display for Formatter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::serde::Serialize for Formatter {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Formatter {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::deserialize_enum(d, "Formatter", Self::known, None)
+    }
+}
 impl rt::Read for Formatter {
     const EXPECTED: rt::Expected = rt::Expected::Named("Formatter");
     fn read<'de, D: rt::serde::Deserializer<'de>>(
@@ -558,7 +689,7 @@ impl<M> MatchRequest<M> {
         call.param("type", &self.r#type, &rt::Rule::NONE);
         call.param("async", &self.r#async, &rt::Rule::NONE);
         call.param("loop", &self.looping, &rt::Rule::NONE);
-        self.client.__core().execute(call)
+        self.client.core.execute(call)
     }
 }
 impl MatchRequest {
@@ -586,7 +717,7 @@ impl MatchRequest<rt::Blocking> {
     /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
     /// when called inside an async runtime (use the async client there).
     pub fn send(self) -> Result<Sizes, ::personaclick::Error> {
-        let blocking = self.client.__mode().clone();
+        let blocking = self.client.mode.clone();
         blocking.call(self.future())
     }
 }
@@ -601,7 +732,7 @@ impl<M: Clone> Client<M> {
     ///
     /// Not idempotent: never retried once it may have reached the server.
     pub fn put(&self) -> PutRequest<M> {
-        PutRequest::new(Clone::clone(self))
+        PutRequest::new_(Clone::clone(self))
     }
 }
 /** A [`Client::put`] call being built: set its parameters, then [`send`](Self::send) it.
@@ -610,11 +741,14 @@ impl<M: Clone> Client<M> {
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutRequest<M = rt::Async> {
-    client: Client<M>,
+    client_: Client<M>,
     some: Option<Some>,
     debug: Option<Debug>,
     path: Option<Path>,
     formatter: Option<Formatter>,
+    client: Option<String>,
+    new: Option<String>,
+    future: Option<String>,
 }
 impl<M> fmt::Debug for PutRequest<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -623,6 +757,9 @@ impl<M> fmt::Debug for PutRequest<M> {
         d.opt("debug", &self.debug);
         d.opt("path", &self.path);
         d.opt("formatter", &self.formatter);
+        d.opt("client", &self.client);
+        d.opt("new", &self.new);
+        d.opt("future", &self.future);
         d.finish()
     }
 }
@@ -633,13 +770,16 @@ impl<M> PutRequest<M> {
         path: "/put",
         idempotent: false,
     };
-    fn new(client: Client<M>) -> Self {
+    fn new_(client_: Client<M>) -> Self {
         Self {
-            client,
+            client_,
             some: None,
             debug: None,
             path: None,
             formatter: None,
+            client: None,
+            new: None,
+            future: None,
         }
     }
     /// A type named Some.
@@ -662,8 +802,23 @@ impl<M> PutRequest<M> {
         self.formatter = Some(value);
         self
     }
+    /// Named like the builder's client field.
+    pub fn client(mut self, value: impl Into<String>) -> Self {
+        self.client = Some(value.into());
+        self
+    }
+    /// Named like the builder's constructor.
+    pub fn new(mut self, value: impl Into<String>) -> Self {
+        self.new = Some(value.into());
+        self
+    }
+    /// Named like the builder's future().
+    pub fn future(mut self, value: impl Into<String>) -> Self {
+        self.future = Some(value.into());
+        self
+    }
     /// The call, checked and written, as a future (whatever the mode).
-    fn future(
+    fn future_(
         self,
     ) -> impl ::std::future::Future<
         Output = Result<rt::Json, ::personaclick::Error>,
@@ -673,7 +828,10 @@ impl<M> PutRequest<M> {
         call.param("debug", &self.debug, &rt::Rule::NONE);
         call.param("path", &self.path, &rt::Rule::NONE);
         call.param("formatter", &self.formatter, &rt::Rule::NONE);
-        self.client.__core().execute(call)
+        call.param("client", &self.client, &rt::Rule::NONE);
+        call.param("new", &self.new, &rt::Rule::NONE);
+        call.param("future", &self.future, &rt::Rule::NONE);
+        self.client_.core.execute(call)
     }
 }
 impl PutRequest {
@@ -689,7 +847,7 @@ impl PutRequest {
     ) -> impl ::std::future::Future<
         Output = Result<rt::Json, ::personaclick::Error>,
     > + Send + 'static {
-        self.future()
+        self.future_()
     }
 }
 #[cfg(feature = "blocking")]
@@ -701,7 +859,90 @@ impl PutRequest<rt::Blocking> {
     /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
     /// when called inside an async runtime (use the async client there).
     pub fn send(self) -> Result<rt::Json, ::personaclick::Error> {
-        let blocking = self.client.__mode().clone();
+        let blocking = self.client_.mode.clone();
+        blocking.call(self.future_())
+    }
+}
+impl<M: Clone> Client<M> {
+    /// An endpoint named like the per-user handle's constructor.
+    ///
+    /// The handle keeps another name for its constructor.
+    ///
+    /// `GET /new`
+    ///
+    /// Documented responses:
+    pub fn new(&self) -> NewRequest<M> {
+        NewRequest::new(Clone::clone(self))
+    }
+}
+/** A [`Client::new`] call being built: set its parameters, then [`send`](Self::send) it.
+
+ `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct NewRequest<M = rt::Async> {
+    client_: Client<M>,
+    client: Option<String>,
+}
+impl<M> fmt::Debug for NewRequest<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("NewRequest");
+        d.opt("client", &self.client);
+        d.finish()
+    }
+}
+impl<M> NewRequest<M> {
+    const ENDPOINT: rt::Endpoint = rt::Endpoint {
+        id: "new",
+        method: rt::Method::Get,
+        path: "/new",
+        idempotent: true,
+    };
+    fn new(client_: Client<M>) -> Self {
+        Self { client_, client: None }
+    }
+    /// A per-user value named like the handle's client field.
+    pub fn client(mut self, value: impl Into<String>) -> Self {
+        self.client = Some(value.into());
+        self
+    }
+    /// The call, checked and written, as a future (whatever the mode).
+    fn future(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<rt::Json, ::personaclick::Error>,
+    > + Send + 'static {
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("client", &self.client, &rt::Rule::NONE);
+        self.client_.core.execute(call)
+    }
+}
+impl NewRequest {
+    /** Checks the parameters and sends the request: `GET /new`.
+
+ The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+
+ # Errors
+
+ [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<rt::Json, ::personaclick::Error>,
+    > + Send + 'static {
+        self.future()
+    }
+}
+#[cfg(feature = "blocking")]
+impl NewRequest<rt::Blocking> {
+    /// Checks the parameters, sends the request and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+    /// when called inside an async runtime (use the async client there).
+    pub fn send(self) -> Result<rt::Json, ::personaclick::Error> {
+        let blocking = self.client_.mode.clone();
         blocking.call(self.future())
     }
 }
@@ -756,7 +997,7 @@ impl<M> CloneRequest<M> {
     > + Send + 'static {
         let mut call = rt::Call::new(&Self::ENDPOINT);
         call.param("seance", &self.seance, &rt::Rule::NONE);
-        self.client.__core().execute(call)
+        self.client.core.execute(call)
     }
 }
 impl CloneRequest {
@@ -784,7 +1025,7 @@ impl CloneRequest<rt::Blocking> {
     /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
     /// when called inside an async runtime (use the async client there).
     pub fn send(self) -> Result<rt::Json, ::personaclick::Error> {
-        let blocking = self.client.__mode().clone();
+        let blocking = self.client.mode.clone();
         blocking.call(self.future())
     }
 }
@@ -810,6 +1051,7 @@ pub struct ListingRequest<M = rt::Async> {
     page: Option<i64>,
     limit: Option<i64>,
     clone: Option<String>,
+    page_stream: Option<String>,
 }
 impl<M> fmt::Debug for ListingRequest<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -817,6 +1059,7 @@ impl<M> fmt::Debug for ListingRequest<M> {
         d.opt("page", &self.page);
         d.opt("limit", &self.limit);
         d.opt("clone", &self.clone);
+        d.opt("page_stream", &self.page_stream);
         d.finish()
     }
 }
@@ -833,6 +1076,7 @@ impl<M> ListingRequest<M> {
             page: None,
             limit: None,
             clone: None,
+            page_stream: None,
         }
     }
     /// Page.
@@ -852,6 +1096,11 @@ impl<M> ListingRequest<M> {
         self.clone = Some(value.into());
         self
     }
+    /// Named like the builder's page stream.
+    pub fn page_stream(mut self, value: impl Into<String>) -> Self {
+        self.page_stream = Some(value.into());
+        self
+    }
     /// The call, checked and written, as a future (whatever the mode).
     fn future(
         self,
@@ -869,9 +1118,10 @@ impl<M> ListingRequest<M> {
             },
         );
         call.param("clone", &self.clone, &rt::Rule::NONE);
-        self.client.__core().execute(call)
+        call.param("page_stream", &self.page_stream, &rt::Rule::NONE);
+        self.client.core.execute(call)
     }
-    fn page_stream(self) -> rt::Pages<Listing>
+    fn page_stream_(self) -> rt::Pages<Listing>
     where
         M: Clone + Send + 'static,
     {
@@ -889,7 +1139,7 @@ impl<M> ListingRequest<M> {
         M: Clone + Send + 'static,
     {
         rt::Items::new(
-            self.page_stream(),
+            self.page_stream_(),
             |r: Listing| Some(r).and_then(|v| v.entries).unwrap_or_default(),
         )
     }
@@ -911,7 +1161,7 @@ impl ListingRequest {
     }
     /// Every page, from `page` (default 1) on, with `limit` items each (default 10, the most allowed): the stream ends after a short or empty page, or after an error, which it yields.
     pub fn pages(self) -> rt::Pages<Listing> {
-        self.page_stream()
+        self.page_stream_()
     }
     /// Every item of every page, in order: see [`pages`](Self::pages).
     pub fn items(self) -> rt::Items<Listing, String> {
@@ -927,44 +1177,55 @@ impl ListingRequest<rt::Blocking> {
     /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
     /// when called inside an async runtime (use the async client there).
     pub fn send(self) -> Result<Listing, ::personaclick::Error> {
-        let blocking = self.client.__mode().clone();
+        let blocking = self.client.mode.clone();
         blocking.call(self.future())
     }
     /// Every page, from `page` (default 1) on, with `limit` items each (default 10, the most allowed): the stream ends after a short or empty page, or after an error, which it yields.
     pub fn pages(self) -> rt::BlockingIter<rt::Pages<Listing>> {
-        let blocking = self.client.__mode().clone();
-        rt::BlockingIter::new(self.page_stream(), blocking)
+        let blocking = self.client.mode.clone();
+        rt::BlockingIter::new(self.page_stream_(), blocking)
     }
     /// Every item of every page, in order: see [`pages`](Self::pages).
     pub fn items(self) -> rt::BlockingIter<rt::Items<Listing, String>> {
-        let blocking = self.client.__mode().clone();
+        let blocking = self.client.mode.clone();
         rt::BlockingIter::new(self.item_stream(), blocking)
     }
 }
 impl<M: Clone> Client<M> {
     /// A handle for one user, whose per-user values are set once: see [`User`].
     pub fn user(&self) -> User<M> {
-        User::new(Clone::clone(self))
+        User::new_(Clone::clone(self))
     }
 }
-/** A handle for one user (a device, a session): `seance` are set once on it and preset on each of its calls.
+/** A handle for one user (a device, a session): `client`, `seance` are set once on it and preset on each of its calls.
 
  One [`Client`] serves many users; a `User` is a cheap, cloneable view of it. `M` is the mode of the calls it makes, as on the request builders.*/
 #[derive(Clone)]
 pub struct User<M = rt::Async> {
-    client: Client<M>,
+    client_: Client<M>,
+    client: Option<String>,
     seance: Option<String>,
 }
 impl<M> fmt::Debug for User<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("User");
+        d.opt("client", &self.client);
         d.opt("seance", &self.seance);
         d.finish()
     }
 }
 impl<M> User<M> {
-    fn new(client: Client<M>) -> Self {
-        User { client, seance: None }
+    fn new_(client_: Client<M>) -> Self {
+        User {
+            client_,
+            client: None,
+            seance: None,
+        }
+    }
+    /// A per-user value named like the handle's client field.
+    pub fn client(mut self, value: impl Into<String>) -> Self {
+        self.client = Some(value.into());
+        self
     }
     /// A per-user value: the per-user handle has a clone() too.
     pub fn seance(mut self, value: impl Into<String>) -> Self {
@@ -976,19 +1237,28 @@ impl<M: Clone> User<M> {
     /// [`Client::match`], with this user's values preset.
     pub fn r#match(&self) -> MatchRequest<M> {
         #[allow(unused_mut)]
-        let mut request = MatchRequest::new(Clone::clone(&self.client));
+        let mut request = MatchRequest::new(Clone::clone(&self.client_));
         request
     }
     /// [`Client::put`], with this user's values preset.
     pub fn put(&self) -> PutRequest<M> {
         #[allow(unused_mut)]
-        let mut request = PutRequest::new(Clone::clone(&self.client));
+        let mut request = PutRequest::new_(Clone::clone(&self.client_));
+        request
+    }
+    /// [`Client::new`], with this user's values preset.
+    pub fn new(&self) -> NewRequest<M> {
+        #[allow(unused_mut)]
+        let mut request = NewRequest::new(Clone::clone(&self.client_));
+        if self.client.is_some() {
+            request.client = self.client.clone();
+        }
         request
     }
     /// [`Client::clone`], with this user's values preset.
     pub fn clone(&self) -> CloneRequest<M> {
         #[allow(unused_mut)]
-        let mut request = CloneRequest::new(Clone::clone(&self.client));
+        let mut request = CloneRequest::new(Clone::clone(&self.client_));
         if self.seance.is_some() {
             request.seance = self.seance.clone();
         }
@@ -997,7 +1267,7 @@ impl<M: Clone> User<M> {
     /// [`Client::listing`], with this user's values preset.
     pub fn listing(&self) -> ListingRequest<M> {
         #[allow(unused_mut)]
-        let mut request = ListingRequest::new(Clone::clone(&self.client));
+        let mut request = ListingRequest::new(Clone::clone(&self.client_));
         request
     }
 }
@@ -1014,6 +1284,8 @@ pub mod blocking {
     pub type MatchRequest = super::MatchRequest<rt::Blocking>;
     /// A blocking [`PutRequest`](super::PutRequest): the same setters, and `send` returns when the call is done.
     pub type PutRequest = super::PutRequest<rt::Blocking>;
+    /// A blocking [`NewRequest`](super::NewRequest): the same setters, and `send` returns when the call is done.
+    pub type NewRequest = super::NewRequest<rt::Blocking>;
     /// A blocking [`CloneRequest`](super::CloneRequest): the same setters, and `send` returns when the call is done.
     pub type CloneRequest = super::CloneRequest<rt::Blocking>;
     /// A blocking [`ListingRequest`](super::ListingRequest): the same setters, and `send` returns when the call is done.

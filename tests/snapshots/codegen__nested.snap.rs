@@ -3,14 +3,122 @@
 use ::personaclick::__private as rt;
 use ::std::fmt;
 use rt::DebugFields as _;
-rt::client! {
-    #[doc = " Nested"] #[doc = ""] #[doc = " Deep values."] #[doc = ""] #[doc =
-    " PersonaClick's documentation: <https://nested.example/docs>"] params : ClientParams
+/// Nested
+///
+/// Deep values.
+///
+/// PersonaClick's documentation: <https://nested.example/docs>
+///
+/// A `Client` is cheap to clone and safe to share between tasks: clones share one
+/// connection pool. Set the store's credentials once, with [`Client::builder`]; the
+/// values that belong to one user (device ID, session, ...) are set on each call.
+///
+/// `M` is how its calls are sent: [`Async`](::personaclick::Async) (the default),
+/// their `send` returns a future; `Blocking` (feature `blocking`:
+/// `Client::blocking`), `send` waits for the answer.
+#[derive(Clone)]
+pub struct Client<M = rt::Async> {
+    core: rt::Core<ClientParams>,
+    mode: M,
+}
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder {
+            core: Default::default(),
+        }
+    }
+    /// A blocking client for synchronous programs: the same calls, each returning when
+    /// it is done. It runs its own runtime (one thread), so the caller needs none.
+    ///
+    /// # Errors
+    ///
+    /// When the runtime cannot start.
+    #[cfg(feature = "blocking")]
+    pub fn blocking(&self) -> Result<Client<rt::Blocking>, ::personaclick::Error> {
+        Ok(Client {
+            core: self.core.clone(),
+            mode: rt::Blocking::new()?,
+        })
+    }
+}
+impl<M> Client<M> {
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.core.base_url()
+    }
+}
+impl<M> fmt::Debug for Client<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.core, f)
+    }
+}
+/// Configures a [`Client`]: the store's credentials, the base URL and timeouts.
+#[derive(Clone, Debug)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ClientBuilder {
+    core: rt::CoreBuilder<ClientParams>,
+}
+impl ClientBuilder {
+    /// The API's base URL; the schema's default when not set. It must be `https://`, except for a loopback address (a local test server).
+    pub fn base_url(mut self, value: impl Into<String>) -> Self {
+        self.core.base_url(value.into());
+        self
+    }
+    /// The longest a whole call may take, retries and the waits between them included (default 30 s; `Duration::MAX` for no limit, as for the two below).
+    pub fn timeout(mut self, value: ::std::time::Duration) -> Self {
+        self.core.timeout(value);
+        self
+    }
+    /// The longest one attempt may take, from sending to the last byte of the response (default 10 s).
+    pub fn attempt_timeout(mut self, value: ::std::time::Duration) -> Self {
+        self.core.attempt_timeout(value);
+        self
+    }
+    /// The longest establishing a connection may take (default 5 s).
+    pub fn connect_timeout(mut self, value: ::std::time::Duration) -> Self {
+        self.core.connect_timeout(value);
+        self
+    }
+    /// When and how to retry (default: 3 attempts, jittered waits from 100 ms to 2 s, `Retry-After` honoured up to 10 s). Only idempotent operations are retried once a request may have reached the server.
+    pub fn retry(mut self, value: ::personaclick::RetryPolicy) -> Self {
+        self.core.retry(value);
+        self
+    }
+    /// The largest response body accepted, in bytes (default 4 MiB); a larger one fails the call without being read.
+    pub fn max_response_bytes(mut self, value: usize) -> Self {
+        self.core.max_response_bytes(value);
+        self
+    }
+    /// The `User-Agent` header (default `personaclick-rust/VERSION`).
+    pub fn user_agent(mut self, value: impl Into<String>) -> Self {
+        self.core.user_agent(value.into());
+        self
+    }
+    /// Whether a response value of another type than the schema documents fails the call.
+    ///
+    /// By default (`false`) such a value is read if a lossless conversion reads it (a number written as a string, `"1"` for `true`); otherwise its field is `None` and the value is kept, with its JSON path, in the `unread()` of the object holding it, and the call logs one `tracing` warning naming the paths. With `true`, any value not of the documented type, converted or not, fails the call with [`Error::Decode`](::personaclick::Error::Decode) naming its path: for tests that must notice when the schema and the responses part ways.
+    pub fn strict_responses(mut self, value: bool) -> Self {
+        self.core.strict_responses(value);
+        self
+    }
+    /// Checks the configuration and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig) naming every
+    /// problem: a required credential that is missing, a base URL that is not
+    /// `https://`, ...
+    pub fn build(self) -> Result<Client, ::personaclick::Error> {
+        Ok(Client {
+            core: self.core.build()?,
+            mode: rt::Async,
+        })
+    }
 }
 /// The parameters set once on a [`Client`]: the same for every call.
 #[derive(Clone, Default)]
-#[doc(hidden)]
-pub struct ClientParams {}
+struct ClientParams {}
 impl rt::Api for ClientParams {
     const BASE_URL: &'static str = "https://nested.example";
     const ERRORS: rt::ErrorShape = rt::ErrorShape {
@@ -18,9 +126,7 @@ impl rt::Api for ClientParams {
         error_value: "error",
         message_fields: &["message", "payload.message"],
     };
-    fn check(&self, check: &mut rt::Check) {
-        let _ = check;
-    }
+    fn check(&self, _: &mut rt::Check) {}
 }
 impl fmt::Debug for ClientParams {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -28,7 +134,6 @@ impl fmt::Debug for ClientParams {
         d.finish()
     }
 }
-impl ClientBuilder {}
 /// A cell.
 #[derive(Clone, Default, PartialEq)]
 #[derive(rt::serde::Serialize)]
@@ -367,7 +472,7 @@ impl<M> PutTreeRequest<M> {
         call.param("grid", &self.grid, &rt::Rule::NONE);
         call.param("tags", &self.tags, &rt::Rule::NONE);
         call.param("root", &self.root, &rt::Rule::NONE);
-        self.client.__core().execute(call)
+        self.client.core.execute(call)
     }
 }
 impl PutTreeRequest {
@@ -395,7 +500,7 @@ impl PutTreeRequest<rt::Blocking> {
     /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
     /// when called inside an async runtime (use the async client there).
     pub fn send(self) -> Result<Vec<Node>, ::personaclick::Error> {
-        let blocking = self.client.__mode().clone();
+        let blocking = self.client.mode.clone();
         blocking.call(self.future())
     }
 }

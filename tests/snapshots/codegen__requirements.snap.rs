@@ -3,15 +3,132 @@
 use ::personaclick::__private as rt;
 use ::std::fmt;
 use rt::DebugFields as _;
-rt::client! {
-    #[doc = " Requirements"] #[doc = ""] #[doc = " Rules over parameters."] #[doc = ""]
-    #[doc = " PersonaClick's documentation: <https://rules.example/docs>"] params :
-    ClientParams
+/// Requirements
+///
+/// Rules over parameters.
+///
+/// PersonaClick's documentation: <https://rules.example/docs>
+///
+/// A `Client` is cheap to clone and safe to share between tasks: clones share one
+/// connection pool. Set the store's credentials once, with [`Client::builder`]; the
+/// values that belong to one user (device ID, session, ...) are set on each call.
+///
+/// `M` is how its calls are sent: [`Async`](::personaclick::Async) (the default),
+/// their `send` returns a future; `Blocking` (feature `blocking`:
+/// `Client::blocking`), `send` waits for the answer.
+#[derive(Clone)]
+pub struct Client<M = rt::Async> {
+    core: rt::Core<ClientParams>,
+    mode: M,
+}
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder {
+            core: Default::default(),
+        }
+    }
+    /// A blocking client for synchronous programs: the same calls, each returning when
+    /// it is done. It runs its own runtime (one thread), so the caller needs none.
+    ///
+    /// # Errors
+    ///
+    /// When the runtime cannot start.
+    #[cfg(feature = "blocking")]
+    pub fn blocking(&self) -> Result<Client<rt::Blocking>, ::personaclick::Error> {
+        Ok(Client {
+            core: self.core.clone(),
+            mode: rt::Blocking::new()?,
+        })
+    }
+}
+impl<M> Client<M> {
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.core.base_url()
+    }
+}
+impl<M> fmt::Debug for Client<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.core, f)
+    }
+}
+/// Configures a [`Client`]: the store's credentials, the base URL and timeouts.
+#[derive(Clone, Debug)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ClientBuilder {
+    core: rt::CoreBuilder<ClientParams>,
+}
+impl ClientBuilder {
+    /// The API's base URL; the schema's default when not set. It must be `https://`, except for a loopback address (a local test server).
+    pub fn base_url(mut self, value: impl Into<String>) -> Self {
+        self.core.base_url(value.into());
+        self
+    }
+    /// The longest a whole call may take, retries and the waits between them included (default 30 s; `Duration::MAX` for no limit, as for the two below).
+    pub fn timeout(mut self, value: ::std::time::Duration) -> Self {
+        self.core.timeout(value);
+        self
+    }
+    /// The longest one attempt may take, from sending to the last byte of the response (default 10 s).
+    pub fn attempt_timeout(mut self, value: ::std::time::Duration) -> Self {
+        self.core.attempt_timeout(value);
+        self
+    }
+    /// The longest establishing a connection may take (default 5 s).
+    pub fn connect_timeout(mut self, value: ::std::time::Duration) -> Self {
+        self.core.connect_timeout(value);
+        self
+    }
+    /// When and how to retry (default: 3 attempts, jittered waits from 100 ms to 2 s, `Retry-After` honoured up to 10 s). Only idempotent operations are retried once a request may have reached the server.
+    pub fn retry(mut self, value: ::personaclick::RetryPolicy) -> Self {
+        self.core.retry(value);
+        self
+    }
+    /// The largest response body accepted, in bytes (default 4 MiB); a larger one fails the call without being read.
+    pub fn max_response_bytes(mut self, value: usize) -> Self {
+        self.core.max_response_bytes(value);
+        self
+    }
+    /// The `User-Agent` header (default `personaclick-rust/VERSION`).
+    pub fn user_agent(mut self, value: impl Into<String>) -> Self {
+        self.core.user_agent(value.into());
+        self
+    }
+    /// Whether a response value of another type than the schema documents fails the call.
+    ///
+    /// By default (`false`) such a value is read if a lossless conversion reads it (a number written as a string, `"1"` for `true`); otherwise its field is `None` and the value is kept, with its JSON path, in the `unread()` of the object holding it, and the call logs one `tracing` warning naming the paths. With `true`, any value not of the documented type, converted or not, fails the call with [`Error::Decode`](::personaclick::Error::Decode) naming its path: for tests that must notice when the schema and the responses part ways.
+    pub fn strict_responses(mut self, value: bool) -> Self {
+        self.core.strict_responses(value);
+        self
+    }
+    /// The account key.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.core.params.key = Some(value.into());
+        self
+    }
+    /// A secret token.
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.core.params.token = Some(rt::Secret::new(value.into()));
+        self
+    }
+    /// Checks the configuration and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig) naming every
+    /// problem: a required credential that is missing, a base URL that is not
+    /// `https://`, ...
+    pub fn build(self) -> Result<Client, ::personaclick::Error> {
+        Ok(Client {
+            core: self.core.build()?,
+            mode: rt::Async,
+        })
+    }
 }
 /// The parameters set once on a [`Client`]: the same for every call.
 #[derive(Clone, Default)]
-#[doc(hidden)]
-pub struct ClientParams {
+struct ClientParams {
     key: Option<String>,
     token: Option<rt::Secret>,
 }
@@ -24,7 +141,6 @@ impl rt::Api for ClientParams {
     };
     fn check(&self, check: &mut rt::Check) {
         rt::check(check, &rt::Path::Root.field("key"), &self.key, &rt::Rule::REQUIRED);
-        let _ = check;
     }
 }
 impl fmt::Debug for ClientParams {
@@ -33,18 +149,6 @@ impl fmt::Debug for ClientParams {
         d.opt("key", &self.key);
         d.redacted("token", &self.token);
         d.finish()
-    }
-}
-impl ClientBuilder {
-    /// The account key.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().key = Some(value.into());
-        self
-    }
-    /// A secret token.
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().token = Some(rt::Secret::new(value.into()));
-        self
     }
 }
 /// A kind.
@@ -73,7 +177,21 @@ impl Kind {
         }
     }
 }
-rt::string_enum!(Kind, closed);
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::serde::Serialize for Kind {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Kind {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::deserialize_enum(d, "Kind", Self::known, None)
+    }
+}
 impl rt::Read for Kind {
     const EXPECTED: rt::Expected = rt::Expected::Named("Kind");
     fn read<'de, D: rt::serde::Deserializer<'de>>(
@@ -184,10 +302,10 @@ impl<M> SearchRequest<M> {
     ) -> impl ::std::future::Future<
         Output = Result<Vec<String>, ::personaclick::Error>,
     > + Send + 'static {
-        let client = self.client.__core().params();
+        let params = self.client.core.params();
         let mut call = rt::Call::new(&Self::ENDPOINT);
-        call.param("key", &client.key, &rt::Rule::REQUIRED);
-        call.secret("token", &client.token, &rt::Rule::NONE);
+        call.param("key", &params.key, &rt::Rule::REQUIRED);
+        call.secret("token", &params.token, &rt::Rule::NONE);
         call.param("device", &self.device, &rt::Rule::NONE);
         call.param("email", &self.email, &rt::Rule::NONE);
         call.param("since", &self.since, &rt::Rule::REQUIRED);
@@ -205,17 +323,17 @@ impl<M> SearchRequest<M> {
         call.alias("sid", &self.session);
         call.rule(
             rt::RuleKind::AnyOf,
-            &[("token", client.token.is_some()), ("device", self.device.is_some())],
+            &[("token", params.token.is_some()), ("device", self.device.is_some())],
             &[],
             "a server uses the token, a device its ID",
         );
         call.rule(
             rt::RuleKind::AllOf,
-            &[("token", client.token.is_some())],
+            &[("token", params.token.is_some())],
             &[("email", self.email.is_some())],
             "an email works with the token only",
         );
-        self.client.__core().execute(call)
+        self.client.core.execute(call)
     }
 }
 impl SearchRequest {
@@ -243,7 +361,7 @@ impl SearchRequest<rt::Blocking> {
     /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
     /// when called inside an async runtime (use the async client there).
     pub fn send(self) -> Result<Vec<String>, ::personaclick::Error> {
-        let blocking = self.client.__mode().clone();
+        let blocking = self.client.mode.clone();
         blocking.call(self.future())
     }
 }
@@ -311,20 +429,20 @@ impl<M> EraseRequest<M> {
     ) -> impl ::std::future::Future<
         Output = Result<rt::Json, ::personaclick::Error>,
     > + Send + 'static {
-        let client = self.client.__core().params();
+        let params = self.client.core.params();
         let mut call = rt::Call::new(&Self::ENDPOINT);
-        call.param("key", &client.key, &rt::Rule::REQUIRED);
-        call.secret("token", &client.token, &rt::Rule::NONE);
+        call.param("key", &params.key, &rt::Rule::REQUIRED);
+        call.secret("token", &params.token, &rt::Rule::NONE);
         call.param("device", &self.device, &rt::Rule::NONE);
         call.acknowledged("confirm", self.confirm, &true);
         call.constant("source", &"api");
         call.rule(
             rt::RuleKind::AnyOf,
-            &[("token", client.token.is_some()), ("device", self.device.is_some())],
+            &[("token", params.token.is_some()), ("device", self.device.is_some())],
             &[],
             "a server uses the token, a device its ID",
         );
-        self.client.__core().execute(call)
+        self.client.core.execute(call)
     }
 }
 impl EraseRequest {
@@ -352,7 +470,7 @@ impl EraseRequest<rt::Blocking> {
     /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
     /// when called inside an async runtime (use the async client there).
     pub fn send(self) -> Result<rt::Json, ::personaclick::Error> {
-        let blocking = self.client.__mode().clone();
+        let blocking = self.client.mode.clone();
         blocking.call(self.future())
     }
 }
