@@ -2124,7 +2124,6 @@ impl rt::Checkable for Kid {
     fn check_value(&self, at: &rt::Path<'_>, _: &rt::Rule, check: &mut rt::Check) {
         rt::check(check, &at.field("gender"), &self.gender, &rt::Rule::NONE);
         rt::check(check, &at.field("birthday"), &self.birthday, &rt::Rule::NONE);
-        let _ = (at, check);
     }
 }
 /// Vehicle data.
@@ -2221,7 +2220,6 @@ impl rt::Checkable for Auto {
         rt::check(check, &at.field("brand"), &self.brand, &rt::Rule::NONE);
         rt::check(check, &at.field("model"), &self.model, &rt::Rule::NONE);
         rt::check(check, &at.field("vds"), &self.vds, &rt::Rule::NONE);
-        let _ = (at, check);
     }
 }
 /// An order of the user.
@@ -2519,9 +2517,9 @@ impl<M: Clone> Client<M> {
         ForceChangeEmailRequest::new(Clone::clone(self))
     }
 }
-/** A [`Client::force_change_email`] call being built: set its parameters, then [`send`](Self::send) it.
-
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+/// A [`Client::force_change_email`] call being built: set its parameters, then [`send`](Self::send) it.
+///
+/// `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ForceChangeEmailRequest<M = rt::Async> {
@@ -2604,13 +2602,13 @@ impl<M> ForceChangeEmailRequest<M> {
     }
 }
 impl ForceChangeEmailRequest {
-    /** Checks the parameters and sends the request: `POST /profile/force_change_email`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    /// Checks the parameters and sends the request: `POST /profile/force_change_email`.
+    ///
+    /// The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2654,9 +2652,9 @@ impl<M: Clone> Client<M> {
         ForceChangePhoneRequest::new(Clone::clone(self))
     }
 }
-/** A [`Client::force_change_phone`] call being built: set its parameters, then [`send`](Self::send) it.
-
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+/// A [`Client::force_change_phone`] call being built: set its parameters, then [`send`](Self::send) it.
+///
+/// `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ForceChangePhoneRequest<M = rt::Async> {
@@ -2743,13 +2741,13 @@ impl<M> ForceChangePhoneRequest<M> {
     }
 }
 impl ForceChangePhoneRequest {
-    /** Checks the parameters and sends the request: `POST /profile/force_change_phone`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    /// Checks the parameters and sends the request: `POST /profile/force_change_phone`.
+    ///
+    /// The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2789,9 +2787,9 @@ impl<M: Clone> Client<M> {
         InitRequest::new(Clone::clone(self))
     }
 }
-/** A [`Client::init`] call being built: set its parameters, then [`send`](Self::send) it.
-
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+/// A [`Client::init`] call being built: set its parameters, then [`send`](Self::send) it.
+///
+/// `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct InitRequest<M = rt::Async> {
@@ -2897,13 +2895,13 @@ impl<M> InitRequest<M> {
     }
 }
 impl InitRequest {
-    /** Checks the parameters and sends the request: `GET /init`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    /// Checks the parameters and sends the request: `GET /init`.
+    ///
+    /// The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -2945,9 +2943,9 @@ impl<M: Clone> Client<M> {
         GetNotificationsRequest::new(Clone::clone(self))
     }
 }
-/** A [`Client::get_notifications`] call being built: set its parameters, then [`send`](Self::send) it.
-
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+/// A [`Client::get_notifications`] call being built: set its parameters, then [`send`](Self::send) it.
+///
+/// `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNotificationsRequest<M = rt::Async> {
@@ -3136,10 +3134,7 @@ impl<M> GetNotificationsRequest<M> {
             first,
             size,
             |r: &Notifications| {
-                Some(r)
-                    .and_then(|v| v.payload.as_ref())
-                    .and_then(|v| v.messages.as_ref())
-                    .map_or(0, Vec::len)
+                r.payload.as_ref().and_then(|v| v.messages.as_ref()).map_or(0, Vec::len)
             },
             move |page| { Box::pin(Clone::clone(&self).page(page).limit(size).future()) },
         )
@@ -3150,23 +3145,18 @@ impl<M> GetNotificationsRequest<M> {
     {
         rt::Items::new(
             self.page_stream(),
-            |r: Notifications| {
-                Some(r)
-                    .and_then(|v| v.payload)
-                    .and_then(|v| v.messages)
-                    .unwrap_or_default()
-            },
+            |r: Notifications| r.payload.and_then(|v| v.messages).unwrap_or_default(),
         )
     }
 }
 impl GetNotificationsRequest {
-    /** Checks the parameters and sends the request: `GET /notifications`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    /// Checks the parameters and sends the request: `GET /notifications`.
+    ///
+    /// The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -3226,9 +3216,9 @@ impl<M: Clone> Client<M> {
         GetLastOrderProductsRequest::new(Clone::clone(self))
     }
 }
-/** A [`Client::get_last_order_products`] call being built: set its parameters, then [`send`](Self::send) it.
-
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+/// A [`Client::get_last_order_products`] call being built: set its parameters, then [`send`](Self::send) it.
+///
+/// `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetLastOrderProductsRequest<M = rt::Async> {
@@ -3318,13 +3308,13 @@ impl<M> GetLastOrderProductsRequest<M> {
     }
 }
 impl GetLastOrderProductsRequest {
-    /** Checks the parameters and sends the request: `GET /orders/last_for_user`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    /// Checks the parameters and sends the request: `GET /orders/last_for_user`.
+    ///
+    /// The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -3368,9 +3358,9 @@ impl<M: Clone> Client<M> {
         SetProfileRequest::new(Clone::clone(self))
     }
 }
-/** A [`Client::set_profile`] call being built: set its parameters, then [`send`](Self::send) it.
-
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+/// A [`Client::set_profile`] call being built: set its parameters, then [`send`](Self::send) it.
+///
+/// `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetProfileRequest<M = rt::Async> {
@@ -3716,13 +3706,13 @@ impl<M> SetProfileRequest<M> {
     }
 }
 impl SetProfileRequest {
-    /** Checks the parameters and sends the request: `POST /profile/set`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    /// Checks the parameters and sends the request: `POST /profile/set`.
+    ///
+    /// The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -3764,9 +3754,9 @@ impl<M: Clone> Client<M> {
         GetProfileRequest::new(Clone::clone(self))
     }
 }
-/** A [`Client::get_profile`] call being built: set its parameters, then [`send`](Self::send) it.
-
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+/// A [`Client::get_profile`] call being built: set its parameters, then [`send`](Self::send) it.
+///
+/// `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetProfileRequest<M = rt::Async> {
@@ -3910,13 +3900,13 @@ impl<M> GetProfileRequest<M> {
     }
 }
 impl GetProfileRequest {
-    /** Checks the parameters and sends the request: `GET /profile`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    /// Checks the parameters and sends the request: `GET /profile`.
+    ///
+    /// The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -3944,9 +3934,9 @@ impl<M: Clone> Client<M> {
         User::new(Clone::clone(self))
     }
 }
-/** A handle for one user (a device, a session): `did`, `seance`, `referer`, `segment` are set once on it and preset on each of its calls.
-
- One [`Client`] serves many users; a `User` is a cheap, cloneable view of it. `M` is the mode of the calls it makes, as on the request builders.*/
+/// A handle for one user (a device, a session): `did`, `seance`, `referer`, `segment` are set once on it and preset on each of its calls.
+///
+/// One [`Client`] serves many users; a `User` is a cheap, cloneable view of it. `M` is the mode of the calls it makes, as on the request builders.
 #[derive(Clone)]
 pub struct User<M = rt::Async> {
     client: Client<M>,

@@ -372,9 +372,9 @@ impl<M: Clone> Client<M> {
         SendColourRequest::new(Clone::clone(self))
     }
 }
-/** A [`Client::send_colour`] call being built: set its parameters, then [`send`](Self::send) it.
-
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+/// A [`Client::send_colour`] call being built: set its parameters, then [`send`](Self::send) it.
+///
+/// `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SendColourRequest<M = rt::Async> {
@@ -429,13 +429,13 @@ impl<M> SendColourRequest<M> {
     }
 }
 impl SendColourRequest {
-    /** Checks the parameters and sends the request: `POST /colour`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    /// Checks the parameters and sends the request: `POST /colour`.
+    ///
+    /// The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).
     pub fn send(
         self,
     ) -> impl ::std::future::Future<

@@ -362,7 +362,6 @@ impl rt::Checkable for Some {
         rt::check(check, &at.field("field"), &self.field, &rt::Rule::NONE);
         rt::check(check, &at.field("fmt"), &self.fmt, &rt::Rule::NONE);
         rt::check(check, &at.field("check_value"), &self.check_value, &rt::Rule::NONE);
-        let _ = (at, check);
     }
 }
 /// An object named like the trait.
@@ -435,7 +434,6 @@ impl Debug {
 impl rt::Checkable for Debug {
     fn check_value(&self, at: &rt::Path<'_>, _: &rt::Rule, check: &mut rt::Check) {
         rt::check(check, &at.field("serialize"), &self.serialize, &rt::Rule::NONE);
-        let _ = (at, check);
     }
 }
 /// An object named like the runtime's Path.
@@ -508,7 +506,6 @@ impl Path {
 impl rt::Checkable for Path {
     fn check_value(&self, at: &rt::Path<'_>, _: &rt::Rule, check: &mut rt::Check) {
         rt::check(check, &at.field("a"), &self.a, &rt::Rule::NONE);
-        let _ = (at, check);
     }
 }
 /// An enum named like fmt's Formatter.
@@ -629,9 +626,9 @@ impl<M: Clone> Client<M> {
         MatchRequest::new(Clone::clone(self))
     }
 }
-/** A [`Client::match`] call being built: set its parameters, then [`send`](Self::send) it.
-
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+/// A [`Client::match`] call being built: set its parameters, then [`send`](Self::send) it.
+///
+/// `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MatchRequest<M = rt::Async> {
@@ -693,13 +690,13 @@ impl<M> MatchRequest<M> {
     }
 }
 impl MatchRequest {
-    /** Checks the parameters and sends the request: `GET /match`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    /// Checks the parameters and sends the request: `GET /match`.
+    ///
+    /// The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -735,9 +732,9 @@ impl<M: Clone> Client<M> {
         PutRequest::new_(Clone::clone(self))
     }
 }
-/** A [`Client::put`] call being built: set its parameters, then [`send`](Self::send) it.
-
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+/// A [`Client::put`] call being built: set its parameters, then [`send`](Self::send) it.
+///
+/// `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutRequest<M = rt::Async> {
@@ -835,13 +832,13 @@ impl<M> PutRequest<M> {
     }
 }
 impl PutRequest {
-    /** Checks the parameters and sends the request: `POST /put`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    /// Checks the parameters and sends the request: `POST /put`.
+    ///
+    /// The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -875,9 +872,9 @@ impl<M: Clone> Client<M> {
         NewRequest::new(Clone::clone(self))
     }
 }
-/** A [`Client::new`] call being built: set its parameters, then [`send`](Self::send) it.
-
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+/// A [`Client::new`] call being built: set its parameters, then [`send`](Self::send) it.
+///
+/// `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct NewRequest<M = rt::Async> {
@@ -918,13 +915,13 @@ impl<M> NewRequest<M> {
     }
 }
 impl NewRequest {
-    /** Checks the parameters and sends the request: `GET /new`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    /// Checks the parameters and sends the request: `GET /new`.
+    ///
+    /// The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -958,9 +955,9 @@ impl<M: Clone> Client<M> {
         CloneRequest::new(Clone::clone(self))
     }
 }
-/** A [`Client::clone`] call being built: set its parameters, then [`send`](Self::send) it.
-
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+/// A [`Client::clone`] call being built: set its parameters, then [`send`](Self::send) it.
+///
+/// `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CloneRequest<M = rt::Async> {
@@ -1001,13 +998,13 @@ impl<M> CloneRequest<M> {
     }
 }
 impl CloneRequest {
-    /** Checks the parameters and sends the request: `GET /clone`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    /// Checks the parameters and sends the request: `GET /clone`.
+    ///
+    /// The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1041,9 +1038,9 @@ impl<M: Clone> Client<M> {
         ListingRequest::new(Clone::clone(self))
     }
 }
-/** A [`Client::listing`] call being built: set its parameters, then [`send`](Self::send) it.
-
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+/// A [`Client::listing`] call being built: set its parameters, then [`send`](Self::send) it.
+///
+/// `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListingRequest<M = rt::Async> {
@@ -1130,7 +1127,7 @@ impl<M> ListingRequest<M> {
         rt::Pages::new(
             first,
             size,
-            |r: &Listing| Some(r).and_then(|v| v.entries.as_ref()).map_or(0, Vec::len),
+            |r: &Listing| r.entries.as_ref().map_or(0, Vec::len),
             move |page| { Box::pin(Clone::clone(&self).page(page).limit(size).future()) },
         )
     }
@@ -1138,20 +1135,17 @@ impl<M> ListingRequest<M> {
     where
         M: Clone + Send + 'static,
     {
-        rt::Items::new(
-            self.page_stream_(),
-            |r: Listing| Some(r).and_then(|v| v.entries).unwrap_or_default(),
-        )
+        rt::Items::new(self.page_stream_(), |r: Listing| r.entries.unwrap_or_default())
     }
 }
 impl ListingRequest {
-    /** Checks the parameters and sends the request: `GET /listing`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    /// Checks the parameters and sends the request: `GET /listing`.
+    ///
+    /// The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -1197,9 +1191,9 @@ impl<M: Clone> Client<M> {
         User::new_(Clone::clone(self))
     }
 }
-/** A handle for one user (a device, a session): `client`, `seance` are set once on it and preset on each of its calls.
-
- One [`Client`] serves many users; a `User` is a cheap, cloneable view of it. `M` is the mode of the calls it makes, as on the request builders.*/
+/// A handle for one user (a device, a session): `client`, `seance` are set once on it and preset on each of its calls.
+///
+/// One [`Client`] serves many users; a `User` is a cheap, cloneable view of it. `M` is the mode of the calls it makes, as on the request builders.
 #[derive(Clone)]
 pub struct User<M = rt::Async> {
     client_: Client<M>,

@@ -224,7 +224,6 @@ impl rt::Checkable for Cell {
                 ..rt::Rule::NONE
             },
         );
-        let _ = (at, check);
     }
 }
 /// A node.
@@ -317,7 +316,6 @@ impl rt::Checkable for Node {
             },
         );
         rt::check(check, &at.field("children"), &self.children, &rt::Rule::NONE);
-        let _ = (at, check);
     }
 }
 /// A leaf.
@@ -394,7 +392,6 @@ impl Leaf {
 impl rt::Checkable for Leaf {
     fn check_value(&self, at: &rt::Path<'_>, _: &rt::Rule, check: &mut rt::Check) {
         rt::check(check, &at.field("value"), &self.value, &rt::Rule::NONE);
-        let _ = (at, check);
     }
 }
 impl<M: Clone> Client<M> {
@@ -409,9 +406,9 @@ impl<M: Clone> Client<M> {
         PutTreeRequest::new(Clone::clone(self))
     }
 }
-/** A [`Client::put_tree`] call being built: set its parameters, then [`send`](Self::send) it.
-
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+/// A [`Client::put_tree`] call being built: set its parameters, then [`send`](Self::send) it.
+///
+/// `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutTreeRequest<M = rt::Async> {
@@ -476,13 +473,13 @@ impl<M> PutTreeRequest<M> {
     }
 }
 impl PutTreeRequest {
-    /** Checks the parameters and sends the request: `POST /tree`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    /// Checks the parameters and sends the request: `POST /tree`.
+    ///
+    /// The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).
     pub fn send(
         self,
     ) -> impl ::std::future::Future<

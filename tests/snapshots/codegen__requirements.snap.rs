@@ -214,9 +214,9 @@ impl<M: Clone> Client<M> {
         SearchRequest::new(Clone::clone(self))
     }
 }
-/** A [`Client::search`] call being built: set its parameters, then [`send`](Self::send) it.
-
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+/// A [`Client::search`] call being built: set its parameters, then [`send`](Self::send) it.
+///
+/// `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchRequest<M = rt::Async> {
@@ -337,13 +337,13 @@ impl<M> SearchRequest<M> {
     }
 }
 impl SearchRequest {
-    /** Checks the parameters and sends the request: `GET /search`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    /// Checks the parameters and sends the request: `GET /search`.
+    ///
+    /// The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
@@ -379,9 +379,9 @@ impl<M: Clone> Client<M> {
         EraseRequest::new(Clone::clone(self))
     }
 }
-/** A [`Client::erase`] call being built: set its parameters, then [`send`](Self::send) it.
-
- `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.*/
+/// A [`Client::erase`] call being built: set its parameters, then [`send`](Self::send) it.
+///
+/// `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct EraseRequest<M = rt::Async> {
@@ -446,13 +446,13 @@ impl<M> EraseRequest<M> {
     }
 }
 impl EraseRequest {
-    /** Checks the parameters and sends the request: `POST /erase`.
-
- The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
-
- # Errors
-
- [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).*/
+    /// Checks the parameters and sends the request: `POST /erase`.
+    ///
+    /// The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
