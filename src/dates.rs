@@ -420,101 +420,131 @@ fn write_expanded_timestamp(seconds: i128, nanos: u32) -> String {
     )
 }
 
-macro_rules! temporal {
-    (
-        $(#[$doc:meta])*
-        $name:ident, $inner:ty, $format:literal, $parse:ident, $write:ident,
-        lenient: $lenient:literal, strict: $strict:literal, odd: $odd:literal
-    ) => {
-        $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Hash)]
-        pub struct $name(Repr<$inner>);
+/// What each of the three types holds: a valid value, or text that did not parse (kept as it
+/// came, and refused before sending).
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Repr<T> {
+    Valid(T),
+    Unparsed(String),
+}
 
-        impl $name {
-            #[doc = concat!(
-                "Parses text leniently; text that does not parse is kept as it came, and ",
-                "refused before sending.\n\n",
-                "```\n",
-                "use personaclick::", stringify!($name), ";\n\n",
-                "let v = ", stringify!($name), "::parse(", stringify!($lenient), ");\n",
-                "assert!(v.get().is_some());\n",
-                "assert_eq!(v.as_text(), ", stringify!($strict), ");\n\n",
-                "let odd = ", stringify!($name), "::parse(", stringify!($odd), ");\n",
-                "assert_eq!(odd.get(), None);\n",
-                "assert_eq!(odd.as_text(), ", stringify!($odd), ");\n",
-                "```"
-            )]
-            pub fn parse(text: &str) -> Self {
-                match $parse(text) {
-                    Some(v) => $name(Repr::Valid(v)),
-                    None => $name(Repr::Unparsed(text.to_string())),
-                }
-            }
+/// A value of one of the three wire formats: how it is read and written.
+trait Wire: Copy {
+    /// The format, as a check names it (`a date as YYYY-MM-DD`).
+    const FORMAT: &'static str;
+    fn parse(text: &str) -> Option<Self>;
+    fn write(&self) -> Written;
+}
 
-            #[doc = concat!(
-                "As it goes on the wire: `", $format, "`, or the text as it came when it did ",
-                "not parse (the same as `to_string()`).\n\n",
-                "```\n",
-                "use personaclick::", stringify!($name), ";\n\n",
-                "assert_eq!(", stringify!($name), "::parse(", stringify!($lenient), ").as_text(), ",
-                stringify!($strict), ");\n",
-                "```"
-            )]
-            pub fn as_text(&self) -> String {
-                self.with_text(str::to_string)
-            }
+impl Wire for Ymd {
+    const FORMAT: &'static str = "a date as YYYY-MM-DD";
+    fn parse(text: &str) -> Option<Self> {
+        parse_date(text)
+    }
+    fn write(&self) -> Written {
+        write_date(self)
+    }
+}
 
-            /// Runs `f` on the text [`as_text`](Self::as_text) gives, without allocating it.
-            fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
-                match &self.0 {
-                    Repr::Valid(v) => f($write(v).as_str()),
-                    Repr::Unparsed(s) => f(s),
-                }
-            }
+impl Wire for Civil {
+    const FORMAT: &'static str = "a date and time as YYYY-MM-DD hh:mm:ss";
+    fn parse(text: &str) -> Option<Self> {
+        parse_date_time(text)
+    }
+    fn write(&self) -> Written {
+        write_date_time(self)
+    }
+}
 
-            fn valid(&self) -> Option<$inner> {
-                match &self.0 {
-                    Repr::Valid(v) => Some(*v),
-                    Repr::Unparsed(_) => None,
-                }
-            }
+impl Wire for Instant {
+    const FORMAT: &'static str = "a UTC timestamp as YYYY-MM-DDThh:mm:ss.sssZ";
+    fn parse(text: &str) -> Option<Self> {
+        parse_timestamp(text)
+    }
+    fn write(&self) -> Written {
+        write_timestamp(self)
+    }
+}
+
+impl<T: Wire> Repr<T> {
+    fn parse(text: &str) -> Self {
+        match T::parse(text) {
+            Some(v) => Repr::Valid(v),
+            None => Repr::Unparsed(text.to_string()),
         }
+    }
 
+    fn from_string(text: String) -> Self {
+        match T::parse(&text) {
+            Some(v) => Repr::Valid(v),
+            None => Repr::Unparsed(text),
+        }
+    }
+
+    /// Runs `f` on the text as it goes on the wire, without allocating it.
+    fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        match self {
+            Repr::Valid(v) => f(v.write().as_str()),
+            Repr::Unparsed(s) => f(s),
+        }
+    }
+
+    fn valid(&self) -> Option<T> {
+        match self {
+            Repr::Valid(v) => Some(*v),
+            Repr::Unparsed(_) => None,
+        }
+    }
+
+    fn debug(&self, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Repr::Valid(v) => write!(f, "{name}({})", v.write().as_str()),
+            Repr::Unparsed(s) => write!(f, "{name}(unparsed {s:?})"),
+        }
+    }
+
+    fn check(&self, at: &Path<'_>, check: &mut Check) {
+        if let Repr::Unparsed(_) = self {
+            // The text is not repeated: it may be personal data (a birthday).
+            check.problem(at, format_args!("must be {}", T::FORMAT));
+        }
+    }
+}
+
+/// The traits every one of the three types has, each one the same call to its [`Repr`]: read
+/// from and shown as its text, written and read as a JSON string, refused before sending when
+/// it did not parse.
+macro_rules! wire_traits {
+    ($($name:ident),*) => {$(
         impl From<&str> for $name {
             /// Parses the text: see [`parse`](Self::parse).
             fn from(s: &str) -> Self {
-                Self::parse(s)
+                $name(Repr::parse(s))
             }
         }
 
         impl From<String> for $name {
             /// Parses the text: see [`parse`](Self::parse).
             fn from(s: String) -> Self {
-                match $parse(&s) {
-                    Some(v) => $name(Repr::Valid(v)),
-                    None => $name(Repr::Unparsed(s)),
-                }
+                $name(Repr::from_string(s))
             }
         }
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.with_text(|t| f.write_str(t))
+                self.0.with_text(|t| f.write_str(t))
             }
         }
 
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match &self.0 {
-                    Repr::Valid(v) => write!(f, "{}({})", stringify!($name), $write(v).as_str()),
-                    Repr::Unparsed(s) => write!(f, "{}(unparsed {s:?})", stringify!($name)),
-                }
+                self.0.debug(stringify!($name), f)
             }
         }
 
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                self.with_text(|t| s.serialize_str(t))
+                self.0.with_text(|t| s.serialize_str(t))
             }
         }
 
@@ -527,104 +557,169 @@ macro_rules! temporal {
 
         impl Checkable for $name {
             fn check_value(&self, at: &Path<'_>, _: &Rule, check: &mut Check) {
-                if let Repr::Unparsed(_) = self.0 {
-                    // The text is not repeated: it may be personal data (a birthday).
-                    check.problem(at, concat!("must be ", $format));
-                }
+                self.0.check(at, check);
             }
         }
-    };
+    )*};
 }
 
+wire_traits!(Date, DateTime, Timestamp);
+
+/// A calendar date, `YYYY-MM-DD` on the wire (birthdays, `date_from`).
+///
+/// Built with [`Date::new`] (checked), or from text: [`Date::parse`] reads leniently
+/// (`1990-03-11 00:00:00` is a date too) and keeps text that does not parse, which is then
+/// refused before sending. [`Date::get`] has the parts of a valid date.
+///
+/// ```
+/// use personaclick::Date;
+///
+/// let d = Date::new(1990, 3, 11)?;
+/// assert_eq!(d.to_string(), "1990-03-11");
+/// assert_eq!(d.get(), Some((1990, 3, 11)));
+/// assert_eq!(Date::parse("1990-03-11 00:00:00"), d, "read leniently");
+/// assert_eq!(Date::parse("11.03.1990").get(), None);
+/// # Ok::<(), personaclick::DateError>(())
+/// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
-enum Repr<T> {
-    Valid(T),
-    Unparsed(String),
-}
+pub struct Date(Repr<Ymd>);
 
-temporal!(
-    /// A calendar date, `YYYY-MM-DD` on the wire (birthdays, `date_from`).
-    ///
-    /// Built with [`Date::new`] (checked), or from text: [`Date::parse`] reads leniently
-    /// (`1990-03-11 00:00:00` is a date too) and keeps text that does not parse, which is then
-    /// refused before sending. [`Date::get`] has the parts of a valid date.
+impl Date {
+    /// Parses text leniently; text that does not parse is kept as it came, and refused before
+    /// sending.
     ///
     /// ```
     /// use personaclick::Date;
     ///
-    /// let d = Date::new(1990, 3, 11)?;
-    /// assert_eq!(d.to_string(), "1990-03-11");
-    /// assert_eq!(d.get(), Some((1990, 3, 11)));
-    /// assert_eq!(Date::parse("1990-03-11 00:00:00"), d, "read leniently");
-    /// assert_eq!(Date::parse("11.03.1990").get(), None);
-    /// # Ok::<(), personaclick::DateError>(())
-    /// ```
-    Date,
-    Ymd,
-    "a date as YYYY-MM-DD",
-    parse_date,
-    write_date,
-    lenient: "1990-03-11 00:00:00",
-    strict: "1990-03-11",
-    odd: "11.03.1990"
-);
-
-temporal!(
-    /// A date and time without a time zone, to the second, `YYYY-MM-DD hh:mm:ss` on the wire
-    /// (custom date properties).
+    /// let v = Date::parse("1990-03-11 00:00:00");
+    /// assert!(v.get().is_some());
+    /// assert_eq!(v.as_text(), "1990-03-11");
     ///
-    /// Built with [`DateTime::new`] (checked), or from text: [`DateTime::parse`] reads
-    /// leniently (a `T` for the space, a fraction of a second, which is dropped, or a `Z`) and
-    /// keeps text that does not parse, which is then refused before sending. [`DateTime::get`]
-    /// has the parts of a valid value.
+    /// let odd = Date::parse("11.03.1990");
+    /// assert_eq!(odd.get(), None);
+    /// assert_eq!(odd.as_text(), "11.03.1990");
+    /// ```
+    pub fn parse(text: &str) -> Self {
+        Date(Repr::parse(text))
+    }
+
+    /// As it goes on the wire: `YYYY-MM-DD`, or the text as it came when it did not parse
+    /// (the same as `to_string()`).
+    ///
+    /// ```
+    /// use personaclick::Date;
+    ///
+    /// assert_eq!(Date::parse("1990-03-11 00:00:00").as_text(), "1990-03-11");
+    /// ```
+    pub fn as_text(&self) -> String {
+        self.0.with_text(str::to_string)
+    }
+}
+
+/// A date and time without a time zone, to the second, `YYYY-MM-DD hh:mm:ss` on the wire
+/// (custom date properties).
+///
+/// Built with [`DateTime::new`] (checked), or from text: [`DateTime::parse`] reads
+/// leniently (a `T` for the space, a fraction of a second, which is dropped, or a `Z`) and
+/// keeps text that does not parse, which is then refused before sending. [`DateTime::get`]
+/// has the parts of a valid value.
+///
+/// ```
+/// use personaclick::DateTime;
+///
+/// let dt = DateTime::new(2021, 12, 31, 23, 55, 0)?;
+/// assert_eq!(dt.to_string(), "2021-12-31 23:55:00");
+/// assert_eq!(dt.get(), Some((2021, 12, 31, 23, 55, 0)));
+/// assert_eq!(DateTime::parse("2021-12-31T23:55:00.250Z"), dt, "read leniently");
+/// # Ok::<(), personaclick::DateError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct DateTime(Repr<Civil>);
+
+impl DateTime {
+    /// Parses text leniently; text that does not parse is kept as it came, and refused before
+    /// sending.
     ///
     /// ```
     /// use personaclick::DateTime;
     ///
-    /// let dt = DateTime::new(2021, 12, 31, 23, 55, 0)?;
-    /// assert_eq!(dt.to_string(), "2021-12-31 23:55:00");
-    /// assert_eq!(dt.get(), Some((2021, 12, 31, 23, 55, 0)));
-    /// assert_eq!(DateTime::parse("2021-12-31T23:55:00.250Z"), dt, "read leniently");
-    /// # Ok::<(), personaclick::DateError>(())
-    /// ```
-    DateTime,
-    Civil,
-    "a date and time as YYYY-MM-DD hh:mm:ss",
-    parse_date_time,
-    write_date_time,
-    lenient: "2021-12-31T23:55:00Z",
-    strict: "2021-12-31 23:55:00",
-    odd: "2021-12-31 24:00:00"
-);
-
-temporal!(
-    /// An instant, `YYYY-MM-DDThh:mm:ss.sssZ` (UTC, milliseconds) on the wire (when a message
-    /// was sent). It holds nanoseconds; the wire has the milliseconds.
+    /// let v = DateTime::parse("2021-12-31T23:55:00Z");
+    /// assert!(v.get().is_some());
+    /// assert_eq!(v.as_text(), "2021-12-31 23:55:00");
     ///
-    /// Built from a [`SystemTime`], with [`Timestamp::new`] from Unix seconds and
-    /// nanoseconds (checked), or from text: [`Timestamp::parse`] reads leniently (a space for
-    /// the `T`, no fraction, or `+00:00` for the `Z`) and keeps text that does not parse, which
-    /// is then refused before sending. [`Timestamp::get`] and [`Timestamp::to_system_time`]
-    /// give a valid value back.
+    /// let odd = DateTime::parse("2021-12-31 24:00:00");
+    /// assert_eq!(odd.get(), None);
+    /// assert_eq!(odd.as_text(), "2021-12-31 24:00:00");
+    /// ```
+    pub fn parse(text: &str) -> Self {
+        DateTime(Repr::parse(text))
+    }
+
+    /// As it goes on the wire: `YYYY-MM-DD hh:mm:ss`, or the text as it came when it did not
+    /// parse (the same as `to_string()`).
+    ///
+    /// ```
+    /// use personaclick::DateTime;
+    ///
+    /// assert_eq!(DateTime::parse("2021-12-31T23:55:00Z").as_text(), "2021-12-31 23:55:00");
+    /// ```
+    pub fn as_text(&self) -> String {
+        self.0.with_text(str::to_string)
+    }
+}
+
+/// An instant, `YYYY-MM-DDThh:mm:ss.sssZ` (UTC, milliseconds) on the wire (when a message
+/// was sent). It holds nanoseconds; the wire has the milliseconds.
+///
+/// Built from a [`SystemTime`], with [`Timestamp::new`] from Unix seconds and
+/// nanoseconds (checked), or from text: [`Timestamp::parse`] reads leniently (a space for
+/// the `T`, no fraction, or `+00:00` for the `Z`) and keeps text that does not parse, which
+/// is then refused before sending. [`Timestamp::get`] and [`Timestamp::to_system_time`]
+/// give a valid value back.
+///
+/// ```
+/// use personaclick::Timestamp;
+///
+/// let ts = Timestamp::new(1_688_293_230, 250_000_000)?;
+/// assert_eq!(ts.to_string(), "2023-07-02T10:20:30.250Z");
+/// assert_eq!(ts.get(), Some((1_688_293_230, 250_000_000)));
+/// assert_eq!(Timestamp::parse("2023-07-02 10:20:30.25"), ts, "read leniently");
+/// # Ok::<(), personaclick::DateError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Timestamp(Repr<Instant>);
+
+impl Timestamp {
+    /// Parses text leniently; text that does not parse is kept as it came, and refused before
+    /// sending.
     ///
     /// ```
     /// use personaclick::Timestamp;
     ///
-    /// let ts = Timestamp::new(1_688_293_230, 250_000_000)?;
-    /// assert_eq!(ts.to_string(), "2023-07-02T10:20:30.250Z");
-    /// assert_eq!(ts.get(), Some((1_688_293_230, 250_000_000)));
-    /// assert_eq!(Timestamp::parse("2023-07-02 10:20:30.25"), ts, "read leniently");
-    /// # Ok::<(), personaclick::DateError>(())
+    /// let v = Timestamp::parse("2023-07-02 10:20:30");
+    /// assert!(v.get().is_some());
+    /// assert_eq!(v.as_text(), "2023-07-02T10:20:30.000Z");
+    ///
+    /// let odd = Timestamp::parse("2023-07-02T10:20:30+03:00");
+    /// assert_eq!(odd.get(), None);
+    /// assert_eq!(odd.as_text(), "2023-07-02T10:20:30+03:00");
     /// ```
-    Timestamp,
-    Instant,
-    "a UTC timestamp as YYYY-MM-DDThh:mm:ss.sssZ",
-    parse_timestamp,
-    write_timestamp,
-    lenient: "2023-07-02 10:20:30",
-    strict: "2023-07-02T10:20:30.000Z",
-    odd: "2023-07-02T10:20:30+03:00"
-);
+    pub fn parse(text: &str) -> Self {
+        Timestamp(Repr::parse(text))
+    }
+
+    /// As it goes on the wire: `YYYY-MM-DDThh:mm:ss.sssZ`, or the text as it came when it did
+    /// not parse (the same as `to_string()`).
+    ///
+    /// ```
+    /// use personaclick::Timestamp;
+    ///
+    /// assert_eq!(Timestamp::parse("2023-07-02 10:20:30").as_text(), "2023-07-02T10:20:30.000Z");
+    /// ```
+    pub fn as_text(&self) -> String {
+        self.0.with_text(str::to_string)
+    }
+}
 
 impl Date {
     /// The date `year`-`month`-`day`, if it is one: `year` in `0..=9999`, `month` in `1..=12`,
@@ -657,7 +752,7 @@ impl Date {
     /// assert_eq!(Date::parse("1990-02-30").get(), None);
     /// ```
     pub fn get(&self) -> Option<(u16, u8, u8)> {
-        self.valid().map(|d| (d.year, d.month, d.day))
+        self.0.valid().map(|d| (d.year, d.month, d.day))
     }
 }
 
@@ -697,7 +792,7 @@ impl DateTime {
     /// assert_eq!(dt.get(), Some((2021, 12, 31, 23, 55, 0)));
     /// ```
     pub fn get(&self) -> Option<(u16, u8, u8, u8, u8, u8)> {
-        self.valid().map(|v| {
+        self.0.valid().map(|v| {
             (
                 v.date.year,
                 v.date.month,
@@ -742,7 +837,7 @@ impl Timestamp {
     /// assert_eq!(ts.get(), Some((-1, 500_000_000)));
     /// ```
     pub fn get(&self) -> Option<(i64, u32)> {
-        self.valid().map(|v| (v.seconds, v.nanos))
+        self.0.valid().map(|v| (v.seconds, v.nanos))
     }
 
     /// The instant as a [`SystemTime`]; `None` if the value is text that did not parse, or if
@@ -758,7 +853,7 @@ impl Timestamp {
     /// assert_eq!(Timestamp::from(t), ts);
     /// ```
     pub fn to_system_time(&self) -> Option<SystemTime> {
-        let Instant { seconds, nanos } = self.valid()?;
+        let Instant { seconds, nanos } = self.0.valid()?;
         let after = Duration::from_nanos(u64::from(nanos));
         match u64::try_from(seconds) {
             Ok(s) => UNIX_EPOCH.checked_add(Duration::from_secs(s) + after),
@@ -844,7 +939,7 @@ mod with_jiff {
         /// # Ok::<(), personaclick::DateError>(())
         /// ```
         fn try_from(d: &Date) -> Result<Self, DateError> {
-            let v = d.valid().ok_or(DateError(Problem::Unparsed))?;
+            let v = d.0.valid().ok_or(DateError(Problem::Unparsed))?;
             // Years 0..=9999 are within jiff's -9999..=9999.
             jiff::civil::Date::new(v.year as i16, v.month as i8, v.day as i8)
                 .map_err(|_| DateError(Problem::Range))
@@ -895,7 +990,7 @@ mod with_jiff {
         /// # Ok::<(), personaclick::DateError>(())
         /// ```
         fn try_from(dt: &DateTime) -> Result<Self, DateError> {
-            let v = dt.valid().ok_or(DateError(Problem::Unparsed))?;
+            let v = dt.0.valid().ok_or(DateError(Problem::Unparsed))?;
             let d = v.date;
             jiff::civil::DateTime::new(
                 d.year as i16,
@@ -956,7 +1051,7 @@ mod with_jiff {
         /// # Ok::<(), personaclick::DateError>(())
         /// ```
         fn try_from(ts: &Timestamp) -> Result<Self, DateError> {
-            let v = ts.valid().ok_or(DateError(Problem::Unparsed))?;
+            let v = ts.0.valid().ok_or(DateError(Problem::Unparsed))?;
             // Nanoseconds below 10^9 fit an i32; jiff accepts signs that differ.
             jiff::Timestamp::new(v.seconds, v.nanos as i32)
                 .map_err(|_| DateError(Problem::JiffRange))
