@@ -52,6 +52,15 @@ pub enum Format {
 }
 
 impl Format {
+    /// The format in words, as a problem with a value names it: `a date as YYYY-MM-DD`.
+    pub fn what(self) -> &'static str {
+        match self {
+            Format::Date => "a date as YYYY-MM-DD",
+            Format::DateTime => "a date and time as YYYY-MM-DD hh:mm:ss",
+            Format::Timestamp => "a UTC timestamp as YYYY-MM-DDThh:mm:ss.sssZ",
+        }
+    }
+
     /// Whether `s` is written exactly in this format, as the API documents it, and names a
     /// real date and time. Stricter than reading a value (`Date::parse` and the others also
     /// take the variants servers send); never panics, whatever the text.
@@ -238,7 +247,8 @@ impl Checkable for String {
     }
 }
 
-fn check_number(n: f64, at: &Path<'_>, rule: &Rule, check: &mut Check) {
+/// A number within its rule's bounds (and finite).
+pub(crate) fn check_number(n: f64, at: &Path<'_>, rule: &Rule, check: &mut Check) {
     if !n.is_finite() {
         check.problem(at, "must be a finite number");
         return;

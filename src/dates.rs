@@ -430,14 +430,14 @@ enum Repr<T> {
 
 /// A value of one of the three wire formats: how it is read and written.
 trait Wire: Copy {
-    /// The format, as a check names it (`a date as YYYY-MM-DD`).
-    const FORMAT: &'static str;
+    /// The format.
+    const FORMAT: Format;
     fn parse(text: &str) -> Option<Self>;
     fn write(&self) -> Written;
 }
 
 impl Wire for Ymd {
-    const FORMAT: &'static str = "a date as YYYY-MM-DD";
+    const FORMAT: Format = Format::Date;
     fn parse(text: &str) -> Option<Self> {
         parse_date(text)
     }
@@ -447,7 +447,7 @@ impl Wire for Ymd {
 }
 
 impl Wire for Civil {
-    const FORMAT: &'static str = "a date and time as YYYY-MM-DD hh:mm:ss";
+    const FORMAT: Format = Format::DateTime;
     fn parse(text: &str) -> Option<Self> {
         parse_date_time(text)
     }
@@ -457,7 +457,7 @@ impl Wire for Civil {
 }
 
 impl Wire for Instant {
-    const FORMAT: &'static str = "a UTC timestamp as YYYY-MM-DDThh:mm:ss.sssZ";
+    const FORMAT: Format = Format::Timestamp;
     fn parse(text: &str) -> Option<Self> {
         parse_timestamp(text)
     }
@@ -506,7 +506,7 @@ impl<T: Wire> Repr<T> {
     fn check(&self, at: &Path<'_>, check: &mut Check) {
         if let Repr::Unparsed(_) = self {
             // The text is not repeated: it may be personal data (a birthday).
-            check.problem(at, format_args!("must be {}", T::FORMAT));
+            check.problem(at, format_args!("must be {}", T::FORMAT.what()));
         }
     }
 }

@@ -413,6 +413,40 @@ async fn forced_changes_move_the_identifier() {
     assert_eq!(api_error(phone("440005551122", "111").send().await).0, 400);
 }
 
+/// The fake refuses what the client refuses with the client's own words: the same checks, one
+/// wording of each message.
+#[tokio::test]
+async fn the_fake_and_the_client_word_a_problem_alike() {
+    let fake = FakeServer::start().await.unwrap();
+    let client = fake.client().unwrap();
+    let refused = client
+        .get_notifications()
+        .date_from("2023-7-1")
+        .types([MessageType::Bulk])
+        .channels([Channel::WebPush])
+        .limit(60)
+        .send()
+        .await;
+    let Err(Error::InvalidRequest(e)) = refused else {
+        panic!("expected an invalid request, got {refused:?}")
+    };
+    let url = format!(
+        "{}/notifications?shop_id={DEFAULT_SHOP_ID}&shop_secret={DEFAULT_SHOP_SECRET}&date_from=2023-7-1&type=bulk&channel=web_push&limit=60",
+        fake.base_url()
+    );
+    let response = reqwest::get(url).await.unwrap();
+    assert_eq!(response.status(), 400);
+    let body: serde_json::Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    let message = body["message"].as_str().unwrap();
+    assert_eq!(e.problems().len(), 3, "{:?}", e.problems());
+    for problem in e.problems() {
+        assert!(
+            message.contains(problem.as_str()),
+            "{problem:?} in {message}"
+        );
+    }
+}
+
 /// Requests the client would refuse, sent by hand: the fake checks them against the schema too.
 #[tokio::test]
 async fn the_fake_checks_requests_against_the_schema() {
@@ -435,7 +469,7 @@ async fn the_fake_checks_requests_against_the_schema() {
         get("email=a@b.c&date_from=2023-7-1&type=spam&channel=web_push&page=x".into()).await;
     assert_eq!(status, 400);
     for expected in [
-        "`date_from` must be written YYYY-MM-DD",
+        "`date_from` must be a date as YYYY-MM-DD",
         "`type` must be one of",
         "`page` must be a whole number",
     ] {
@@ -446,7 +480,7 @@ async fn the_fake_checks_requests_against_the_schema() {
         get("email=a@b.c&date_from=2023-07-0%C3%A9&type=bulk&channel=web_push".into()).await;
     assert_eq!(status, 400);
     assert!(
-        body.contains("`date_from` must be written YYYY-MM-DD"),
+        body.contains("`date_from` must be a date as YYYY-MM-DD"),
         "{body}"
     );
     let (status, body) = get("type=bulk&channel=web_push".into()).await;

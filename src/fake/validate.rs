@@ -5,7 +5,7 @@ use personaclick_codegen::model::{EndpointModel, FieldModel, KindModel, Model, S
 use personaclick_codegen::schema::{Format as SchemaFormat, Method, RuleKind};
 use serde_json::{Map, Value};
 
-use crate::check::Format;
+use crate::check::{self, check_number, Check, Checkable, Format, Path, Rule};
 use crate::read;
 
 const SCHEMA_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/schema_files.rs"));
@@ -65,13 +65,16 @@ impl Checker {
             .find(|e| e.method == method && e.path == path)
     }
 
-    /// Every problem with the request, or its checked values.
+    /// Every problem with the request, or its checked values. The problems are found and
+    /// worded by the client's own checks (`crate::check`), where the client checks the same
+    /// thing: a missing parameter, a bound, a length, a format, a requirement rule; what only
+    /// a hand-written request can get wrong (a value of another type) is the fake's own.
     pub fn check<'m>(
         &'m self,
         endpoint: &'m EndpointModel,
         input: Input,
     ) -> Result<Checked<'m>, String> {
-        let mut problems = Vec::new();
+        let mut check = Check::new("fake");
         let mut values = Map::new();
         let mut extra = Map::new();
         match input {
@@ -85,7 +88,7 @@ impl Checker {
                             Ok(v) => {
                                 values.insert(p.name.wire().to_string(), v);
                             }
-                            Err(why) => problems.push(format!("`{}` {why}", p.name.wire())),
+                            Err(why) => check.problem(&Path::Root.field(p.name.wire()), why),
                         }
                     }
                 }
@@ -102,7 +105,12 @@ impl Checker {
                     match param {
                         Some(p) => {
                             if p.fixed.value().is_none() {
-                                self.check_value(&p.ty, &value, &key, &mut problems);
+                                self.check_value(
+                                    &p.ty,
+                                    &value,
+                                    &Path::Root.field(&key),
+                                    &mut check,
+                                );
                             }
                             // Kept as documented: what is read back is the schema's type.
                             values.insert(p.name.wire().to_string(), self.documented(&p.ty, value));
@@ -116,50 +124,37 @@ impl Checker {
             }
         }
         for p in &endpoint.params {
+            let at = Path::Root.field(p.name.wire());
             match values.get(p.name.wire()) {
-                None if p.required => problems.push(format!("`{}` is required", p.name.wire())),
-                Some(v) => self.constraints(p, v, p.name.wire(), &mut problems),
+                None if p.required => check.problem(&at, "is required"),
+                Some(v) => self.constraints(p, v, &at, &mut check),
                 None => {}
             }
         }
         for rule in &endpoint.requirements {
-            let set = |n: &String| values.contains_key(n);
-            let trigger = rule.when.iter().find(|n| set(n));
-            if !rule.when.is_empty() && trigger.is_none() {
-                continue;
-            }
-            let ok = match rule.kind {
-                RuleKind::AllOf => rule.names.iter().all(set),
-                RuleKind::AnyOf => rule.names.iter().any(set),
-            };
-            if !ok {
-                let names = rule
-                    .names
+            let set = |names: &'m [String]| -> Vec<(&'m str, bool)> {
+                names
                     .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>();
-                let (what, joined) = match rule.kind {
-                    RuleKind::AllOf => ("", names.join(" and ")),
-                    RuleKind::AnyOf => ("one of ", names.join(", ")),
-                };
-                let prefix = trigger
-                    .map(|t| format!("`{t}` is set, so "))
-                    .unwrap_or_default();
-                problems.push(format!("{prefix}{what}{joined} is required"));
-            }
+                    .map(|n| (n.as_str(), values.contains_key(n)))
+                    .collect()
+            };
+            let kind = match rule.kind {
+                RuleKind::AllOf => check::RuleKind::AllOf,
+                RuleKind::AnyOf => check::RuleKind::AnyOf,
+            };
+            check.rule(kind, &set(&rule.names), &set(&rule.when), &rule.description);
         }
-        if problems.is_empty() {
-            Ok(Checked {
+        match check.into_invalid() {
+            None => Ok(Checked {
                 endpoint,
                 values,
                 extra,
-            })
-        } else {
-            Err(problems.join("; "))
+            }),
+            Some(invalid) => Err(invalid.problems().join("; ")),
         }
     }
 
-    /// A query value as the JSON value its type says.
+    /// A query value as the JSON value its type says, or what is wrong with it.
     fn query_value(&self, p: &FieldModel, raw: &str) -> Result<Value, String> {
         match &p.ty {
             Ty::List(inner) if p.style == Style::Comma => raw
@@ -189,25 +184,33 @@ impl Checker {
                 "false" | "0" => Ok(Value::Bool(false)),
                 _ => Err(format!("must be true or false, not {raw:?}")),
             },
-            Ty::Named(name) => {
-                let value = Value::String(raw.to_string());
-                let mut problems = Vec::new();
-                self.check_value(ty, &value, name, &mut problems);
-                match problems.pop() {
-                    Some(p) => Err(p
-                        .split_once("` ")
-                        .map_or(p.clone(), |(_, why)| why.to_string())),
-                    None => Ok(value),
-                }
-            }
+            Ty::Named(name) => match self.not_a_value_of(name, raw) {
+                Some(why) => Err(why),
+                None => Ok(Value::String(raw.to_string())),
+            },
             _ => Ok(Value::String(raw.to_string())),
         }
     }
 
-    /// Checks a JSON value against a type, recording problems with their path. A value is
-    /// taken as the client takes a response's: as documented, or by a lossless conversion (a
-    /// number written as a string, `"1"` for `true`, ...: one table, in `crate::read`).
-    fn check_value(&self, ty: &Ty, v: &Value, at: &str, problems: &mut Vec<String>) {
+    /// What is wrong with `raw` as a value of the enum `name`, if anything.
+    fn not_a_value_of(&self, name: &str, raw: &str) -> Option<String> {
+        let KindModel::Enum { values } = &self.model.named(name)?.kind else {
+            return None;
+        };
+        if values.iter().any(|e| e.name.wire() == raw) {
+            return None;
+        }
+        let allowed: Vec<String> = values
+            .iter()
+            .map(|e| format!("{:?}", e.name.wire()))
+            .collect();
+        Some(format!("must be one of {}", allowed.join(", ")))
+    }
+
+    /// Checks a JSON value against a type. A value is taken as the client takes a response's:
+    /// as documented, or by a lossless conversion (a number written as a string, `"1"` for
+    /// `true`, ...: one table, in `crate::read`).
+    fn check_value(&self, ty: &Ty, v: &Value, at: &Path<'_>, check: &mut Check) {
         let ok = match ty {
             Ty::String => v.is_string() || v.is_number(),
             Ty::Date | Ty::DateTime | Ty::Timestamp => v.is_string(),
@@ -226,7 +229,7 @@ impl Checker {
             Ty::List(inner) => match v.as_array() {
                 Some(items) => {
                     for (i, item) in items.iter().enumerate() {
-                        self.check_value(inner, item, &format!("{at}[{i}]"), problems);
+                        self.check_value(inner, item, &Path::Index(at, i), check);
                     }
                     true
                 }
@@ -235,16 +238,16 @@ impl Checker {
             Ty::Map(inner) => match v.as_object() {
                 Some(map) => {
                     for (k, item) in map {
-                        self.check_value(inner, item, &format!("{at}.{k}"), problems);
+                        self.check_value(inner, item, &Path::Key(at, k), check);
                     }
                     true
                 }
                 None => false,
             },
-            Ty::Named(name) => return self.check_named(name, v, at, problems),
+            Ty::Named(name) => return self.check_named(name, v, at, check),
         };
         if !ok {
-            problems.push(format!("`{at}` must be {}", describe(ty)));
+            check.problem(at, format_args!("must be {}", describe(ty)));
         }
     }
 
@@ -310,93 +313,88 @@ impl Checker {
         }
     }
 
-    fn check_named(&self, name: &str, v: &Value, at: &str, problems: &mut Vec<String>) {
+    fn check_named(&self, name: &str, v: &Value, at: &Path<'_>, check: &mut Check) {
         let Some(t) = self.model.named(name) else {
             return;
         };
         match &t.kind {
-            KindModel::Enum { values } => {
-                if !values.iter().any(|e| v.as_str() == Some(e.name.wire())) {
-                    let allowed = values
-                        .iter()
-                        .map(|e| format!("{:?}", e.name.wire()))
-                        .collect::<Vec<_>>();
-                    problems.push(format!("`{at}` must be one of {}", allowed.join(", ")));
+            KindModel::Enum { .. } => {
+                let why = match v.as_str() {
+                    Some(s) => self.not_a_value_of(name, s),
+                    None => self.not_a_value_of(name, ""),
+                };
+                if let Some(why) = why {
+                    check.problem(at, why);
                 }
             }
             KindModel::Object { fields, .. } => {
                 let Some(map) = v.as_object() else {
-                    problems.push(format!("`{at}` must be an object"));
+                    check.problem(at, "must be an object");
                     return;
                 };
                 for f in fields {
-                    let here = format!("{at}.{}", f.name.wire());
+                    let here = at.field(f.name.wire());
                     match map.get(f.name.wire()).filter(|v| !v.is_null()) {
                         Some(value) => {
-                            self.check_value(&f.ty, value, &here, problems);
-                            self.constraints(f, value, &here, problems);
+                            self.check_value(&f.ty, value, &here, check);
+                            self.constraints(f, value, &here, check);
                         }
-                        None if f.required => problems.push(format!("`{here}` is required")),
+                        None if f.required => check.problem(&here, "is required"),
                         None => {}
                     }
                 }
             }
             KindModel::Union { variants } => {
                 let fits = variants.iter().any(|variant| {
-                    let mut scratch = Vec::new();
+                    let mut scratch = Check::new("fake");
                     self.check_value(&variant.ty, v, at, &mut scratch);
                     self.constraints(variant, v, at, &mut scratch);
-                    scratch.is_empty()
+                    !scratch.has_problems()
                 });
                 if !fits {
-                    problems.push(format!("`{at}` is none of the types of {name}"));
+                    check.problem(at, format_args!("is none of the types of {name}"));
                 }
             }
         }
     }
 
-    /// Bounds, lengths and formats.
-    fn constraints(&self, f: &FieldModel, v: &Value, at: &str, problems: &mut Vec<String>) {
+    /// Bounds, lengths and formats, checked as the client checks them.
+    fn constraints(&self, f: &FieldModel, v: &Value, at: &Path<'_>, check: &mut Check) {
         if let Value::Array(items) = v {
             if f.style != Style::Comma && matches!(f.ty, Ty::List(_)) {
                 for (i, item) in items.iter().enumerate() {
-                    self.constraints(f, item, &format!("{at}[{i}]"), problems);
+                    self.constraints(f, item, &Path::Index(at, i), check);
                 }
             }
             return;
         }
+        let rule = Rule {
+            required: false,
+            min: f.min,
+            max: f.max,
+            max_length: f
+                .max_length
+                .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+        };
         // A number written as a string is bound like the number.
         if let Some(n) = v
             .as_f64()
             .or_else(|| v.as_str().and_then(read::number_from_str))
         {
-            if f.min.is_some_and(|min| n < min) || f.max.is_some_and(|max| n > max) {
-                let bound = match (f.min, f.max) {
-                    (Some(a), Some(b)) => format!("from {a} to {b}"),
-                    (Some(a), None) => format!("at least {a}"),
-                    (None, Some(b)) => format!("at most {b}"),
-                    (None, None) => String::new(),
-                };
-                problems.push(format!("`{at}` must be {bound}"));
+            if f.min.is_some() || f.max.is_some() {
+                check_number(n, at, &rule, check);
             }
         }
         if let Some(s) = v.as_str() {
-            if f.max_length
-                .is_some_and(|max| s.chars().count() as u64 > max)
-            {
-                problems.push(format!(
-                    "`{at}` is longer than {} characters",
-                    f.max_length.unwrap_or_default()
-                ));
-            }
+            s.to_string().check_value(at, &rule, check);
             if let Some(format) = f.format {
-                let (format, shape) = match format {
-                    SchemaFormat::Date => (Format::Date, "YYYY-MM-DD"),
-                    SchemaFormat::DateTime => (Format::DateTime, "YYYY-MM-DD hh:mm:ss"),
-                    SchemaFormat::Timestamp => (Format::Timestamp, "YYYY-MM-DDThh:mm:ss.sssZ"),
+                let format = match format {
+                    SchemaFormat::Date => Format::Date,
+                    SchemaFormat::DateTime => Format::DateTime,
+                    SchemaFormat::Timestamp => Format::Timestamp,
                 };
                 if !format.matches(s) {
-                    problems.push(format!("`{at}` must be written {shape}"));
+                    check.problem(at, format_args!("must be {}", format.what()));
                 }
             }
         }
