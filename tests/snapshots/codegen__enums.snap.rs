@@ -19,6 +19,7 @@ use rt::DebugFields as _;
 #[derive(Clone)]
 pub struct Client<M = rt::Async> {
     core: rt::Core<ClientParams>,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
 }
 impl Client {

@@ -32,6 +32,8 @@ fn client_type(model: &Model) -> TokenStream {
         #[derive(Clone)]
         pub struct Client<M = rt::Async> {
             core: rt::Core<ClientParams>,
+            // Read by the blocking mode's calls only.
+            #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
             mode: M,
         }
 
