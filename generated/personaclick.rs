@@ -826,6 +826,8 @@ impl MessageStatistics {
     }
 }
 /// Message Type.
+///
+/// **Note on PersonaClick's docs:** The request's `type` lists bulk, chain and transactional; the messages' `type` lists bulk, trigger and transactional. We take all four, both ways (REES46's newer docs say chain and trigger are the same).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageType {

@@ -29,6 +29,8 @@ pub mod diag;
 pub mod diff;
 #[cfg(feature = "cli")]
 pub mod docs;
+#[cfg(feature = "cli")]
+pub mod drift;
 mod emit;
 #[cfg(feature = "cli")]
 pub mod inspect;

@@ -324,6 +324,7 @@ impl Reader<'_> {
                 "rust_name",
                 "sensitive",
                 "also",
+                "page",
                 "deprecated",
                 "note",
                 "aliases",
@@ -418,6 +419,7 @@ impl Reader<'_> {
             rust_name: self.opt_name(&map, "rust_name"),
             sensitive: self.opt_bool(&map, "sensitive"),
             also,
+            page: self.page(&map, PageOn::Field),
             deprecated: self.opt_string(&map, "deprecated"),
             note: self.opt_string(&map, "note"),
             aliases: self
@@ -486,6 +488,7 @@ impl Reader<'_> {
                 "additional",
                 "values",
                 "one_of",
+                "page",
             ],
         )?;
         let shapes: Vec<&str> = ["fields", "values", "one_of"]
@@ -540,6 +543,7 @@ impl Reader<'_> {
             note: self.opt_string(&map, "note"),
             deprecated: self.opt_string(&map, "deprecated"),
             kind,
+            page: self.page(&map, PageOn::Type),
         })
     }
 
@@ -640,6 +644,7 @@ impl Reader<'_> {
                 "paging",
                 "note",
                 "deprecated",
+                "page",
             ],
         )?;
         let paging = map.get("paging").and_then(|(node, l)| {
@@ -721,6 +726,7 @@ impl Reader<'_> {
         let requirements = self.requirements(&map);
         let note = self.opt_string(&map, "note");
         let deprecated = self.opt_string(&map, "deprecated");
+        let page = self.page(&map, PageOn::Endpoint);
         let (method, (response, response_description)) = (method?, response?);
         Some(Endpoint {
             name,
@@ -739,8 +745,97 @@ impl Reader<'_> {
             paging,
             note,
             deprecated,
+            page,
         })
     }
+
+    /// The `page` key: what the published page says where we depart from it.
+    fn page(&mut self, map: &Map, on: PageOn) -> PageSays {
+        let Some((node, loc)) = map.get("page") else {
+            return PageSays::default();
+        };
+        // What a page can say about each kind of item.
+        let keys: &[&str] = match on {
+            PageOn::Field => &["requirement", "type", "absent"],
+            PageOn::Type => &["values", "absent"],
+            PageOn::Endpoint => &["statuses", "absent"],
+        };
+        let Some(inner) = self.map(node, &loc, keys) else {
+            return PageSays::default();
+        };
+        let words = |reader: &mut Self, key: &str| -> Vec<String> {
+            reader
+                .names(&inner, key)
+                .into_iter()
+                .map(|n| n.text)
+                .collect()
+        };
+        let requirement = words(self, "requirement");
+        for word in &requirement {
+            let known = ["required", "optional", "one of", "unstated"].contains(&word.as_str())
+                || word.starts_with("unless ");
+            if !known {
+                self.error(
+                    &loc,
+                    format!("page.requirement \"{word}\" is not one of required, optional, one of, unless NAME, unstated"),
+                );
+            }
+        }
+        // One list of values, or a list of lists.
+        let values = match inner.get("values") {
+            Some((node, l)) => match &node.value {
+                Value::Seq(items) if items.iter().any(|i| matches!(i.value, Value::Seq(_))) => {
+                    items
+                        .iter()
+                        .map(|list| match &list.value {
+                            Value::Seq(words) => words
+                                .iter()
+                                .filter_map(|w| w.as_str().map(str::to_string))
+                                .collect(),
+                            _ => {
+                                self.error(
+                                    &l,
+                                    "page.values: a list of values, or a list of lists".into(),
+                                );
+                                Vec::new()
+                            }
+                        })
+                        .collect()
+                }
+                _ => vec![words(self, "values")],
+            },
+            None => Vec::new(),
+        };
+        let statuses = inner.get("statuses").map(|(node, l)| {
+            let codes = match &node.value {
+                Value::Seq(items) => items.iter().filter_map(Node::as_i64).collect(),
+                _ => node.as_i64().into_iter().collect::<Vec<_>>(),
+            };
+            let codes: Vec<u16> = codes
+                .into_iter()
+                .filter_map(|c| u16::try_from(c).ok())
+                .collect();
+            if codes.is_empty() {
+                self.error(&l, "page.statuses lists no status code".into());
+            }
+            codes
+        });
+        PageSays {
+            requirement,
+            type_words: words(self, "type"),
+            absent: self.opt_bool(&inner, "absent"),
+            values,
+            statuses,
+        }
+    }
+}
+
+/// The item a `page` record is on.
+#[derive(Clone, Copy)]
+enum PageOn {
+    Field,
+    Type,
+    Endpoint,
 }
 
 fn describe(node: &Node) -> String {

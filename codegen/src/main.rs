@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use personaclick_codegen::{diff, docs, inspect, openapi, read_dir, sources, Diagnostics};
+use personaclick_codegen::{diff, docs, drift, inspect, openapi, read_dir, sources, Diagnostics};
 
 const USAGE: &str = "\
 personaclick-codegen: maintainer tools for a schema in the personaclick-codegen schema language
@@ -24,6 +24,14 @@ Usage:
       has one), or a git revision: REV, or REV:PATH with PATH relative to the repository's top
       (default: schema). A path that exists wins over a revision of the same name.
       Example: personaclick-codegen diff HEAD~1 .
+  personaclick-codegen drift [--schema DIR] [--format text|markdown|json]
+                             [--fail-on breaking|any|none] PAGE...
+      Compare what PersonaClick's published pages document with the schema: operations,
+      parameters, requirements, types, status codes and response fields. A PAGE is the English
+      reference as a browser copies it (text) or a page of the unified docs (Markdown), or a
+      directory of them. Where the schema departs from a page on purpose it records what the
+      page says (`page:`), and the difference is listed as explained. Every addition comes with
+      the YAML to paste.
   personaclick-codegen help
 
 Options:
@@ -31,20 +39,29 @@ Options:
   --check      write nothing; exit 1 if FILE differs from what would be written
   --json       diff: print JSON (old, new, breaking, compatible, changes[] with class, kind,
                path, at, message)
+  --schema DIR drift: the schema (default: schema)
+  --format F   drift: text (default), markdown (a pull request comment) or json
+  --fail-on L  drift: exit 1 when an unexplained finding is breaking (breaking, the default),
+               is any finding at all (any), or never (none); a row the reader could not
+               read counts as breaking
 
 Exit codes:
   0  success: the schema is valid, the file is written or fresh, no breaking change
   1  check/docs/openapi: the schema is invalid, or the file is stale (--check);
      diff: at least one breaking change
-  2  usage error, unreadable file, git error; diff: OLD or NEW is not a valid schema
+     drift: an unexplained finding at or above --fail-on
+  2  usage error, unreadable file, git error; diff: OLD or NEW is not a valid schema;
+     drift: a page that cannot be read (empty, binary, cut short, not a PersonaClick page)
 ";
 
 /// How a command ends.
 enum Fail {
     /// Exit 1, with a message.
     Check(String),
-    /// Exit 2, with a message.
+    /// Exit 2, with a message and a pointer to the usage.
     Usage(String),
+    /// Exit 2: an input that cannot be read; the message says why.
+    Unreadable(String),
 }
 
 fn main() -> ExitCode {
@@ -58,8 +75,9 @@ fn main() -> ExitCode {
         Some("docs") => write_cmd(&args[1..], Output::Docs),
         Some("openapi") => write_cmd(&args[1..], Output::OpenApi),
         Some("diff") => diff_cmd(&args[1..]),
+        Some("drift") => drift_cmd(&args[1..]),
         Some(other) => Err(Fail::Usage(format!(
-            "unknown command \"{other}\" (commands: check, docs, openapi, diff, help)"
+            "unknown command \"{other}\" (commands: check, docs, openapi, diff, drift, help)"
         ))),
     };
     match result {
@@ -73,6 +91,10 @@ fn main() -> ExitCode {
         Err(Fail::Usage(message)) => {
             eprint!("error: {}", with_newline(&message));
             eprintln!("Run `personaclick-codegen help` for usage.");
+            ExitCode::from(2)
+        }
+        Err(Fail::Unreadable(message)) => {
+            eprint!("error: {}", with_newline(&message));
             ExitCode::from(2)
         }
     }
@@ -92,6 +114,9 @@ struct Args {
     out: Option<String>,
     check: bool,
     json: bool,
+    schema: Option<String>,
+    format: Option<String>,
+    fail_on: Option<String>,
 }
 
 fn parse(args: &[String], allowed: &[&str]) -> Result<Args, Fail> {
@@ -100,6 +125,9 @@ fn parse(args: &[String], allowed: &[&str]) -> Result<Args, Fail> {
         out: None,
         check: false,
         json: false,
+        schema: None,
+        format: None,
+        fail_on: None,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -114,17 +142,20 @@ fn parse(args: &[String], allowed: &[&str]) -> Result<Args, Fail> {
                 }
             )));
         }
-        match flag {
-            "--out" => {
-                let value = match arg.split_once('=') {
-                    Some((_, v)) => v.to_string(),
-                    None => it
-                        .next()
-                        .ok_or_else(|| Fail::Usage("--out needs a file name".into()))?
-                        .clone(),
-                };
-                parsed.out = Some(value);
+        let mut value = |what: &str| -> Result<String, Fail> {
+            match arg.split_once('=') {
+                Some((_, v)) => Ok(v.to_string()),
+                None => it
+                    .next()
+                    .cloned()
+                    .ok_or_else(|| Fail::Usage(format!("{flag} needs {what}"))),
             }
+        };
+        match flag {
+            "--out" => parsed.out = Some(value("a file name")?),
+            "--schema" => parsed.schema = Some(value("a directory")?),
+            "--format" => parsed.format = Some(value("text, markdown or json")?),
+            "--fail-on" => parsed.fail_on = Some(value("breaking, any or none")?),
             "--check" => parsed.check = true,
             "--json" => parsed.json = true,
             _ => parsed.positional.push(arg.clone()),
@@ -269,4 +300,74 @@ fn diff_cmd(args: &[String]) -> Result<(), Fail> {
         return Err(Fail::Check(String::new()));
     }
     Ok(())
+}
+
+fn drift_cmd(args: &[String]) -> Result<(), Fail> {
+    let args = parse(args, &["--schema", "--format", "--fail-on"])?;
+    if args.positional.is_empty() {
+        return Err(Fail::Usage(
+            "drift needs a page: personaclick-codegen drift PAGE...".into(),
+        ));
+    }
+    let schema = args.schema.as_deref().unwrap_or("schema");
+    let files = read(schema)?;
+    let api = inspect::inspect(&files)
+        .map_err(|problems| Fail::Usage(format!("{schema} is not a valid schema\n{problems}")))?;
+    let mut pages = Vec::new();
+    for arg in &args.positional {
+        for file in page_files(arg)? {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| Fail::Unreadable(format!("{file}: cannot read: {e}")))?;
+            pages.push(drift::read_page(&file, &bytes, &api).map_err(Fail::Unreadable)?);
+        }
+    }
+    let findings = drift::compare(&pages, &api);
+    let report = match args.format.as_deref().unwrap_or("text") {
+        "text" => drift::report::text(&pages, &findings),
+        "markdown" => drift::report::markdown(&pages, &findings),
+        "json" => drift::report::json(&pages, &findings),
+        other => {
+            return Err(Fail::Usage(format!(
+                "unknown format \"{other}\" (text, markdown, json)"
+            )))
+        }
+    };
+    let counts = drift::report::counts(&pages, &findings);
+    let fail = match args.fail_on.as_deref().unwrap_or("breaking") {
+        "breaking" => counts.breaking + counts.unreadable > 0,
+        "any" => counts.unexplained + counts.unreadable > 0,
+        "none" => false,
+        other => {
+            return Err(Fail::Usage(format!(
+                "unknown --fail-on \"{other}\" (breaking, any, none)"
+            )))
+        }
+    };
+    print!("{report}");
+    if fail {
+        return Err(Fail::Check(String::new()));
+    }
+    Ok(())
+}
+
+/// A page, or the pages of a directory (`*.md` and `*.txt`, in name order).
+fn page_files(arg: &str) -> Result<Vec<String>, Fail> {
+    let path = Path::new(arg);
+    if !path.exists() {
+        return Err(Fail::Usage(format!("{arg}: no such file or directory")));
+    }
+    if !path.is_dir() {
+        return Ok(vec![arg.to_string()]);
+    }
+    let mut files: Vec<String> = std::fs::read_dir(path)
+        .map_err(|e| Fail::Usage(format!("{arg}: cannot read: {e}")))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "md" || x == "txt")
+                && p.file_name().is_some_and(|n| n != "README.md")
+        })
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    Ok(files)
 }

@@ -6,7 +6,9 @@ use std::fmt;
 
 use proc_macro2::{Ident, Span};
 
-pub use crate::schema::{ConstValue, ErrorShape, Format, JsonKind, Loc, Method, RuleKind};
+pub use crate::schema::{
+    ConstValue, ErrorShape, Format, JsonKind, Loc, Method, PageSays, RuleKind,
+};
 
 /// The resolved API.
 #[derive(Clone, Debug)]
@@ -254,6 +256,8 @@ pub struct FieldModel {
     /// The parameter set or object type it was included from (the innermost one); `None` for
     /// the owner's own fields.
     pub origin: Option<String>,
+    /// What the published page says where we depart from it (`drift` reads it).
+    pub page: PageSays,
 }
 
 impl FieldModel {
@@ -300,6 +304,8 @@ pub struct TypeModel {
     pub usage: Usage,
     /// Where it is written.
     pub loc: Loc,
+    /// What the published page says where we depart from it.
+    pub page: PageSays,
 }
 
 /// The shape of a named type.
@@ -377,6 +383,8 @@ pub struct EndpointModel {
     pub idempotent: bool,
     /// All parameters, client ones included.
     pub params: Vec<FieldModel>,
+    /// The parameter sets and object types it includes, as written (its params hold theirs).
+    pub includes: Vec<String>,
     /// Free-form parameters.
     pub additional: Option<AdditionalModel>,
     /// Rules, those of included sets first.
@@ -391,6 +399,8 @@ pub struct EndpointModel {
     pub paging: Option<PagingModel>,
     /// Where it is written.
     pub loc: Loc,
+    /// What the published page says where we depart from it.
+    pub page: PageSays,
 }
 
 impl EndpointModel {

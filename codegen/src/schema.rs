@@ -170,6 +170,32 @@ impl JsonKind {
     }
 }
 
+/// What a published page says where the schema departs from it on purpose, in a decision the
+/// item's `note` explains (the `page` key). `drift` calls a difference explained when the page
+/// says exactly what is recorded here. Each list holds the words of one page or more.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PageSays {
+    /// How the page marks its requirement: `required`, `optional`, `one of`, `unless NAME`,
+    /// `unstated`.
+    pub requirement: Vec<String>,
+    /// The page's type words (`number`, `number/string`, `Object array`, `String`).
+    pub type_words: Vec<String>,
+    /// The page does not document the item (it is documented elsewhere, or we add it).
+    pub absent: bool,
+    /// The values the page lists, where ours differ (an enum): one list, or several where the
+    /// page lists different ones in different places.
+    pub values: Vec<Vec<String>>,
+    /// The status codes the page lists, where ours differ (an endpoint).
+    pub statuses: Option<Vec<u16>>,
+}
+
+impl PageSays {
+    /// Whether nothing is recorded.
+    pub fn is_empty(&self) -> bool {
+        *self == PageSays::default()
+    }
+}
+
 /// A parameter, an object field or a union variant.
 #[derive(Clone, Debug)]
 pub struct Field {
@@ -188,6 +214,8 @@ pub struct Field {
     /// The other JSON kind the published docs give the value ("number/string"): responses
     /// carrying it are read as documented, strict mode too.
     pub also: Option<JsonKind>,
+    /// What the published page says where we depart from it.
+    pub page: PageSays,
     /// Deprecation reason.
     pub deprecated: Option<String>,
     /// Reviewer's remark about the docs.
@@ -242,6 +270,8 @@ pub struct TypeDef {
     pub deprecated: Option<String>,
     /// Object, enum or union.
     pub kind: TypeKind,
+    /// What the published page says where we depart from it.
+    pub page: PageSays,
 }
 
 /// The three kinds of named type.
@@ -366,6 +396,8 @@ pub struct Endpoint {
     pub note: Option<String>,
     /// Deprecation reason.
     pub deprecated: Option<String>,
+    /// What the published page says where we depart from it.
+    pub page: PageSays,
 }
 
 /// How an endpoint pages its results.

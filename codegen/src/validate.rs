@@ -532,6 +532,7 @@ fn field_model(flat: Flat<'_>, rust: &str) -> FieldModel {
         fixed,
         loc: f.name.loc.clone(),
         origin: flat.origin.map(str::to_string),
+        page: f.page.clone(),
     }
 }
 
@@ -700,6 +701,7 @@ impl<'s> Validator<'_, 's> {
             kind,
             usage: Usage::Unused,
             loc: t.name.loc.clone(),
+            page: t.page.clone(),
         })
     }
 
@@ -1054,6 +1056,7 @@ impl<'s> Validator<'_, 's> {
             path: e.path.clone(),
             idempotent: e.idempotent,
             params,
+            includes: e.include.iter().map(|n| n.text.clone()).collect(),
             additional: complete(additional)?,
             requirements,
             response: ty(&e.response),
@@ -1061,6 +1064,7 @@ impl<'s> Validator<'_, 's> {
             statuses: e.statuses.clone(),
             paging: complete(paging)?,
             loc: e.name.loc.clone(),
+            page: e.page.clone(),
         })
     }
 }
