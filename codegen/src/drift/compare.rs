@@ -118,7 +118,7 @@ enum Needed {
     Required,
     Optional,
     /// At least one of these (a rule `any_of`).
-    OneOf(BTreeSet<String>),
+    OneOf(Vec<BTreeSet<String>>),
 }
 
 impl Comparer<'_> {
@@ -272,7 +272,7 @@ impl Comparer<'_> {
             // Requirement.
             let needed = needed(m, q);
             let says = requirement_of(d, &documented);
-            if !requirement_fits(&says, &needed) {
+            if !requirement_fits(&says, &needed, &documented) {
                 let word = requirement_word(&d.requirement);
                 self.push(Finding {
                     kind: "requirement_changed",
@@ -478,6 +478,10 @@ impl Comparer<'_> {
     }
 
     fn statuses(&mut self, e: &DocEndpoint, m: &EndpointModel, endpoint: &str) {
+        // A page that lists no status code says nothing about them.
+        if e.statuses.is_empty() {
+            return;
+        }
         let page_codes: BTreeSet<u16> = e.statuses.iter().map(|s| s.code).collect();
         let ours: BTreeSet<u16> = m.statuses.iter().map(|(c, _)| *c).collect();
         if page_codes == ours {
@@ -671,12 +675,14 @@ fn needed(m: &EndpointModel, q: &FieldModel) -> Needed {
     {
         return Needed::Required;
     }
-    match unconditional
-        .filter(|r| r.kind == RuleKind::AnyOf)
-        .find(|r| r.names.iter().any(|n| n == wire))
-    {
-        Some(r) => Needed::OneOf(r.names.iter().cloned().collect()),
-        None => Needed::Optional,
+    let groups: Vec<BTreeSet<String>> = unconditional
+        .filter(|r| r.kind == RuleKind::AnyOf && r.names.iter().any(|n| n == wire))
+        .map(|r| r.names.iter().cloned().collect())
+        .collect();
+    if groups.is_empty() {
+        Needed::Optional
+    } else {
+        Needed::OneOf(groups)
     }
 }
 
@@ -685,21 +691,32 @@ fn requirement_of(d: &DocParam, documented: &[&DocParam]) -> Needed {
     match &d.requirement {
         Requirement::Required => Needed::Required,
         Requirement::Optional | Requirement::Unstated => Needed::Optional,
-        Requirement::OneOf(first) => Needed::OneOf(
-            documented
-                .iter()
-                .filter(|p| p.requirement == Requirement::OneOf(first.clone()))
-                .map(|p| p.name.clone())
-                .collect(),
-        ),
+        Requirement::OneOf(first) => Needed::OneOf(vec![documented
+            .iter()
+            .filter(|p| p.requirement == Requirement::OneOf(first.clone()))
+            .map(|p| p.name.clone())
+            .collect()]),
         Requirement::Unless(other) => {
-            Needed::OneOf([d.name.clone(), other.clone()].into_iter().collect())
+            Needed::OneOf(vec![[d.name.clone(), other.clone()].into_iter().collect()])
         }
     }
 }
 
-fn requirement_fits(says: &Needed, needed: &Needed) -> bool {
-    says == needed
+/// Whether the page's requirement is the schema's. The page's group is one of the schema's
+/// groups (rules `any_of`) with the parameter, compared by the members the page documents: a
+/// member it does not document is a finding of its own (`param_removed`).
+fn requirement_fits(says: &Needed, needed: &Needed, documented: &[&DocParam]) -> bool {
+    match (says, needed) {
+        (Needed::OneOf(page), Needed::OneOf(ours)) => ours.iter().any(|group| {
+            let group: BTreeSet<String> = group
+                .iter()
+                .filter(|n| documented.iter().any(|d| &d.name == *n))
+                .cloned()
+                .collect();
+            page.contains(&group)
+        }),
+        _ => says == needed,
+    }
 }
 
 /// The `page.requirement` word for what the page says.
@@ -717,14 +734,14 @@ fn needed_words(n: &Needed) -> String {
     match n {
         Needed::Required => "required".into(),
         Needed::Optional => "optional".into(),
-        Needed::OneOf(names) => format!(
-            "one of {}",
-            names
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Needed::OneOf(groups) => groups
+            .iter()
+            .map(|names| {
+                let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                format!("one of {}", names.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join(" and "),
     }
 }
 

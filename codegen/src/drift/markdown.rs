@@ -65,30 +65,25 @@ pub fn read(file: &str, text: &str, _names: &[&str]) -> Result<Page, String> {
         }
     }
     if let Some(&(from, to)) = sections.get("Ответ") {
-        // A table of dotted paths, else the first example.
+        // The table of dotted paths, if there is one, and every example, merged: a page may
+        // show one example per case (with and without the secret key), and its table may
+        // leave out a field its example shows. An error example shows the error envelope, not
+        // the response.
         let table =
             table_after(&lines, from, to).filter(|t| t.header.iter().any(|h| h == "Свойство"));
-        match table {
-            Some(table) => e.fields = fields_from_table(&table, &loc),
-            None => {
-                if let Some((at, json)) = json_after(&lines, from, to) {
-                    match Json::parse(&json) {
-                        Some(value) => e.fields = fields_from_example(&value, &loc(at)),
-                        None => page.unread.push((
-                            loc(at),
-                            "the example response is not JSON, even leniently".into(),
-                        )),
-                    }
-                }
-            }
+        if let Some(table) = table {
+            e.fields = fields_from_table(&table, &loc);
         }
-        // An example that is an array (a list of objects) may come with a table of its own
-        // fields further down: the first table with a `Свойство` column wins.
-        if e.fields.is_empty() || e.fields.iter().all(|f| f.name == "[]") {
-            if let Some(table) = table_after(&lines, from, to) {
-                if table.header.iter().any(|h| h == "Свойство") {
-                    e.fields = fields_from_table(&table, &loc);
-                }
+        for (at, json) in json_blocks(&lines, from, to) {
+            if is_error_example(&json) {
+                continue;
+            }
+            match Json::parse(&json) {
+                Some(value) => merge(&mut e.fields, fields_from_example(&value, &loc(at))),
+                None => page.unread.push((
+                    loc(at),
+                    "the example response is not JSON, even leniently".into(),
+                )),
             }
         }
     }
@@ -167,11 +162,34 @@ fn table_after(lines: &[&str], from: usize, to: usize) -> Option<Table> {
     Some(Table { header, rows })
 }
 
-/// The first ```json block in `from..to`: its first line, and its text.
-fn json_after(lines: &[&str], from: usize, to: usize) -> Option<(usize, String)> {
-    let start = (from..to).find(|&i| lines[i].trim_start().starts_with("```json"))?;
-    let end = (start + 1..to).find(|&i| lines[i].trim_start().starts_with("```"))?;
-    Some((start + 1, lines[start + 1..end].join("\n")))
+/// The ```json blocks in `from..to`: each one's first line, and its text.
+fn json_blocks(lines: &[&str], from: usize, to: usize) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut i = from;
+    while let Some(start) = (i..to).find(|&j| lines[j].trim_start().starts_with("```json")) {
+        let Some(end) = (start + 1..to).find(|&j| lines[j].trim_start().starts_with("```")) else {
+            break;
+        };
+        out.push((start + 1, lines[start + 1..end].join("\n")));
+        i = end + 1;
+    }
+    out
+}
+
+/// An example of the error envelope (`{"status": "error", ...}`).
+fn is_error_example(json: &str) -> bool {
+    let compact: String = json.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.contains("\"status\":\"error\"")
+}
+
+/// Adds `more` to `fields`: new names at the end, the children of a name both have merged.
+fn merge(fields: &mut Vec<DocField>, more: Vec<DocField>) {
+    for field in more {
+        match fields.iter_mut().find(|f| f.name == field.name) {
+            Some(known) => merge(&mut known.children, field.children),
+            None => fields.push(field),
+        }
+    }
 }
 
 fn read_params(
@@ -257,9 +275,11 @@ fn fields_from_table(table: &Table, loc: &dyn Fn(usize) -> PageLoc) -> Vec<DocFi
         let Some(path) = row.get(name_col) else {
             continue;
         };
+        // `a.b[].c`, and a map's keys as `image_url_resized['120']`.
         let steps: Vec<&str> = path
             .split('.')
-            .map(|s| s.trim_end_matches("[]"))
+            .flat_map(|s| s.split("['"))
+            .map(|s| s.trim_end_matches("[]").trim_end_matches("']"))
             .filter(|s| !s.is_empty())
             .collect();
         let Some((last, parents)) = steps.split_last() else {
@@ -455,7 +475,14 @@ impl Parser<'_> {
                 self.depth -= 1;
                 Some(Json::Array(items))
             }
-            b'"' => self.string().map(|_| Json::Text),
+            // `"..."` is a placeholder, not a string: the page does not say the value's type.
+            b'"' => self.string().map(|text| {
+                if text == "..." {
+                    Json::Elided
+                } else {
+                    Json::Text
+                }
+            }),
             b'.' => self.elided().then_some(Json::Elided),
             b't' => self.word("true").then_some(Json::Bool),
             b'f' => self.word("false").then_some(Json::Bool),
