@@ -28,7 +28,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let count = client
         .get_notifications()
         .email("john.doe@examplemail.com")
-        .date_from("2023-07-01")
         .types([MessageType::Bulk])
         .channels([Channel::WebPush])
         .items()

@@ -35,7 +35,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .client
         .get_notifications()
         .email(EMAIL)
-        .date_from("2023-07-01")
         .types([
             MessageType::Bulk,
             MessageType::Trigger,

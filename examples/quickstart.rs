@@ -1,11 +1,12 @@
 //! A walk through every operation: initialize a device session, save a profile with kids, a
-//! car and custom properties, read it back, read the last order and the last messages, and
-//! force an email and a phone change.
+//! car and custom properties, read it back, read the last order and the last messages, force
+//! an email, a phone and an external ID change, and erase the profile's personal data.
 //!
 //! Offline by default: it starts the crate's fake PersonaClick server in-process and talks to
 //! it over real HTTP. With `PERSONACLICK_SHOP_ID` and `PERSONACLICK_SHOP_SECRET` set (and
 //! optionally `PERSONACLICK_BASE_URL`), it talks to that server instead; the forced changes are
-//! then skipped unless `PERSONACLICK_FORCE_CHANGES=1`, since they change real data.
+//! then skipped, with the erasure, unless `PERSONACLICK_FORCE_CHANGES=1`, since they change
+//! real data.
 //!
 //! ```sh
 //! cargo run --features fake --example quickstart
@@ -62,6 +63,7 @@ async fn run(client: &Client, fake: Option<&FakeServer>, force_changes: bool) ->
         .seance(&seance)
         .email(EMAIL)
         .phone(PHONE)
+        .id("100500")
         .first_name("John")
         .last_name("Doe")
         .birthday("1990-03-11")
@@ -128,7 +130,6 @@ async fn run(client: &Client, fake: Option<&FakeServer>, force_changes: bool) ->
     let notifications = client
         .get_notifications()
         .email(EMAIL)
-        .date_from("2023-07-01")
         .types([
             MessageType::Bulk,
             MessageType::Trigger,
@@ -172,13 +173,31 @@ async fn run(client: &Client, fake: Option<&FakeServer>, force_changes: bool) ->
             "  the profile is now found by its new email: {}",
             moved.first_name.is_some()
         );
+        client
+            .force_change_id()
+            .old_external_id("100500")
+            .new_external_id("100501")
+            .i_understand_what_i_am_doing()
+            .send()
+            .await?;
+        println!("force_change_id → done");
+        client.purge_profile().external_id("100501").send().await?;
+        let erased = client
+            .get_profile()
+            .email("john@examplemail.com")
+            .send()
+            .await;
+        println!(
+            "purge_profile → the personal data is gone: {}",
+            erased.is_err()
+        );
     }
 
     println!("\nWhat goes wrong is checked before sending, and reported with PersonaClick's message after:");
     let before = client
         .get_notifications()
         .email(EMAIL)
-        .date_from("2023-7-1")
+        .page(0)
         .limit(60)
         .send()
         .await;

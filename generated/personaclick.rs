@@ -5,7 +5,7 @@ use ::std::fmt;
 use rt::DebugFields as _;
 /// PersonaClick User Profile API
 ///
-/// PersonaClick's User Profile REST API: create, update and read customer profiles, read the last order and the last messages sent to a customer, and force a change of a customer's email or phone.
+/// PersonaClick's User Profile REST API: create, update and read customer profiles, read the last order and the last messages sent to a customer, force a change of a customer's email, phone or external ID, and erase a customer's personal data.
 ///
 /// PersonaClick's documentation: <https://docs.personaclick.com/docs/user-profile-rest-api>
 ///
@@ -109,6 +109,8 @@ impl ClientBuilder {
         self
     }
     /// Store Secret Key in PersonaClick. Located there: Account > Settings > Store Settings
+    ///
+    /// **Note on PersonaClick's docs:** The unified docs' "Update User Profile" and "Get Last Order Products" list did alone (the calls their SDKs make from a device), and "Read User Profile" marks shop_secret optional (without it the profile is the limited one a device may read). A server calls them with shop_secret, as the English page says: we keep the rule "shop_secret or did".
     pub fn shop_secret(mut self, value: impl Into<String>) -> Self {
         self.core.params.shop_secret = Some(rt::Secret::new(value.into()));
         self
@@ -218,6 +220,8 @@ pub struct StatusResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// The text of the error if it occurred
+    ///
+    /// **Note on PersonaClick's docs:** Only in an error response; the unified docs show the error apart, as {"status": "error", "payload": {"message": ...}} (read by `api.errors`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     #[serde(skip)]
@@ -397,6 +401,8 @@ pub struct Notifications {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// The text of the error if it occurred
+    ///
+    /// **Note on PersonaClick's docs:** Only in an error response; the unified docs show the error apart, as {"status": "error", "payload": {"message": ...}} (read by `api.errors`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// This contains a "messages" Object Array, where each object has the following properties: `body`, `campaign_id`, `code`, `date`, `event`, `icon`, `picture`, `sent_at`, `subject`, `type`, `url`, `statistics`.
@@ -526,6 +532,8 @@ pub struct Message {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<rt::Date>,
     /// Extended mobile push payload details (type: Object). Contains the string properties "type" (extended data type) and "uri" (extended data ID).
+    ///
+    /// **Note on PersonaClick's docs:** Not in the unified docs' table of message properties; the English page has it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<MessageEvent>,
     /// Link to the icon in the message (type: string)
@@ -890,6 +898,8 @@ impl rt::Read for MessageType {
 }
 impl rt::Checkable for MessageType {}
 /// A message channel.
+///
+/// **Note on PersonaClick's docs:** The English page lists web_push and mobile_push; the unified docs (pages/unified/notifications-center_messages.md) list six channels more, which we take.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Channel {
@@ -897,6 +907,18 @@ pub enum Channel {
     WebPush,
     /// `mobile_push`: Mobile push notifications.
     MobilePush,
+    /// `email`: Email.
+    Email,
+    /// `sms`: SMS.
+    Sms,
+    /// `telegram`: Telegram messages.
+    Telegram,
+    /// `whatsapp`: WhatsApp messages.
+    WhatsApp,
+    /// `max`: Messages in the Max messenger.
+    Max,
+    /// `wallet`: Wallet passes (Apple Wallet, Google Wallet).
+    Wallet,
 }
 impl Channel {
     /// The value as PersonaClick writes it.
@@ -904,6 +926,12 @@ impl Channel {
         match self {
             Self::WebPush => "web_push",
             Self::MobilePush => "mobile_push",
+            Self::Email => "email",
+            Self::Sms => "sms",
+            Self::Telegram => "telegram",
+            Self::WhatsApp => "whatsapp",
+            Self::Max => "max",
+            Self::Wallet => "wallet",
         }
     }
     /// The known value written as `s`, if any.
@@ -911,6 +939,12 @@ impl Channel {
         match s {
             "web_push" => Some(Self::WebPush),
             "mobile_push" => Some(Self::MobilePush),
+            "email" => Some(Self::Email),
+            "sms" => Some(Self::Sms),
+            "telegram" => Some(Self::Telegram),
+            "whatsapp" => Some(Self::WhatsApp),
+            "max" => Some(Self::Max),
+            "wallet" => Some(Self::Wallet),
             _ => None,
         }
     }
@@ -965,6 +999,8 @@ pub struct Product {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The percentage difference between the old price and current price
+    ///
+    /// **Note on PersonaClick's docs:** The unified docs type it Integer; the English page types it number. We read a number, which an integer is too.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<f64>,
     /// The percentage difference between the old price and current price that is formatted as a string with the "%" symbol
@@ -1012,7 +1048,7 @@ pub struct Product {
     pub name: Option<String>,
     /// Integer old price of the product
     ///
-    /// **Note on PersonaClick's docs:** Documented as an integer price, but prices can carry decimals; we read a number.
+    /// **Note on PersonaClick's docs:** Documented as an integer price (the unified docs type it Integer: "the old price without kopecks"), but prices can carry decimals; we read a number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oldprice: Option<f64>,
     /// Formatted integer old price of the product, including currency
@@ -1029,7 +1065,7 @@ pub struct Product {
     pub params: Option<Vec<ProductParam>>,
     /// Integer current price of the product
     ///
-    /// **Note on PersonaClick's docs:** Documented as an integer price, but prices can carry decimals; we read a number.
+    /// **Note on PersonaClick's docs:** Documented as an integer price (the unified docs type it Integer: "the price without kopecks"), but prices can carry decimals; we read a number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     /// Formatted integer current price of the product, including currency
@@ -1042,9 +1078,13 @@ pub struct Product {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price_full_formatted: Option<String>,
     /// Product rating
+    ///
+    /// **Note on PersonaClick's docs:** The unified docs type it Integer; the English page types it number, and a rating may be fractional (4.5). We read a number, which an integer is too.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rating: Option<f64>,
     /// The available quantity of products
+    ///
+    /// **Note on PersonaClick's docs:** The unified docs type it Integer; the English page types it number. We read a number, which an integer is too.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stock_quantity: Option<f64>,
     /// Product page URL
@@ -1053,6 +1093,46 @@ pub struct Product {
     /// Relative product page URL
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url_handle: Option<String>,
+    /// Deep link to the product for Android.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs (pages/unified/client-orders_last.md, "Диплинк на товар для Android"); not on the English page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deeplink_android: Option<String>,
+    /// Deep link to the product for iOS.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs (pages/unified/client-orders_last.md, "Диплинк на товар для iOS"); not on the English page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deeplink_ios: Option<String>,
+    /// The product is ignored in recommendations and search.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs (pages/unified/client-orders_last.md, "Флаг, что товар игнорируется в рекомендациях и поиске"); not on the English page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignored: Option<bool>,
+    /// Link to the product's picture.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs (pages/unified/client-orders_last.md, "Ссылка на фотографию товара"); not on the English page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub picture: Option<String>,
+    /// The product's sales rate relative to the others.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs (pages/unified/client-orders_last.md, "Относительный sales rate товара"); not on the English page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relative_sales_rate: Option<i64>,
+    /// The product's sales rate.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs (pages/unified/client-orders_last.md, "Sales rate товара"); not on the English page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sales_rate: Option<i64>,
+    /// The vendor code from the product feed (YML file).
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs (pages/unified/client-orders_last.md, "Vendor code из YML-файла"); not on the English page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor_code: Option<String>,
+    /// Every required property of the product is filled in.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs (pages/unified/client-orders_last.md, "Флаг, что у товара заполнены все обязательные свойства"); not on the English page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub widgetable: Option<bool>,
     #[serde(skip)]
     unread: rt::Unread,
 }
@@ -1120,6 +1200,18 @@ impl rt::Object for Product {
             }
             "url" => entry.read(map, &mut self.url, rt::Shown::Plain),
             "url_handle" => entry.read(map, &mut self.url_handle, rt::Shown::Plain),
+            "deeplink_android" => {
+                entry.read(map, &mut self.deeplink_android, rt::Shown::Plain)
+            }
+            "deeplink_ios" => entry.read(map, &mut self.deeplink_ios, rt::Shown::Plain),
+            "ignored" => entry.read(map, &mut self.ignored, rt::Shown::Plain),
+            "picture" => entry.read(map, &mut self.picture, rt::Shown::Plain),
+            "relative_sales_rate" => {
+                entry.read(map, &mut self.relative_sales_rate, rt::Shown::Plain)
+            }
+            "sales_rate" => entry.read(map, &mut self.sales_rate, rt::Shown::Plain),
+            "vendor_code" => entry.read(map, &mut self.vendor_code, rt::Shown::Plain),
+            "widgetable" => entry.read(map, &mut self.widgetable, rt::Shown::Plain),
             _ => entry.skip(map),
         }
     }
@@ -1171,6 +1263,14 @@ impl fmt::Debug for Product {
         d.opt("stock_quantity", &self.stock_quantity);
         d.opt("url", &self.url);
         d.opt("url_handle", &self.url_handle);
+        d.opt("deeplink_android", &self.deeplink_android);
+        d.opt("deeplink_ios", &self.deeplink_ios);
+        d.opt("ignored", &self.ignored);
+        d.opt("picture", &self.picture);
+        d.opt("relative_sales_rate", &self.relative_sales_rate);
+        d.opt("sales_rate", &self.sales_rate);
+        d.opt("vendor_code", &self.vendor_code);
+        d.opt("widgetable", &self.widgetable);
         d.unread(&self.unread);
         d.finish()
     }
@@ -1201,6 +1301,21 @@ pub struct Category {
     /// category page url (type: string)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The category's depth below the root of the tree.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs (pages/unified/client-orders_last.md, "Уровень вложенности категории от корня дерева"); not on the English page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// The category's name with its parent category's name.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs (pages/unified/client-orders_last.md, "Название категории с названием родительской категории"); not on the English page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_with_parent: Option<String>,
+    /// The category page's link without the domain, such as `/categories/smartphones`.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs (pages/unified/client-orders_last.md, "Ссылка на страницу категории без домена"); not on the English page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url_handle: Option<String>,
     #[serde(skip)]
     unread: rt::Unread,
 }
@@ -1219,6 +1334,11 @@ impl rt::Object for Category {
             "name" => entry.read(map, &mut self.name, rt::Shown::Plain),
             "parent" => entry.read(map, &mut self.parent, rt::Shown::Plain),
             "url" => entry.read(map, &mut self.url, rt::Shown::Plain),
+            "level" => entry.read(map, &mut self.level, rt::Shown::Plain),
+            "name_with_parent" => {
+                entry.read(map, &mut self.name_with_parent, rt::Shown::Plain)
+            }
+            "url_handle" => entry.read(map, &mut self.url_handle, rt::Shown::Plain),
             _ => entry.skip(map),
         }
     }
@@ -1241,6 +1361,9 @@ impl fmt::Debug for Category {
         d.opt("name", &self.name);
         d.opt("parent", &self.parent);
         d.opt("url", &self.url);
+        d.opt("level", &self.level);
+        d.opt("name_with_parent", &self.name_with_parent);
+        d.opt("url_handle", &self.url_handle);
         d.unread(&self.unread);
         d.finish()
     }
@@ -1403,6 +1526,11 @@ pub struct ImageUrls {
     /// The 520 px image.
     #[serde(rename = "520", skip_serializing_if = "Option::is_none")]
     pub px520: Option<String>,
+    /// The original image.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs (pages/unified/client-orders_last.md, "Ссылка на оригинал фотографии"); not on the English page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
     #[serde(skip)]
     unread: rt::Unread,
 }
@@ -1425,6 +1553,7 @@ impl rt::Object for ImageUrls {
             "220" => entry.read(map, &mut self.px220, rt::Shown::Plain),
             "310" => entry.read(map, &mut self.px310, rt::Shown::Plain),
             "520" => entry.read(map, &mut self.px520, rt::Shown::Plain),
+            "original" => entry.read(map, &mut self.original, rt::Shown::Plain),
             _ => entry.skip(map),
         }
     }
@@ -1451,6 +1580,7 @@ impl fmt::Debug for ImageUrls {
         d.opt("px220", &self.px220);
         d.opt("px310", &self.px310);
         d.opt("px520", &self.px520);
+        d.opt("original", &self.original);
         d.unread(&self.unread);
         d.finish()
     }
@@ -1464,6 +1594,8 @@ impl ImageUrls {
     }
 }
 /// Rough number of the products left in stock.
+///
+/// **Note on PersonaClick's docs:** The English page lists "lot" for over 10 products; the unified docs list "lots". We read both.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Leftovers {
@@ -1473,6 +1605,8 @@ pub enum Leftovers {
     Few,
     /// `lot`: over 10 products
     Lot,
+    /// `lots`: over 10 products (the unified docs' word for `lot`)
+    Lots,
     /// A value this version of the crate does not know; [`as_str`](Self::as_str) gives it.
     Unknown(rt::UnknownValue),
 }
@@ -1483,6 +1617,7 @@ impl Leftovers {
             Self::One => "one",
             Self::Few => "few",
             Self::Lot => "lot",
+            Self::Lots => "lots",
             Self::Unknown(v) => v.as_str(),
         }
     }
@@ -1492,6 +1627,7 @@ impl Leftovers {
             "one" => Some(Self::One),
             "few" => Some(Self::Few),
             "lot" => Some(Self::Lot),
+            "lots" => Some(Self::Lots),
             _ => None,
         }
     }
@@ -1527,6 +1663,8 @@ impl rt::Read for Leftovers {
 #[non_exhaustive]
 pub struct ProfileFields {
     /// User Email.
+    ///
+    /// **Note on PersonaClick's docs:** The unified docs mark the identifiers with `*` (did, email, phone, external_id, loyalty_id, telegram_id): at least one of them is required, so that the server knows whose profile to update. A device call always has did; the English page has no such rule for a server's call, and a call that compiles today must keep compiling, so we leave it to the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User First Name.
@@ -1538,12 +1676,16 @@ pub struct ProfileFields {
     /// Store side user ID.
     ///
     /// **Note on PersonaClick's docs:** The table types it "number/string" and the request example sends a number (100500). We send a string, and read both (also with strict_responses).
+    ///
+    /// The unified docs (pages/unified/profile_set.md) list this ID as `external_id`, one of the identifiers marked `*`, while their own JS example still sends `id`. We send the value under both names, so servers that know either read it, and read either back.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// User Surname.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// User Phone.
+    ///
+    /// **Note on PersonaClick's docs:** Marked `*` with the other identifiers by the unified docs; see email's note.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// User age (in years).
@@ -1552,6 +1694,8 @@ pub struct ProfileFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
     /// Vehicle data. Available properties: `brand`, `model`, `vds`.
+    ///
+    /// **Note on PersonaClick's docs:** The unified docs' "Read User Profile" example leaves it out; both pages say every saved property can be read, and it can be saved. We read it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto: Option<Vec<Auto>>,
     /// User birthday in the format YYYYY-MM-DD.
@@ -1560,41 +1704,76 @@ pub struct ProfileFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub birthday: Option<rt::Date>,
     /// The user has or hasn't ever bought something in the store.
+    #[deprecated(note = "REES46's unified docs mark it deprecated.")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bought_something: Option<bool>,
     /// Facebook User ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fb_id: Option<String>,
     /// Children's data. Available properties: `gender`, `birthday`.
+    ///
+    /// **Note on PersonaClick's docs:** The unified docs' "Read User Profile" example leaves it out; both pages say every saved property can be read, and it can be saved. We read it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kids: Option<Vec<Kid>>,
     /// The user's current location from the list of locations in the product feed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The current number of store bonuses at the user.
+    #[deprecated(
+        note = "REES46's unified docs deprecate it (the external loyalty program's fields)."
+    )]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_bonuses: Option<f64>,
     /// The number of store bonuses necessary for the user to reach the next loyalty level.
+    #[deprecated(
+        note = "REES46's unified docs deprecate it (the external loyalty program's fields)."
+    )]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_bonuses_to_next_level: Option<f64>,
     /// The location (from the list of locations in the product feed) where the user last used the loyalty card.
+    #[deprecated(
+        note = "REES46's unified docs deprecate it (the external loyalty program's fields)."
+    )]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_card_location: Option<String>,
     /// The Loyalty Program user ID (loyalty card).
+    ///
+    /// **Note on PersonaClick's docs:** Marked `*` with the other identifiers by the unified docs; see email's note.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_id: Option<String>,
     /// The user's current status in the loyalty program.
+    #[deprecated(
+        note = "REES46's unified docs deprecate it (the external loyalty program's fields)."
+    )]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_status: Option<String>,
     /// Telegram User ID.
+    ///
+    /// **Note on PersonaClick's docs:** Marked `*` with the other identifiers by the unified docs; see email's note.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub telegram_id: Option<String>,
     /// VKontakte User ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vk_id: Option<String>,
+    /// The user's Google advertising ID.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs' "Запись свойств профиля" ("Идентификатор в Google Ads").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub google_advertising_id: Option<String>,
+    /// The user's Apple advertising ID.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs' "Запись свойств профиля" ("Идентификатор в Apple Ads").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apple_advertising_id: Option<String>,
+    /// The user's Yandex ID (Yandex Direct).
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs' "Запись свойств профиля" ("Идентификатор в Яндекс Директ").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yandex_id: Option<String>,
     #[serde(skip)]
     unread: rt::Unread,
 }
+#[allow(deprecated)]
 impl rt::Object for ProfileFields {
     const NAME: &'static str = "ProfileFields";
     #[inline]
@@ -1609,7 +1788,7 @@ impl rt::Object for ProfileFields {
             "email" => entry.read(map, &mut self.email, rt::Shown::Redacted),
             "first_name" => entry.read(map, &mut self.first_name, rt::Shown::Redacted),
             "gender" => entry.read(map, &mut self.gender, rt::Shown::Plain),
-            "id" => {
+            "id" | "external_id" => {
                 entry
                     .also(rt::JsonKind::Number)
                     .read(map, &mut self.id, rt::Shown::Redacted)
@@ -1641,6 +1820,13 @@ impl rt::Object for ProfileFields {
             }
             "telegram_id" => entry.read(map, &mut self.telegram_id, rt::Shown::Redacted),
             "vk_id" => entry.read(map, &mut self.vk_id, rt::Shown::Redacted),
+            "google_advertising_id" => {
+                entry.read(map, &mut self.google_advertising_id, rt::Shown::Redacted)
+            }
+            "apple_advertising_id" => {
+                entry.read(map, &mut self.apple_advertising_id, rt::Shown::Redacted)
+            }
+            "yandex_id" => entry.read(map, &mut self.yandex_id, rt::Shown::Redacted),
             _ => entry.skip(map),
         }
     }
@@ -1656,6 +1842,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProfileFields {
         rt::decode_object(d)
     }
 }
+#[allow(deprecated)]
 impl fmt::Debug for ProfileFields {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("ProfileFields");
@@ -1679,6 +1866,9 @@ impl fmt::Debug for ProfileFields {
         d.opt("loyalty_status", &self.loyalty_status);
         d.redacted("telegram_id", &self.telegram_id);
         d.redacted("vk_id", &self.vk_id);
+        d.redacted("google_advertising_id", &self.google_advertising_id);
+        d.redacted("apple_advertising_id", &self.apple_advertising_id);
+        d.redacted("yandex_id", &self.yandex_id);
         d.unread(&self.unread);
         d.finish()
     }
@@ -1698,6 +1888,8 @@ impl ProfileFields {
 #[non_exhaustive]
 pub struct Profile {
     /// User Email.
+    ///
+    /// **Note on PersonaClick's docs:** The unified docs mark the identifiers with `*` (did, email, phone, external_id, loyalty_id, telegram_id): at least one of them is required, so that the server knows whose profile to update. A device call always has did; the English page has no such rule for a server's call, and a call that compiles today must keep compiling, so we leave it to the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User First Name.
@@ -1711,12 +1903,16 @@ pub struct Profile {
     /// Store side user ID.
     ///
     /// **Note on PersonaClick's docs:** The table types it "number/string" and the request example sends a number (100500). We send a string, and read both (also with strict_responses).
+    ///
+    /// The unified docs (pages/unified/profile_set.md) list this ID as `external_id`, one of the identifiers marked `*`, while their own JS example still sends `id`. We send the value under both names, so servers that know either read it, and read either back.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// User Surname.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// User Phone.
+    ///
+    /// **Note on PersonaClick's docs:** Marked `*` with the other identifiers by the unified docs; see email's note.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// User age (in years).
@@ -1725,6 +1921,8 @@ pub struct Profile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
     /// Vehicle data. Available properties: `brand`, `model`, `vds`.
+    ///
+    /// **Note on PersonaClick's docs:** The unified docs' "Read User Profile" example leaves it out; both pages say every saved property can be read, and it can be saved. We read it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto: Option<Vec<Auto>>,
     /// User birthday in the format YYYYY-MM-DD.
@@ -1733,42 +1931,80 @@ pub struct Profile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub birthday: Option<rt::Date>,
     /// The user has or hasn't ever bought something in the store.
+    #[deprecated(note = "REES46's unified docs mark it deprecated.")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bought_something: Option<bool>,
     /// Facebook User ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fb_id: Option<String>,
     /// Children's data. Available properties: `gender`, `birthday`.
+    ///
+    /// **Note on PersonaClick's docs:** The unified docs' "Read User Profile" example leaves it out; both pages say every saved property can be read, and it can be saved. We read it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kids: Option<Vec<Kid>>,
     /// The user's current location from the list of locations in the product feed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The current number of store bonuses at the user.
+    #[deprecated(
+        note = "REES46's unified docs deprecate it (the external loyalty program's fields)."
+    )]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_bonuses: Option<f64>,
     /// The number of store bonuses necessary for the user to reach the next loyalty level.
+    #[deprecated(
+        note = "REES46's unified docs deprecate it (the external loyalty program's fields)."
+    )]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_bonuses_to_next_level: Option<f64>,
     /// The location (from the list of locations in the product feed) where the user last used the loyalty card.
+    #[deprecated(
+        note = "REES46's unified docs deprecate it (the external loyalty program's fields)."
+    )]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_card_location: Option<String>,
     /// The Loyalty Program user ID (loyalty card).
+    ///
+    /// **Note on PersonaClick's docs:** Marked `*` with the other identifiers by the unified docs; see email's note.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_id: Option<String>,
     /// The user's current status in the loyalty program.
+    #[deprecated(
+        note = "REES46's unified docs deprecate it (the external loyalty program's fields)."
+    )]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_status: Option<String>,
     /// Telegram User ID.
+    ///
+    /// **Note on PersonaClick's docs:** Marked `*` with the other identifiers by the unified docs; see email's note.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub telegram_id: Option<String>,
     /// VKontakte User ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vk_id: Option<String>,
+    /// The user's Google advertising ID.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs' "Запись свойств профиля" ("Идентификатор в Google Ads").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub google_advertising_id: Option<String>,
+    /// The user's Apple advertising ID.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs' "Запись свойств профиля" ("Идентификатор в Apple Ads").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apple_advertising_id: Option<String>,
+    /// The user's Yandex ID (Yandex Direct).
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs' "Запись свойств профиля" ("Идентификатор в Яндекс Директ").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yandex_id: Option<String>,
     /// Available only in case of an error. Contains the "error" value in this case.
+    ///
+    /// **Note on PersonaClick's docs:** Only in an error response, which the unified docs show apart.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Available only in case of an error. Contains a description of the error.
+    ///
+    /// **Note on PersonaClick's docs:** Only in an error response, which the unified docs show apart.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The array of additional user email addresses.
@@ -1798,6 +2034,7 @@ pub struct Profile {
     #[serde(skip)]
     unread: rt::Unread,
 }
+#[allow(deprecated)]
 impl rt::Object for Profile {
     const NAME: &'static str = "Profile";
     #[inline]
@@ -1812,7 +2049,7 @@ impl rt::Object for Profile {
             "email" => entry.read(map, &mut self.email, rt::Shown::Redacted),
             "first_name" => entry.read(map, &mut self.first_name, rt::Shown::Redacted),
             "gender" => entry.read(map, &mut self.gender, rt::Shown::Plain),
-            "id" => {
+            "id" | "external_id" => {
                 entry
                     .also(rt::JsonKind::Number)
                     .read(map, &mut self.id, rt::Shown::Redacted)
@@ -1844,6 +2081,13 @@ impl rt::Object for Profile {
             }
             "telegram_id" => entry.read(map, &mut self.telegram_id, rt::Shown::Redacted),
             "vk_id" => entry.read(map, &mut self.vk_id, rt::Shown::Redacted),
+            "google_advertising_id" => {
+                entry.read(map, &mut self.google_advertising_id, rt::Shown::Redacted)
+            }
+            "apple_advertising_id" => {
+                entry.read(map, &mut self.apple_advertising_id, rt::Shown::Redacted)
+            }
+            "yandex_id" => entry.read(map, &mut self.yandex_id, rt::Shown::Redacted),
             "status" => entry.read(map, &mut self.status, rt::Shown::Plain),
             "message" => entry.read(map, &mut self.message, rt::Shown::Plain),
             "additional_emails" => {
@@ -1879,6 +2123,7 @@ impl<'de> rt::serde::Deserialize<'de> for Profile {
         rt::decode_object(d)
     }
 }
+#[allow(deprecated)]
 impl fmt::Debug for Profile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Profile");
@@ -1902,6 +2147,9 @@ impl fmt::Debug for Profile {
         d.opt("loyalty_status", &self.loyalty_status);
         d.redacted("telegram_id", &self.telegram_id);
         d.redacted("vk_id", &self.vk_id);
+        d.redacted("google_advertising_id", &self.google_advertising_id);
+        d.redacted("apple_advertising_id", &self.apple_advertising_id);
+        d.redacted("yandex_id", &self.yandex_id);
         d.opt("status", &self.status);
         d.opt("message", &self.message);
         d.redacted("additional_emails", &self.additional_emails);
@@ -1934,9 +2182,13 @@ pub struct SetProfileResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// The text of the error if it occurred
+    ///
+    /// **Note on PersonaClick's docs:** Only in an error response; the unified docs show the error apart, as {"status": "error", "payload": {"message": ...}} (read by `api.errors`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Reserved for the JS SDK internal use
+    ///
+    /// **Note on PersonaClick's docs:** The unified docs' example response holds `status` only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<rt::Json>,
     #[serde(skip)]
@@ -2773,6 +3025,141 @@ impl ForceChangePhoneRequest<rt::Blocking> {
     }
 }
 impl<M: Clone> Client<M> {
+    /// Forced External ID Change.
+    ///
+    /// The method forces a change of the user's external ID (`external_id`, the store's ID for the user), bypassing the platform's usual handling of identifiers. If a profile already has the new ID, that profile's external ID is cleared; if no profile has the old ID, the method answers 404.
+    ///
+    /// This is a potentially dangerous operation that affects several profiles: PersonaClick recommends not using it.
+    ///
+    /// `POST /profile/force_change_id`
+    ///
+    /// Documented responses:
+    ///
+    /// - 200: The request was successful.
+    ///
+    /// - 404: No profile has the old external ID.
+    ///
+    /// Not idempotent: never retried once it may have reached the server.
+    ///
+    /// **Note on PersonaClick's docs:** From REES46's unified docs ("Принудительная смена `external_id` в профиле", pages/unified/profile_force-change-id.md); not on the English page. The unified docs list no status codes; the 404 is the one their text names. The descriptions are ours, in English.
+    pub fn force_change_id(&self) -> ForceChangeIdRequest<M> {
+        ForceChangeIdRequest::new(Clone::clone(self))
+    }
+}
+/// A [`Client::force_change_id`] call being built: set its parameters, then [`send`](Self::send) it.
+///
+/// `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ForceChangeIdRequest<M = rt::Async> {
+    client: Client<M>,
+    old_external_id: Option<String>,
+    new_external_id: Option<String>,
+    i_understand_what_i_am_doing: bool,
+}
+impl<M> fmt::Debug for ForceChangeIdRequest<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("ForceChangeIdRequest");
+        d.redacted("old_external_id", &self.old_external_id);
+        d.redacted("new_external_id", &self.new_external_id);
+        d.flag("i_understand_what_i_am_doing", self.i_understand_what_i_am_doing);
+        d.finish()
+    }
+}
+impl<M> ForceChangeIdRequest<M> {
+    const ENDPOINT: rt::Endpoint = rt::Endpoint {
+        id: "force_change_id",
+        method: rt::Method::Post,
+        path: "/profile/force_change_id",
+        idempotent: false,
+    };
+    fn new(client: Client<M>) -> Self {
+        Self {
+            client,
+            old_external_id: None,
+            new_external_id: None,
+            i_understand_what_i_am_doing: false,
+        }
+    }
+    /// The profile's current external ID, to replace.
+    ///
+    /// Required.
+    pub fn old_external_id(mut self, value: impl Into<String>) -> Self {
+        self.old_external_id = Some(value.into());
+        self
+    }
+    /// The external ID to replace it with.
+    ///
+    /// Required.
+    pub fn new_external_id(mut self, value: impl Into<String>) -> Self {
+        self.new_external_id = Some(value.into());
+        self
+    }
+    /// Acknowledges that you understand what the call does and its consequences.
+    ///
+    /// Calling this acknowledges it; the request sends `i_understand_what_i_am_doing` with the fixed value.
+    ///
+    /// **Note on PersonaClick's docs:** The unified docs accept any true value (`true`, `1`, `yes`, ...); we send `true`, and the caller must acknowledge it explicitly (the setter takes no argument).
+    pub fn i_understand_what_i_am_doing(mut self) -> Self {
+        self.i_understand_what_i_am_doing = true;
+        self
+    }
+    /// The call, checked and written, as a future (whatever the mode).
+    fn future(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<StatusResponse, ::personaclick::Error>,
+    > + Send + 'static {
+        let params = self.client.core.params();
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("shop_id", &params.shop_id, &rt::Rule::REQUIRED);
+        call.secret("shop_secret", &params.shop_secret, &rt::Rule::NONE);
+        call.param("old_external_id", &self.old_external_id, &rt::Rule::REQUIRED);
+        call.param("new_external_id", &self.new_external_id, &rt::Rule::REQUIRED);
+        call.acknowledged(
+            "i_understand_what_i_am_doing",
+            self.i_understand_what_i_am_doing,
+            &true,
+        );
+        call.rule(
+            rt::RuleKind::AllOf,
+            &[("shop_secret", params.shop_secret.is_some())],
+            &[],
+            "The unified docs mark shop_secret required for this method.",
+        );
+        self.client.core.execute(call)
+    }
+}
+impl ForceChangeIdRequest {
+    /// Checks the parameters and sends the request: `POST /profile/force_change_id`.
+    ///
+    /// The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<StatusResponse, ::personaclick::Error>,
+    > + Send + 'static {
+        self.future()
+    }
+}
+#[cfg(feature = "blocking")]
+impl ForceChangeIdRequest<rt::Blocking> {
+    /// Checks the parameters, sends the request and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+    /// when called inside an async runtime (use the async client there).
+    pub fn send(self) -> Result<StatusResponse, ::personaclick::Error> {
+        let blocking = self.client.mode.clone();
+        blocking.call(self.future())
+    }
+}
+impl<M: Clone> Client<M> {
     /// Initialization.
     ///
     /// Initializes a session: returns the device ID (did) and session ID (seance) to use in later requests.
@@ -3004,7 +3391,12 @@ impl<M> GetNotificationsRequest<M> {
     }
     /// Start date of the message history period. Format: YYYY-MM-DD
     ///
-    /// Required. Format: `YYYY-MM-DD`.
+    /// Format: `YYYY-MM-DD`.
+    ///
+    /// **Note on PersonaClick's docs:** The English page marks it required; the unified docs (pages/unified/notifications-center_messages.md) make it optional and deprecate it ("don't use the very old date_from parameter": it loads the database heavily), with periods of two weeks at most when it is given. We follow the newer docs: optional and deprecated.
+    #[deprecated(
+        note = "REES46's unified docs deprecate it: a long period makes the request very slow. Leave it out to get the latest messages, page by page."
+    )]
     pub fn date_from(mut self, value: impl Into<rt::Date>) -> Self {
         self.date_from = Some(value.into());
         self
@@ -3013,7 +3405,7 @@ impl<M> GetNotificationsRequest<M> {
     ///
     /// It has priority over other IDs when used concurrently.
     ///
-    /// **Note on PersonaClick's docs:** When did is set together with other identifiers, PersonaClick uses did. We send every identifier that is set and leave the choice to the server.
+    /// **Note on PersonaClick's docs:** When did is set together with other identifiers, PersonaClick uses did. We send every identifier that is set and leave the choice to the server. The unified docs do not list did here (their page is for a server's call, with shop_secret); the English page does.
     pub fn did(mut self, value: impl Into<String>) -> Self {
         self.did = Some(value.into());
         self
@@ -3040,16 +3432,20 @@ impl<M> GetNotificationsRequest<M> {
     }
     /// Comma-separated message types from available: `bulk`, `chain`, `transactional`.
     ///
-    /// Required. Sent as one comma-separated value.
+    /// Sent as one comma-separated value.
     ///
     /// **Note on PersonaClick's docs:** The list of this parameter names bulk, chain and transactional, but the request example sends `type=bulk,trigger,transactional` and the response's "type" names bulk, trigger and transactional. We accept all four values.
+    ///
+    /// The English page marks it required; the unified docs make it optional (every type when it is left out, though they advise asking only for the types you need: each one makes the request slower). We follow the newer docs.
     pub fn types(mut self, value: impl IntoIterator<Item = MessageType>) -> Self {
         self.types = Some(value.into_iter().collect());
         self
     }
     /// Comma-separated message channels from available: `web_push`, `mobile_push`.
     ///
-    /// Required. Sent as one comma-separated value.
+    /// Sent as one comma-separated value.
+    ///
+    /// **Note on PersonaClick's docs:** The English page marks it required; the unified docs make it optional (every channel when it is left out, though they advise asking only for the channels you need). We follow the newer docs.
     pub fn channels(mut self, value: impl IntoIterator<Item = Channel>) -> Self {
         self.channels = Some(value.into_iter().collect());
         self
@@ -3082,14 +3478,14 @@ impl<M> GetNotificationsRequest<M> {
         let mut call = rt::Call::new(&Self::ENDPOINT);
         call.param("shop_id", &params.shop_id, &rt::Rule::REQUIRED);
         call.secret("shop_secret", &params.shop_secret, &rt::Rule::NONE);
-        call.param("date_from", &self.date_from, &rt::Rule::REQUIRED);
+        call.param("date_from", &self.date_from, &rt::Rule::NONE);
         call.param("did", &self.did, &rt::Rule::NONE);
         call.param("email", &self.email, &rt::Rule::NONE);
         call.param("phone", &self.phone, &rt::Rule::NONE);
         call.param("loyalty_id", &self.loyalty_id, &rt::Rule::NONE);
         call.param("external_id", &self.external_id, &rt::Rule::NONE);
-        call.comma("type", &self.types, &rt::Rule::REQUIRED);
-        call.comma("channel", &self.channels, &rt::Rule::REQUIRED);
+        call.comma("type", &self.types, &rt::Rule::NONE);
+        call.comma("channel", &self.channels, &rt::Rule::NONE);
         call.param(
             "page",
             &self.page,
@@ -3230,6 +3626,8 @@ pub struct GetLastOrderProductsRequest<M = rt::Async> {
     seance: Option<String>,
     segment: Option<Segment>,
     referer: Option<String>,
+    external_id: Option<String>,
+    telegram_id: Option<String>,
 }
 impl<M> fmt::Debug for GetLastOrderProductsRequest<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -3238,6 +3636,8 @@ impl<M> fmt::Debug for GetLastOrderProductsRequest<M> {
         d.opt("seance", &self.seance);
         d.opt("segment", &self.segment);
         d.opt("referer", &self.referer);
+        d.redacted("external_id", &self.external_id);
+        d.redacted("telegram_id", &self.telegram_id);
         d.finish()
     }
 }
@@ -3255,9 +3655,13 @@ impl<M> GetLastOrderProductsRequest<M> {
             seance: None,
             segment: None,
             referer: None,
+            external_id: None,
+            telegram_id: None,
         }
     }
     /// Unique Device ID. See "Initialization (REST API)" for information about getting and using Device ID.
+    ///
+    /// **Note on PersonaClick's docs:** The unified docs (pages/unified/) put did among the identifiers marked `*`, of which at least one is required (did, email, phone, external_id, loyalty_id, telegram_id); we keep it in the rule with shop_secret, as the English page does: one of the two authenticates the call. Which profile an identifier selects is the server's to check.
     pub fn did(mut self, value: impl Into<String>) -> Self {
         self.did = Some(value.into());
         self
@@ -3269,18 +3673,38 @@ impl<M> GetLastOrderProductsRequest<M> {
     /// **Note on PersonaClick's docs:** The table marks seance "required", but the request examples of "Read User Profile" and "Get Last Order Products" send none, and a server calling with shop_secret has no user session. We make it optional and send it whenever it is given.
     ///
     /// Newer PersonaClick docs call this parameter `sid` and keep `seance` for compatibility; the official SDKs send both. We send the value under both names too, so the client works with servers that know either name, and read `sid` back as `seance`.
+    ///
+    /// The unified docs list no session parameter, except `sid` for the last order.
     pub fn seance(mut self, value: impl Into<String>) -> Self {
         self.seance = Some(value.into());
         self
     }
     /// Can take one of the values: "A" or "B" according to the segment to which the user is assigned. You can use your algorithm to divide users evenly between the segments.
+    ///
+    /// **Note on PersonaClick's docs:** Not listed by the unified docs (pages/unified/); the English page has it. We keep it.
     pub fn segment(mut self, value: Segment) -> Self {
         self.segment = Some(value);
         self
     }
     /// Request source URL
+    ///
+    /// **Note on PersonaClick's docs:** Not listed by the unified docs (pages/unified/); the English page has it. We keep it.
     pub fn referer(mut self, value: impl Into<String>) -> Self {
         self.referer = Some(value.into());
+        self
+    }
+    /// The user's ID on the store's side.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs (pages/unified/client-orders_last.md), which mark did, external_id and telegram_id `*` (at least one is required); not on the English page. A call with did satisfies the page; we do not check the group before sending.
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// The user's Telegram ID.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs (pages/unified/client-orders_last.md), which mark did, external_id and telegram_id `*` (at least one is required); not on the English page. A call with did satisfies the page; we do not check the group before sending.
+    pub fn telegram_id(mut self, value: impl Into<String>) -> Self {
+        self.telegram_id = Some(value.into());
         self
     }
     /// The call, checked and written, as a future (whatever the mode).
@@ -3298,6 +3722,8 @@ impl<M> GetLastOrderProductsRequest<M> {
         call.alias("sid", &self.seance);
         call.param("segment", &self.segment, &rt::Rule::NONE);
         call.param("referer", &self.referer, &rt::Rule::NONE);
+        call.param("external_id", &self.external_id, &rt::Rule::NONE);
+        call.param("telegram_id", &self.telegram_id, &rt::Rule::NONE);
         call.rule(
             rt::RuleKind::AnyOf,
             &[
@@ -3392,6 +3818,9 @@ pub struct SetProfileRequest<M = rt::Async> {
     loyalty_status: Option<String>,
     telegram_id: Option<String>,
     vk_id: Option<String>,
+    google_advertising_id: Option<String>,
+    apple_advertising_id: Option<String>,
+    yandex_id: Option<String>,
     custom_properties: ::std::collections::BTreeMap<String, CustomValue>,
 }
 impl<M> fmt::Debug for SetProfileRequest<M> {
@@ -3421,6 +3850,9 @@ impl<M> fmt::Debug for SetProfileRequest<M> {
         d.opt("loyalty_status", &self.loyalty_status);
         d.redacted("telegram_id", &self.telegram_id);
         d.redacted("vk_id", &self.vk_id);
+        d.redacted("google_advertising_id", &self.google_advertising_id);
+        d.redacted("apple_advertising_id", &self.apple_advertising_id);
+        d.redacted("yandex_id", &self.yandex_id);
         if !self.custom_properties.is_empty() {
             d.field("custom_properties", &rt::Keys(&self.custom_properties));
         }
@@ -3461,10 +3893,15 @@ impl<M> SetProfileRequest<M> {
             loyalty_status: None,
             telegram_id: None,
             vk_id: None,
+            google_advertising_id: None,
+            apple_advertising_id: None,
+            yandex_id: None,
             custom_properties: ::std::collections::BTreeMap::new(),
         }
     }
     /// Unique Device ID. See "Initialization (REST API)" for information about getting and using Device ID.
+    ///
+    /// **Note on PersonaClick's docs:** The unified docs (pages/unified/) put did among the identifiers marked `*`, of which at least one is required (did, email, phone, external_id, loyalty_id, telegram_id); we keep it in the rule with shop_secret, as the English page does: one of the two authenticates the call. Which profile an identifier selects is the server's to check.
     pub fn did(mut self, value: impl Into<String>) -> Self {
         self.did = Some(value.into());
         self
@@ -3476,21 +3913,29 @@ impl<M> SetProfileRequest<M> {
     /// **Note on PersonaClick's docs:** The table marks seance "required", but the request examples of "Read User Profile" and "Get Last Order Products" send none, and a server calling with shop_secret has no user session. We make it optional and send it whenever it is given.
     ///
     /// Newer PersonaClick docs call this parameter `sid` and keep `seance` for compatibility; the official SDKs send both. We send the value under both names too, so the client works with servers that know either name, and read `sid` back as `seance`.
+    ///
+    /// The unified docs list no session parameter, except `sid` for the last order.
     pub fn seance(mut self, value: impl Into<String>) -> Self {
         self.seance = Some(value.into());
         self
     }
     /// Can take one of the values: "A" or "B" according to the segment to which the user is assigned. You can use your algorithm to divide users evenly between the segments.
+    ///
+    /// **Note on PersonaClick's docs:** Not listed by the unified docs (pages/unified/); the English page has it. We keep it.
     pub fn segment(mut self, value: Segment) -> Self {
         self.segment = Some(value);
         self
     }
     /// Request source URL
+    ///
+    /// **Note on PersonaClick's docs:** Not listed by the unified docs (pages/unified/); the English page has it. We keep it.
     pub fn referer(mut self, value: impl Into<String>) -> Self {
         self.referer = Some(value.into());
         self
     }
     /// User Email.
+    ///
+    /// **Note on PersonaClick's docs:** The unified docs mark the identifiers with `*` (did, email, phone, external_id, loyalty_id, telegram_id): at least one of them is required, so that the server knows whose profile to update. A device call always has did; the English page has no such rule for a server's call, and a call that compiles today must keep compiling, so we leave it to the server.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -3507,7 +3952,11 @@ impl<M> SetProfileRequest<M> {
     }
     /// Store side user ID.
     ///
+    /// Sent as `id` and also as `external_id`.
+    ///
     /// **Note on PersonaClick's docs:** The table types it "number/string" and the request example sends a number (100500). We send a string, and read both (also with strict_responses).
+    ///
+    /// The unified docs (pages/unified/profile_set.md) list this ID as `external_id`, one of the identifiers marked `*`, while their own JS example still sends `id`. We send the value under both names, so servers that know either read it, and read either back.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -3518,6 +3967,8 @@ impl<M> SetProfileRequest<M> {
         self
     }
     /// User Phone.
+    ///
+    /// **Note on PersonaClick's docs:** Marked `*` with the other identifiers by the unified docs; see email's note.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
@@ -3530,6 +3981,8 @@ impl<M> SetProfileRequest<M> {
         self
     }
     /// Vehicle data. Available properties: `brand`, `model`, `vds`.
+    ///
+    /// **Note on PersonaClick's docs:** The unified docs' "Read User Profile" example leaves it out; both pages say every saved property can be read, and it can be saved. We read it.
     pub fn auto(mut self, value: impl IntoIterator<Item = Auto>) -> Self {
         self.auto = Some(value.into_iter().collect());
         self
@@ -3544,6 +3997,7 @@ impl<M> SetProfileRequest<M> {
         self
     }
     /// The user has or hasn't ever bought something in the store.
+    #[deprecated(note = "REES46's unified docs mark it deprecated.")]
     pub fn bought_something(mut self, value: bool) -> Self {
         self.bought_something = Some(value);
         self
@@ -3554,6 +4008,8 @@ impl<M> SetProfileRequest<M> {
         self
     }
     /// Children's data. Available properties: `gender`, `birthday`.
+    ///
+    /// **Note on PersonaClick's docs:** The unified docs' "Read User Profile" example leaves it out; both pages say every saved property can be read, and it can be saved. We read it.
     pub fn kids(mut self, value: impl IntoIterator<Item = Kid>) -> Self {
         self.kids = Some(value.into_iter().collect());
         self
@@ -3564,31 +4020,47 @@ impl<M> SetProfileRequest<M> {
         self
     }
     /// The current number of store bonuses at the user.
+    #[deprecated(
+        note = "REES46's unified docs deprecate it (the external loyalty program's fields)."
+    )]
     pub fn loyalty_bonuses(mut self, value: f64) -> Self {
         self.loyalty_bonuses = Some(value);
         self
     }
     /// The number of store bonuses necessary for the user to reach the next loyalty level.
+    #[deprecated(
+        note = "REES46's unified docs deprecate it (the external loyalty program's fields)."
+    )]
     pub fn loyalty_bonuses_to_next_level(mut self, value: f64) -> Self {
         self.loyalty_bonuses_to_next_level = Some(value);
         self
     }
     /// The location (from the list of locations in the product feed) where the user last used the loyalty card.
+    #[deprecated(
+        note = "REES46's unified docs deprecate it (the external loyalty program's fields)."
+    )]
     pub fn loyalty_card_location(mut self, value: impl Into<String>) -> Self {
         self.loyalty_card_location = Some(value.into());
         self
     }
     /// The Loyalty Program user ID (loyalty card).
+    ///
+    /// **Note on PersonaClick's docs:** Marked `*` with the other identifiers by the unified docs; see email's note.
     pub fn loyalty_id(mut self, value: impl Into<String>) -> Self {
         self.loyalty_id = Some(value.into());
         self
     }
     /// The user's current status in the loyalty program.
+    #[deprecated(
+        note = "REES46's unified docs deprecate it (the external loyalty program's fields)."
+    )]
     pub fn loyalty_status(mut self, value: impl Into<String>) -> Self {
         self.loyalty_status = Some(value.into());
         self
     }
     /// Telegram User ID.
+    ///
+    /// **Note on PersonaClick's docs:** Marked `*` with the other identifiers by the unified docs; see email's note.
     pub fn telegram_id(mut self, value: impl Into<String>) -> Self {
         self.telegram_id = Some(value.into());
         self
@@ -3596,6 +4068,27 @@ impl<M> SetProfileRequest<M> {
     /// VKontakte User ID.
     pub fn vk_id(mut self, value: impl Into<String>) -> Self {
         self.vk_id = Some(value.into());
+        self
+    }
+    /// The user's Google advertising ID.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs' "Запись свойств профиля" ("Идентификатор в Google Ads").
+    pub fn google_advertising_id(mut self, value: impl Into<String>) -> Self {
+        self.google_advertising_id = Some(value.into());
+        self
+    }
+    /// The user's Apple advertising ID.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs' "Запись свойств профиля" ("Идентификатор в Apple Ads").
+    pub fn apple_advertising_id(mut self, value: impl Into<String>) -> Self {
+        self.apple_advertising_id = Some(value.into());
+        self
+    }
+    /// The user's Yandex ID (Yandex Direct).
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs' "Запись свойств профиля" ("Идентификатор в Яндекс Директ").
+    pub fn yandex_id(mut self, value: impl Into<String>) -> Self {
+        self.yandex_id = Some(value.into());
         self
     }
     /// A custom property can have any name except the reserved ones. The custom property must be created before it can be used. Located there: Account > Settings > Profile Property
@@ -3639,6 +4132,7 @@ impl<M> SetProfileRequest<M> {
         call.param("first_name", &self.first_name, &rt::Rule::NONE);
         call.param("gender", &self.gender, &rt::Rule::NONE);
         call.param("id", &self.id, &rt::Rule::NONE);
+        call.alias("external_id", &self.id);
         call.param("last_name", &self.last_name, &rt::Rule::NONE);
         call.param("phone", &self.phone, &rt::Rule::NONE);
         call.param("age", &self.age, &rt::Rule::NONE);
@@ -3663,6 +4157,13 @@ impl<M> SetProfileRequest<M> {
         call.param("loyalty_status", &self.loyalty_status, &rt::Rule::NONE);
         call.param("telegram_id", &self.telegram_id, &rt::Rule::NONE);
         call.param("vk_id", &self.vk_id, &rt::Rule::NONE);
+        call.param(
+            "google_advertising_id",
+            &self.google_advertising_id,
+            &rt::Rule::NONE,
+        );
+        call.param("apple_advertising_id", &self.apple_advertising_id, &rt::Rule::NONE);
+        call.param("yandex_id", &self.yandex_id, &rt::Rule::NONE);
         call.rule(
             rt::RuleKind::AnyOf,
             &[
@@ -3687,6 +4188,7 @@ impl<M> SetProfileRequest<M> {
                 "first_name",
                 "gender",
                 "id",
+                "external_id",
                 "last_name",
                 "phone",
                 "age",
@@ -3703,6 +4205,9 @@ impl<M> SetProfileRequest<M> {
                 "loyalty_status",
                 "telegram_id",
                 "vk_id",
+                "google_advertising_id",
+                "apple_advertising_id",
+                "yandex_id",
             ],
         );
         self.client.core.execute(call)
@@ -3771,6 +4276,8 @@ pub struct GetProfileRequest<M = rt::Async> {
     email: Option<String>,
     phone: Option<String>,
     loyalty_id: Option<String>,
+    external_id: Option<String>,
+    telegram_id: Option<String>,
 }
 impl<M> fmt::Debug for GetProfileRequest<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -3782,6 +4289,8 @@ impl<M> fmt::Debug for GetProfileRequest<M> {
         d.redacted("email", &self.email);
         d.redacted("phone", &self.phone);
         d.redacted("loyalty_id", &self.loyalty_id);
+        d.redacted("external_id", &self.external_id);
+        d.redacted("telegram_id", &self.telegram_id);
         d.finish()
     }
 }
@@ -3802,9 +4311,13 @@ impl<M> GetProfileRequest<M> {
             email: None,
             phone: None,
             loyalty_id: None,
+            external_id: None,
+            telegram_id: None,
         }
     }
     /// Unique Device ID. See "Initialization (REST API)" for information about getting and using Device ID.
+    ///
+    /// **Note on PersonaClick's docs:** The unified docs (pages/unified/) put did among the identifiers marked `*`, of which at least one is required (did, email, phone, external_id, loyalty_id, telegram_id); we keep it in the rule with shop_secret, as the English page does: one of the two authenticates the call. Which profile an identifier selects is the server's to check.
     pub fn did(mut self, value: impl Into<String>) -> Self {
         self.did = Some(value.into());
         self
@@ -3816,16 +4329,22 @@ impl<M> GetProfileRequest<M> {
     /// **Note on PersonaClick's docs:** The table marks seance "required", but the request examples of "Read User Profile" and "Get Last Order Products" send none, and a server calling with shop_secret has no user session. We make it optional and send it whenever it is given.
     ///
     /// Newer PersonaClick docs call this parameter `sid` and keep `seance` for compatibility; the official SDKs send both. We send the value under both names too, so the client works with servers that know either name, and read `sid` back as `seance`.
+    ///
+    /// The unified docs list no session parameter, except `sid` for the last order.
     pub fn seance(mut self, value: impl Into<String>) -> Self {
         self.seance = Some(value.into());
         self
     }
     /// Can take one of the values: "A" or "B" according to the segment to which the user is assigned. You can use your algorithm to divide users evenly between the segments.
+    ///
+    /// **Note on PersonaClick's docs:** Not listed by the unified docs (pages/unified/); the English page has it. We keep it.
     pub fn segment(mut self, value: Segment) -> Self {
         self.segment = Some(value);
         self
     }
     /// Request source URL
+    ///
+    /// **Note on PersonaClick's docs:** Not listed by the unified docs (pages/unified/); the English page has it. We keep it.
     pub fn referer(mut self, value: impl Into<String>) -> Self {
         self.referer = Some(value.into());
         self
@@ -3851,6 +4370,20 @@ impl<M> GetProfileRequest<M> {
         self.loyalty_id = Some(value.into());
         self
     }
+    /// The user's ID on the store's side.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs ("Чтение профиля", pages/unified/profile_get.md), one of the identifiers marked `*`; not on the English page.
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// The user's Telegram ID.
+    ///
+    /// **Note on PersonaClick's docs:** From the unified docs ("Чтение профиля", pages/unified/profile_get.md), one of the identifiers marked `*`; not on the English page.
+    pub fn telegram_id(mut self, value: impl Into<String>) -> Self {
+        self.telegram_id = Some(value.into());
+        self
+    }
     /// The call, checked and written, as a future (whatever the mode).
     fn future(
         self,
@@ -3869,6 +4402,8 @@ impl<M> GetProfileRequest<M> {
         call.param("email", &self.email, &rt::Rule::NONE);
         call.param("phone", &self.phone, &rt::Rule::NONE);
         call.param("loyalty_id", &self.loyalty_id, &rt::Rule::NONE);
+        call.param("external_id", &self.external_id, &rt::Rule::NONE);
+        call.param("telegram_id", &self.telegram_id, &rt::Rule::NONE);
         call.rule(
             rt::RuleKind::AnyOf,
             &[
@@ -3884,10 +4419,12 @@ impl<M> GetProfileRequest<M> {
                 ("did", self.did.is_some()),
                 ("email", self.email.is_some()),
                 ("phone", self.phone.is_some()),
+                ("external_id", self.external_id.is_some()),
                 ("loyalty_id", self.loyalty_id.is_some()),
+                ("telegram_id", self.telegram_id.is_some()),
             ],
             &[],
-            "The profile to read: the device's (did), or the one found by email, phone or loyalty_id (\"Any of the parameters below can be used to obtain profile properties\").",
+            "The profile to read: the device's (did), or the one found by email, phone, external_id, loyalty_id or telegram_id (\"Any of the parameters below can be used to obtain profile properties\"; the unified docs mark the same identifiers `*`).",
         );
         call.rule(
             rt::RuleKind::AllOf,
@@ -3898,6 +4435,15 @@ impl<M> GetProfileRequest<M> {
                 ("loyalty_id", self.loyalty_id.is_some()),
             ],
             "email, phone and loyalty_id can only be used in conjunction with the \"shop_secret\" parameter. When using the \"did\" parameter, they are ignored.",
+        );
+        call.rule(
+            rt::RuleKind::AllOf,
+            &[("shop_secret", params.shop_secret.is_some())],
+            &[
+                ("external_id", self.external_id.is_some()),
+                ("telegram_id", self.telegram_id.is_some()),
+            ],
+            "Like email, phone and loyalty_id, the identifiers the unified docs add select another user's profile, which takes the store's secret.",
         );
         self.client.core.execute(call)
     }
@@ -3927,6 +4473,155 @@ impl GetProfileRequest<rt::Blocking> {
     /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
     /// when called inside an async runtime (use the async client there).
     pub fn send(self) -> Result<Profile, ::personaclick::Error> {
+        let blocking = self.client.mode.clone();
+        blocking.call(self.future())
+    }
+}
+impl<M: Clone> Client<M> {
+    /// Erase Personal Data.
+    ///
+    /// The method depersonalizes a profile completely: it clears the profile's phone, email, first name, last name, middle name, loyalty_id, external_id and custom properties. Use it when a customer withdraws their consent to the processing of their personal data.
+    ///
+    /// `DELETE /profile/purge`
+    ///
+    /// Documented responses:
+    ///
+    /// - 200: The request was successful.
+    ///
+    /// - 404: No profile has the given identifiers ("Profile not found").
+    ///
+    /// **Note on PersonaClick's docs:** From REES46's unified docs ("Удаление персональных данных профиля", pages/unified/profile_purge.md); not on the English page. The unified docs list no status codes: the 404 is our reading of their error example ("Profile not found"). The descriptions are ours, in English; the curl example sends the parameters as a JSON body with DELETE, as we do.
+    pub fn purge_profile(&self) -> PurgeProfileRequest<M> {
+        PurgeProfileRequest::new(Clone::clone(self))
+    }
+}
+/// A [`Client::purge_profile`] call being built: set its parameters, then [`send`](Self::send) it.
+///
+/// `M` is how it is sent: [`Async`](::personaclick::Async) (the default), `send` returns a future; `Blocking` (feature `blocking`), `send` waits for the answer.
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct PurgeProfileRequest<M = rt::Async> {
+    client: Client<M>,
+    email: Option<String>,
+    phone: Option<String>,
+    external_id: Option<String>,
+    loyalty_id: Option<String>,
+    telegram_id: Option<String>,
+}
+impl<M> fmt::Debug for PurgeProfileRequest<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("PurgeProfileRequest");
+        d.redacted("email", &self.email);
+        d.redacted("phone", &self.phone);
+        d.redacted("external_id", &self.external_id);
+        d.redacted("loyalty_id", &self.loyalty_id);
+        d.redacted("telegram_id", &self.telegram_id);
+        d.finish()
+    }
+}
+impl<M> PurgeProfileRequest<M> {
+    const ENDPOINT: rt::Endpoint = rt::Endpoint {
+        id: "purge_profile",
+        method: rt::Method::Delete,
+        path: "/profile/purge",
+        idempotent: true,
+    };
+    fn new(client: Client<M>) -> Self {
+        Self {
+            client,
+            email: None,
+            phone: None,
+            external_id: None,
+            loyalty_id: None,
+            telegram_id: None,
+        }
+    }
+    /// The user's email, to find the profile.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// The user's phone, to find the profile.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// The user's ID on the store's side, to find the profile.
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// The user's ID in the external loyalty program, to find the profile.
+    pub fn loyalty_id(mut self, value: impl Into<String>) -> Self {
+        self.loyalty_id = Some(value.into());
+        self
+    }
+    /// The user's Telegram ID, to find the profile.
+    pub fn telegram_id(mut self, value: impl Into<String>) -> Self {
+        self.telegram_id = Some(value.into());
+        self
+    }
+    /// The call, checked and written, as a future (whatever the mode).
+    fn future(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<StatusResponse, ::personaclick::Error>,
+    > + Send + 'static {
+        let params = self.client.core.params();
+        let mut call = rt::Call::new(&Self::ENDPOINT);
+        call.param("shop_id", &params.shop_id, &rt::Rule::REQUIRED);
+        call.secret("shop_secret", &params.shop_secret, &rt::Rule::NONE);
+        call.param("email", &self.email, &rt::Rule::NONE);
+        call.param("phone", &self.phone, &rt::Rule::NONE);
+        call.param("external_id", &self.external_id, &rt::Rule::NONE);
+        call.param("loyalty_id", &self.loyalty_id, &rt::Rule::NONE);
+        call.param("telegram_id", &self.telegram_id, &rt::Rule::NONE);
+        call.rule(
+            rt::RuleKind::AllOf,
+            &[("shop_secret", params.shop_secret.is_some())],
+            &[],
+            "The unified docs mark shop_secret required for this method.",
+        );
+        call.rule(
+            rt::RuleKind::AnyOf,
+            &[
+                ("email", self.email.is_some()),
+                ("phone", self.phone.is_some()),
+                ("external_id", self.external_id.is_some()),
+                ("loyalty_id", self.loyalty_id.is_some()),
+                ("telegram_id", self.telegram_id.is_some()),
+            ],
+            &[],
+            "The profile to erase: at least one of the identifiers marked `*` (email, phone, external_id, loyalty_id, telegram_id).",
+        );
+        self.client.core.execute(call)
+    }
+}
+impl PurgeProfileRequest {
+    /// Checks the parameters and sends the request: `DELETE /profile/purge`.
+    ///
+    /// The parameters are checked and written when `send` is called; the future it returns owns them (it is `Send` and `'static`: it can be spawned) and sends the request when awaited.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every missing or invalid parameter, before anything is sent; otherwise what the call returned: see [`Error`](::personaclick::Error).
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<StatusResponse, ::personaclick::Error>,
+    > + Send + 'static {
+        self.future()
+    }
+}
+#[cfg(feature = "blocking")]
+impl PurgeProfileRequest<rt::Blocking> {
+    /// Checks the parameters, sends the request and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// As the async `send`, and [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig)
+    /// when called inside an async runtime (use the async client there).
+    pub fn send(self) -> Result<StatusResponse, ::personaclick::Error> {
         let blocking = self.client.mode.clone();
         blocking.call(self.future())
     }
@@ -3988,6 +4683,8 @@ impl<M> User<M> {
         self
     }
     /// Can take one of the values: "A" or "B" according to the segment to which the user is assigned. You can use your algorithm to divide users evenly between the segments.
+    ///
+    /// **Note on PersonaClick's docs:** Not listed by the unified docs (pages/unified/); the English page has it. We keep it.
     pub fn segment(mut self, value: Segment) -> Self {
         self.segment = Some(value);
         self
@@ -4004,6 +4701,12 @@ impl<M: Clone> User<M> {
     pub fn force_change_phone(&self) -> ForceChangePhoneRequest<M> {
         #[allow(unused_mut)]
         let mut request = ForceChangePhoneRequest::new(Clone::clone(&self.client));
+        request
+    }
+    /// [`Client::force_change_id`], with this user's values preset.
+    pub fn force_change_id(&self) -> ForceChangeIdRequest<M> {
+        #[allow(unused_mut)]
+        let mut request = ForceChangeIdRequest::new(Clone::clone(&self.client));
         request
     }
     /// [`Client::init`], with this user's values preset.
@@ -4081,6 +4784,12 @@ impl<M: Clone> User<M> {
         }
         request
     }
+    /// [`Client::purge_profile`], with this user's values preset.
+    pub fn purge_profile(&self) -> PurgeProfileRequest<M> {
+        #[allow(unused_mut)]
+        let mut request = PurgeProfileRequest::new(Clone::clone(&self.client));
+        request
+    }
 }
 /// Blocking versions of the client and its request builders (feature `blocking`).
 #[cfg(feature = "blocking")]
@@ -4095,6 +4804,8 @@ pub mod blocking {
     pub type ForceChangeEmailRequest = super::ForceChangeEmailRequest<rt::Blocking>;
     /// A blocking [`ForceChangePhoneRequest`](super::ForceChangePhoneRequest): the same setters, and `send` returns when the call is done.
     pub type ForceChangePhoneRequest = super::ForceChangePhoneRequest<rt::Blocking>;
+    /// A blocking [`ForceChangeIdRequest`](super::ForceChangeIdRequest): the same setters, and `send` returns when the call is done.
+    pub type ForceChangeIdRequest = super::ForceChangeIdRequest<rt::Blocking>;
     /// A blocking [`InitRequest`](super::InitRequest): the same setters, and `send` returns when the call is done.
     pub type InitRequest = super::InitRequest<rt::Blocking>;
     /// A blocking [`GetNotificationsRequest`](super::GetNotificationsRequest): the same setters, and `send` returns when the call is done.
@@ -4107,4 +4818,6 @@ pub mod blocking {
     pub type SetProfileRequest = super::SetProfileRequest<rt::Blocking>;
     /// A blocking [`GetProfileRequest`](super::GetProfileRequest): the same setters, and `send` returns when the call is done.
     pub type GetProfileRequest = super::GetProfileRequest<rt::Blocking>;
+    /// A blocking [`PurgeProfileRequest`](super::PurgeProfileRequest): the same setters, and `send` returns when the call is done.
+    pub type PurgeProfileRequest = super::PurgeProfileRequest<rt::Blocking>;
 }

@@ -1,5 +1,6 @@
 //! One call being prepared: each parameter is checked against its rule and written straight
-//! into the query string (`GET`) or the JSON body (`POST`), in the schema's order, in one step.
+//! into the query string (`GET`) or the JSON body (`POST`, `DELETE`), in the schema's order, in
+//! one step.
 //!
 //! Generated `send()` methods are a list of calls to [`Call`]; every problem found is kept, so
 //! the caller's error names all of them, and nothing is sent if there is one.
@@ -18,7 +19,8 @@ use crate::wire::Secret;
 pub struct Call {
     endpoint: &'static Endpoint,
     check: Check,
-    /// The query string (`GET`), or the JSON object body without its closing brace (`POST`).
+    /// The query string (`GET`), or the JSON object body without its closing brace (`POST`,
+    /// `DELETE`).
     out: Vec<u8>,
     /// Where a query value is written as JSON before it is percent-encoded.
     scratch: Vec<u8>,
@@ -27,9 +29,9 @@ pub struct Call {
 
 /// A checked request, ready to send.
 pub(crate) struct Prepared {
-    /// The query string, without `?` (empty for `POST`).
+    /// The query string, without `?` (empty for `POST` and `DELETE`).
     pub query: String,
-    /// The JSON body (`POST` only).
+    /// The JSON body (`POST` and `DELETE` only).
     pub body: Option<bytes::Bytes>,
     /// The secrets sent, to scrub from anything shown.
     pub secrets: Vec<Secret>,
@@ -39,7 +41,7 @@ impl Call {
     /// Starts a call to `endpoint`.
     pub fn new(endpoint: &'static Endpoint) -> Self {
         let mut out = Vec::with_capacity(128);
-        if endpoint.method == Method::Post {
+        if endpoint.method.has_body() {
             out.push(b'{');
         }
         Call {
@@ -168,7 +170,7 @@ impl Call {
                 body: None,
                 secrets,
             },
-            Method::Post => {
+            Method::Post | Method::Delete => {
                 out.push(b'}');
                 Prepared {
                     query: String::new(),
@@ -200,7 +202,7 @@ impl Call {
                     Ok(())
                 })
             }
-            Method::Post => {
+            Method::Post | Method::Delete => {
                 if self.out.len() > 1 {
                     self.out.push(b',');
                 }
@@ -306,6 +308,12 @@ mod tests {
         path: "/post",
         idempotent: false,
     };
+    const DELETE: Endpoint = Endpoint {
+        id: "delete",
+        method: Method::Delete,
+        path: "/delete",
+        idempotent: true,
+    };
 
     fn written(call: Call) -> String {
         let (_, p) = call.finish().unwrap();
@@ -365,6 +373,25 @@ mod tests {
             r#"{"shop_secret":"s3cret","bought":[1,2.5],"sid":"x\"y","a\"b":{"n":3},"sure":true,"v":"1"}"#
         );
         assert_eq!(written(Call::new(&POST)), "{}");
+    }
+
+    #[test]
+    fn a_delete_is_written_as_a_post_is() {
+        let prepared = |endpoint: &'static Endpoint| {
+            let mut c = Call::new(endpoint);
+            c.param("email", &Some("a@b.c".to_string()), &Rule::NONE);
+            c.param("ids", &Some(vec![1i64, 2]), &Rule::NONE);
+            c.constant("v", "1");
+            c.finish().unwrap().1
+        };
+        let (post, delete) = (prepared(&POST), prepared(&DELETE));
+        assert_eq!(delete.query, "", "a DELETE carries nothing in its query");
+        assert_eq!(
+            delete.body.as_deref(),
+            Some(&br#"{"email":"a@b.c","ids":[1,2],"v":"1"}"#[..])
+        );
+        assert_eq!(delete.body, post.body);
+        assert_eq!(written(Call::new(&DELETE)), "{}");
     }
 
     #[test]

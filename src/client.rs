@@ -39,6 +39,18 @@ pub enum Method {
     Get,
     /// Parameters as a JSON body.
     Post,
+    /// Parameters as a JSON body, as for `Post`.
+    Delete,
+}
+
+impl Method {
+    /// Whether the parameters go in a JSON object body (`POST`, `DELETE`), not the query.
+    pub(crate) fn has_body(self) -> bool {
+        match self {
+            Method::Get => false,
+            Method::Post | Method::Delete => true,
+        }
+    }
 }
 
 /// One endpoint, as the generated code describes it.
@@ -225,7 +237,7 @@ impl<P: Api> CoreBuilder<P> {
             concat!(env!("CARGO_PKG_NAME"), "-rust/", env!("CARGO_PKG_VERSION")).to_string()
         });
         let http = reqwest::Client::builder()
-            // Never follow redirects: a redirected POST would carry the shop secret elsewhere.
+            // Never follow redirects: a redirected request would carry the shop secret elsewhere.
             .redirect(reqwest::redirect::Policy::none())
             // Never send a Referer: on GET it would carry the secret in the URL's query.
             .referer(false)

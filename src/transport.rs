@@ -214,13 +214,17 @@ impl<P: Api> Core<P> {
         }
         let http = &self.inner.http;
         let url = self.url(sending.endpoint, &sending.prepared.query);
-        let request = match (sending.endpoint.method, &sending.prepared.body) {
-            (Method::Post, Some(body)) => http
-                .post(url)
+        let request = match sending.endpoint.method {
+            Method::Get => http.get(url),
+            Method::Post => http.post(url),
+            Method::Delete => http.delete(url),
+        };
+        // The body `Call` wrote for a `POST` or `DELETE` (a `GET` has none): sent the same way.
+        let request = match &sending.prepared.body {
+            Some(body) => request
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(body.clone()),
-            (Method::Post, None) => http.post(url),
-            (Method::Get, _) => http.get(url),
+            None => request,
         };
         let request = request.header(reqwest::header::ACCEPT, "application/json");
         // The client's own timeout is the attempt timeout: only a nearer deadline is set here.

@@ -24,7 +24,6 @@ fn notifications(client: &personaclick::Client) -> personaclick::GetNotification
     client
         .get_notifications()
         .email(EMAIL)
-        .date_from("2023-07-01")
         .types([MessageType::Bulk])
         .channels([Channel::WebPush])
 }
@@ -216,7 +215,6 @@ fn the_blocking_client_needs_no_runtime_of_the_caller() {
     let messages: Vec<_> = client
         .get_notifications()
         .email(EMAIL)
-        .date_from("2023-07-01")
         .types([MessageType::Bulk])
         .channels([Channel::WebPush])
         .items()

@@ -256,6 +256,7 @@ fn openapi_export_is_complete_and_self_consistent() {
         let verb = match e.method {
             personaclick_codegen::schema::Method::Get => "get",
             personaclick_codegen::schema::Method::Post => "post",
+            personaclick_codegen::schema::Method::Delete => "delete",
         };
         let op = &doc["paths"][&e.path][verb];
         assert_eq!(op["operationId"], e.name.wire(), "{} {}", verb, e.path);
@@ -372,6 +373,7 @@ fn reference_has_every_operation_and_note() {
         let verb = match e.method {
             personaclick_codegen::schema::Method::Get => "GET",
             personaclick_codegen::schema::Method::Post => "POST",
+            personaclick_codegen::schema::Method::Delete => "DELETE",
         };
         assert!(
             text.contains(&format!("\n### {}\n", e.name.wire())),

@@ -22,6 +22,9 @@ pub mod requirements {
 pub mod maps {
     include!("snapshots/codegen__maps.snap.rs");
 }
+pub mod methods {
+    include!("snapshots/codegen__methods.snap.rs");
+}
 
 use personaclick::Error;
 
@@ -176,6 +179,41 @@ async fn free_form_entries_are_checked() {
             "`properties[\"when\"]` must be a date as YYYY-MM-DD",
         ]
     );
+}
+
+#[tokio::test]
+async fn a_delete_is_checked_as_a_post_is() {
+    let client = methods::Client::builder()
+        .key("k")
+        .secret("s")
+        .base_url(NOWHERE)
+        .build()
+        .unwrap();
+    let result = client
+        .purge()
+        .before("2024-02-30")
+        .reason("ids", "clashes with a named parameter")
+        .send()
+        .await;
+    assert_eq!(
+        problems(result),
+        [
+            "`email` is required",
+            "`before` must be a date as YYYY-MM-DD",
+            "`reasons[\"ids\"]` uses the reserved name of the parameter `ids`; set it with its own setter",
+        ]
+    );
+    assert_eq!(
+        problems(client.discard().send().await),
+        ["`id` is required"]
+    );
+    let request = client.purge().email("private@example.com").ids([1, 2]);
+    let shown = format!("{request:?}");
+    assert!(
+        !shown.contains("private"),
+        "sensitive values are redacted: {shown}"
+    );
+    assert!(shown.contains("ids: [1, 2]"), "{shown}");
 }
 
 #[test]

@@ -128,6 +128,8 @@ fn assert_names(problems: &[String], names: &[&str]) {
 /// The body of the page's "Update User Profile" example, verbatim.
 const SET_PROFILE_EXAMPLE: &str = r#"{"id":100500,"email":"john.doe@examplemail.com","phone":"4400114527199","first_name":"John","last_name":"Doe","birthday":"1990-03-11","age":31,"gender":"m","location":"NY","bought_something":true,"loyalty_id":"000001234567","loyalty_card_location":"NY","loyalty_status":"5% discount","loyalty_bonuses":1123,"loyalty_bonuses_to_next_level":1877,"fb_id":"000000000354677","vk_id":"vk031845","telegram_id":"0125762968357835","kids":[{"gender":"m","birthday":"2001-04-12"},{"gender":"f","birthday":"2015-07-28"}],"auto":[{"brand":"Nissan","model":"Qashqai","vds":"TM7N243E4G0BJG978"}],"custom_string_property":"the string value of the custom property","custom_integer_property":100500,"custom_float_property":7.62,"custom_array_of_string_property":["value1","value2","value3"],"custom_json_property":{"key1":"value1","key2":"value2","key3":"value3"},"custom_date_property":"2021-12-31 23:55:00","shop_id":"0d42fd8b713d0752776ca589cc0056","seance":"R5eQXkrKCf","shop_secret":"0123456789abcdef0123456789abcdef"}"#;
 
+// The page's example sets what the unified docs have since deprecated: it is sent as before.
+#[allow(deprecated)]
 #[tokio::test]
 async fn set_profile_sends_the_page_example() {
     let server = ok_server().await;
@@ -196,6 +198,8 @@ async fn set_profile_sends_the_page_example() {
     // The schema sends the store-side user ID as a string (the table types it "number/string";
     // the example sends a number): documented in schema/profile.yaml.
     expected["id"] = json!("100500");
+    // And under the unified docs' name for it too (schema/profile.yaml, `id`'s note).
+    expected["external_id"] = json!("100500");
 
     // Everything but the bonus counts first, so a failure below is about them alone.
     let bonuses = ["loyalty_bonuses", "loyalty_bonuses_to_next_level"];
@@ -317,6 +321,8 @@ async fn get_last_order_products_sends_the_session_under_both_names() {
     );
 }
 
+// The page's example sets what the unified docs have since deprecated: it is sent as before.
+#[allow(deprecated)]
 #[tokio::test]
 async fn get_notifications_sends_the_page_example() {
     let page = "https://api.personaclick.com/notifications?shop_id=0d42fd8b713d0752776ca589cc0056&shop_secret=0123456789abcdef0123456789abcdef&date_from=2023-07-01&email=john.doe@examplemail.com&type=bulk,trigger,transactional&channel=web_push,mobile_push";
@@ -343,6 +349,8 @@ async fn get_notifications_sends_the_page_example() {
     assert_eq!(sorted(request.query_pairs()), page_pairs(page));
 }
 
+// The page's example sets what the unified docs have since deprecated: it is sent as before.
+#[allow(deprecated)]
 #[tokio::test]
 async fn get_notifications_sends_page_and_limit() {
     let server = ok_server().await;
@@ -400,6 +408,99 @@ async fn force_change_phone_sends_the_page_example() {
     assert_post(&request, "/profile/force_change_phone");
     let expected: Value = serde_json::from_str(r#"{"shop_id":"0d42fd8b713d0752776ca589cc0056","shop_secret":"0123456789abcdef0123456789abcdef","new_phone":"440005551122","old_phone":"449995550000","i_understand_what_i_am_doing":true}"#).unwrap();
     assert_eq!(request.json(), expected);
+}
+
+/// From the unified docs' page: the parameters, named as there.
+#[tokio::test]
+async fn force_change_id_sends_its_parameters() {
+    let server = ok_server().await;
+    let response = client(&server)
+        .force_change_id()
+        .old_external_id("100500")
+        .new_external_id("100501")
+        .i_understand_what_i_am_doing()
+        .send()
+        .await
+        .expect("force_change_id");
+    assert_eq!(response.status, Some(Status::Success));
+
+    let request = server.only_request();
+    assert_post(&request, "/profile/force_change_id");
+    let expected: Value = serde_json::from_str(r#"{"shop_id":"0d42fd8b713d0752776ca589cc0056","shop_secret":"0123456789abcdef0123456789abcdef","old_external_id":"100500","new_external_id":"100501","i_understand_what_i_am_doing":true}"#).unwrap();
+    assert_eq!(request.json(), expected);
+}
+
+/// "Erase Personal Data" as the unified docs' example sends it: DELETE, with a JSON body.
+#[tokio::test]
+async fn purge_profile_sends_the_unified_example() {
+    let server = ok_server().await;
+    let response = client(&server)
+        .purge_profile()
+        .email("EMAIL")
+        .send()
+        .await
+        .expect("purge_profile");
+    assert_eq!(response.status, Some(Status::Success));
+
+    let request = server.only_request();
+    assert_eq!(request.method, "DELETE");
+    assert_eq!(request.path, "/profile/purge");
+    assert_eq!(request.query, None);
+    assert_eq!(request.header("content-type"), Some("application/json"));
+    let expected = json!({"shop_id": SHOP_ID, "shop_secret": SHOP_SECRET, "email": "EMAIL"});
+    assert_eq!(request.json(), expected);
+}
+
+#[tokio::test]
+async fn purge_profile_needs_the_secret_and_an_identifier() {
+    let server = ok_server().await;
+    assert_names(
+        &problems(client(&server).purge_profile().send().await),
+        &["email", "phone", "external_id", "loyalty_id", "telegram_id"],
+    );
+    assert_names(
+        &problems(
+            device_client(&server)
+                .purge_profile()
+                .email(EMAIL)
+                .send()
+                .await,
+        ),
+        &["shop_secret"],
+    );
+    assert!(server.requests().is_empty());
+}
+
+/// The unified docs' identifiers select the profile to read, with the store's secret.
+#[tokio::test]
+async fn get_profile_sends_the_unified_identifiers() {
+    let server = ok_server().await;
+    client(&server)
+        .get_profile()
+        .external_id("100500")
+        .telegram_id("0125762968357835")
+        .send()
+        .await
+        .expect("get_profile");
+    let request = server.only_request();
+    assert_get(&request, "/profile");
+    assert_eq!(
+        sorted(request.query_pairs()),
+        sorted(vec![
+            ("shop_id".into(), SHOP_ID.into()),
+            ("shop_secret".into(), SHOP_SECRET.into()),
+            ("external_id".into(), "100500".into()),
+            ("telegram_id".into(), "0125762968357835".into()),
+        ])
+    );
+    let p = problems(
+        device_client(&server)
+            .get_profile()
+            .external_id("100500")
+            .send()
+            .await,
+    );
+    assert_names(&p, &["shop_secret"]);
 }
 
 /// Not on the page (it points to "Initialization (REST API)"): the parameters the schema gives.
@@ -474,6 +575,8 @@ async fn a_dropped_server_stops_answering() {
 // 2. Responses: the page's shapes, decoded.
 // ---------------------------------------------------------------------------------------------
 
+// Every field is read, the deprecated loyalty ones included.
+#[allow(deprecated)]
 #[tokio::test]
 async fn get_profile_decodes_a_full_profile() {
     let body = json!({
@@ -867,7 +970,6 @@ async fn get_notifications_decodes_messages() {
     let server = TestServer::start(Response::json(200, body.to_string())).await;
     let n = lenient_client(&server)
         .get_notifications()
-        .date_from("2023-07-01")
         .email(EMAIL)
         .types([MessageType::Bulk])
         .channels([Channel::WebPush])
@@ -998,7 +1100,7 @@ async fn set_profile_decodes_its_status_and_payload() {
 // 3. Errors from the server.
 // ---------------------------------------------------------------------------------------------
 
-const OPERATIONS: [&str; 7] = [
+const OPERATIONS: [&str; 9] = [
     "init",
     "set_profile",
     "get_profile",
@@ -1006,6 +1108,8 @@ const OPERATIONS: [&str; 7] = [
     "get_notifications",
     "force_change_email",
     "force_change_phone",
+    "force_change_id",
+    "purge_profile",
 ];
 
 /// Calls `operation` with valid arguments, dropping the value.
@@ -1022,7 +1126,6 @@ async fn call(client: &Client, operation: &str) -> Result<(), Error> {
             .map(drop),
         "get_notifications" => client
             .get_notifications()
-            .date_from("2023-07-01")
             .email(EMAIL)
             .types([MessageType::Bulk])
             .channels([Channel::WebPush])
@@ -1045,6 +1148,15 @@ async fn call(client: &Client, operation: &str) -> Result<(), Error> {
             .send()
             .await
             .map(drop),
+        "force_change_id" => client
+            .force_change_id()
+            .old_external_id("100500")
+            .new_external_id("100501")
+            .i_understand_what_i_am_doing()
+            .send()
+            .await
+            .map(drop),
+        "purge_profile" => client.purge_profile().email(EMAIL).send().await.map(drop),
         other => unreachable!("unknown operation {other}"),
     }
 }
@@ -1064,8 +1176,10 @@ async fn assert_api_error_after(
     attempts: usize,
 ) {
     let server = TestServer::start(response.clone()).await;
-    let client = client(&server);
     for operation in OPERATIONS {
+        // A client per operation: the retry budget a client's clones share would run out
+        // over this many failing operations, and stop the last ones' retries.
+        let client = client(&server);
         let e = call(&client, operation)
             .await
             .expect_err(&format!("{operation} should fail on {response:?}"));
@@ -1081,7 +1195,10 @@ async fn assert_api_error_after(
         assert_eq!(e.operation(), operation);
         assert_eq!(e.is_retryable(), attempts > 1, "{operation}");
     }
-    let forced_changes = 2;
+    let forced_changes = OPERATIONS
+        .iter()
+        .filter(|o| o.starts_with("force_change"))
+        .count();
     assert_eq!(
         server.requests().len(),
         (OPERATIONS.len() - forced_changes) * attempts + forced_changes
@@ -1232,6 +1349,8 @@ async fn get_profile_by_email_needs_the_secret() {
     assert!(server.requests().is_empty());
 }
 
+// `date_from` is deprecated by the unified docs, and still checked.
+#[allow(deprecated)]
 #[tokio::test]
 async fn get_notifications_checks_limit_page_and_date() {
     let server = ok_server().await;
@@ -1497,4 +1616,93 @@ async fn the_client_does_not_show_the_secret() {
     let request = client.get_profile().email(EMAIL);
     let shown = format!("{request:?}");
     assert!(!shown.contains(SENTINEL), "{shown}");
+}
+
+/// The `methods` fixture's client (`tests/fixtures/schemas/methods`): the real schema has no
+/// DELETE operation yet, the fixture has two, `purge` (idempotent) and `discard` (not).
+pub mod methods {
+    include!("snapshots/codegen__methods.snap.rs");
+}
+
+/// A `methods` client talking to `server`, retrying without waiting long.
+fn methods_client(server: &TestServer) -> methods::Client {
+    let quick = std::time::Duration::from_millis(1);
+    methods::Client::builder()
+        .key(SHOP_ID)
+        .secret(SHOP_SECRET)
+        .base_url(server.url())
+        .retry(personaclick::RetryPolicy::default().backoff(quick, quick))
+        .strict_responses(true)
+        .build()
+        .expect("client")
+}
+
+/// A DELETE goes as a POST does: method DELETE, nothing in the query, the parameters as one
+/// JSON object body (lists and free-form entries included), in the schema's order.
+#[tokio::test]
+async fn a_delete_sends_its_parameters_as_a_json_body() {
+    let server = ok_server().await;
+    let response = methods_client(&server)
+        .purge()
+        .email(EMAIL)
+        .ids([3, 1])
+        .before("2024-05-01")
+        .reason("why", "moved away")
+        .send()
+        .await
+        .expect("purge");
+    assert_eq!(response.status.as_deref(), Some("success"));
+
+    let request = server.only_request();
+    assert_eq!(request.method, "DELETE");
+    assert_eq!(request.path, "/items");
+    assert_eq!(
+        request.query, None,
+        "a DELETE carries its parameters in the body"
+    );
+    assert_eq!(request.header("content-type"), Some("application/json"));
+    assert_eq!(request.header("accept"), Some("application/json"));
+    let body = format!(
+        r#"{{"key":"{SHOP_ID}","secret":"{SHOP_SECRET}","email":"{EMAIL}","ids":[3,1],"before":"2024-05-01","why":"moved away"}}"#
+    );
+    assert_eq!(String::from_utf8_lossy(&request.body), body);
+    assert_eq!(
+        request.header("content-length"),
+        Some(body.len().to_string().as_str())
+    );
+}
+
+/// A DELETE is retried as any operation is: after a 503, again only if the schema marks it
+/// idempotent, each time with the same body.
+#[tokio::test]
+async fn a_delete_is_retried_only_when_idempotent() {
+    let busy = || Response::json(503, r#"{"status":"error","message":"try later"}"#);
+    let server = TestServer::start(busy()).await;
+    let e = methods_client(&server)
+        .purge()
+        .email(EMAIL)
+        .send()
+        .await
+        .expect_err("503");
+    assert_eq!((e.status(), e.message()), (Some(503), Some("try later")));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3, "idempotent: retried up to 3 attempts");
+    for r in &requests {
+        assert_eq!(r.method, "DELETE");
+        assert_eq!(r.body, requests[0].body);
+        assert_eq!(r.json()["email"], EMAIL);
+    }
+
+    let server = TestServer::start(busy()).await;
+    let e = methods_client(&server)
+        .discard()
+        .id(7)
+        .send()
+        .await
+        .expect_err("503");
+    assert_eq!(e.status(), Some(503));
+    let request = server.only_request();
+    assert_eq!(request.method, "DELETE");
+    assert_eq!(request.path, "/items/one");
+    assert_eq!(request.json()["id"], 7);
 }

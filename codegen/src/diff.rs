@@ -452,7 +452,8 @@ impl Differ<'_> {
         self.params(path, e, f);
         self.paging(path, e, f);
         self.endpoint_additional(path, e.additional.as_ref(), f.additional.as_ref());
-        self.rules(path, &e.requirements, &f.requirements);
+        let old_params: BTreeSet<&str> = e.params.iter().map(|p| p.name.wire()).collect();
+        self.rules(path, &old_params, &e.requirements, &f.requirements);
     }
 
     fn params(&mut self, endpoint: &str, e: &EndpointModel, f: &EndpointModel) {
@@ -652,7 +653,15 @@ impl Differ<'_> {
         }
     }
 
-    fn rules(&mut self, endpoint: &str, old: &[RuleModel], new: &[RuleModel]) {
+    /// `old_params`: the endpoint's parameters before, to tell a rule that only concerns new
+    /// ones.
+    fn rules(
+        &mut self,
+        endpoint: &str,
+        old_params: &BTreeSet<&str>,
+        old: &[RuleModel],
+        new: &[RuleModel],
+    ) {
         let path = format!("{endpoint}.requirements");
         let key = |r: &RuleModel| {
             (
@@ -705,6 +714,16 @@ impl Differ<'_> {
                         format!("{message}: calls that passed may now fail before sending"),
                     );
                 }
+            } else if !n.when.is_empty() && n.when.iter().all(|w| !old_params.contains(w.as_str()))
+            {
+                // Applies only when a parameter the old version did not have is set: no call
+                // that compiled before can meet it.
+                self.compatible(
+                    "rule_added",
+                    &path,
+                    Side::New,
+                    format!("rule added: \"{}\", for parameters that are new", rule(n)),
+                );
             } else {
                 self.breaking(
                     "rule_added",

@@ -121,7 +121,7 @@ impl<'a> Writer<'a> {
             "- Errors: a response whose `{}` is `\"{}\"` is an error, whatever its HTTP status; its message is the first of {messages} that is present.",
             errors.status_field, errors.error_value
         ));
-        self.line("- GET operations send their parameters in the query string, POST operations as a JSON object body.");
+        self.line("- GET operations send their parameters in the query string, POST and DELETE operations as a JSON object body.");
         self.line("- Responses are read leniently: a response fails to decode only when it is not JSON or its top level is not the documented object or list. Below that, a value of the documented type is read; so is a lossless conversion (a number written as a string for a number or an integer, a number for a string, `\"1\"`/`\"0\"`/`\"true\"`/`\"false\"`/`1`/`0` for a boolean, a whole float for an integer). Any other value leaves its field empty and is kept, with its JSON path and the documented type, in the `unread()` report of the object that holds it (a client built with `strict_responses(true)` fails the call instead).");
         self.blank();
         self.line("Generated from the schema. A **note on the published docs** records a typo or inconsistency of the published documentation and how the client handles it.");
@@ -214,7 +214,7 @@ impl<'a> Writer<'a> {
         self.heading(3, e.name.wire(), Some(format!("op:{}", e.name.wire())));
         let carried = match e.method {
             Method::Get => "parameters in the query string",
-            Method::Post => "parameters as a JSON body",
+            Method::Post | Method::Delete => "parameters as a JSON body",
         };
         let retry = if e.idempotent {
             "idempotent (safe to retry)"

@@ -668,10 +668,11 @@ impl Reader<'_> {
             Some((node, l)) => match self.string(node, &l).as_deref() {
                 Some("GET") => Some(Method::Get),
                 Some("POST") => Some(Method::Post),
+                Some("DELETE") => Some(Method::Delete),
                 Some(other) => {
                     self.error(
                         &l,
-                        format!("unsupported method \"{other}\" (allowed: GET, POST)"),
+                        format!("unsupported method \"{other}\" (allowed: GET, POST, DELETE)"),
                     );
                     None
                 }

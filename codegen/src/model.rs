@@ -439,11 +439,12 @@ impl PagingModel {
 pub mod text {
     use super::Method;
 
-    /// `GET` or `POST`.
+    /// `GET`, `POST` or `DELETE`.
     pub fn verb(m: Method) -> &'static str {
         match m {
             Method::Get => "GET",
             Method::Post => "POST",
+            Method::Delete => "DELETE",
         }
     }
 

@@ -1,14 +1,15 @@
 //! OpenAPI: the schema as an OpenAPI 3.1 document, for reviewers' usual tools.
 //!
 //! Equivalent to the schema: GET parameters are query parameters (comma lists as `style: form,
-//! explode: false`), POST parameters are the properties of a JSON body whose requirement rules
-//! are JSON Schema (`anyOf`, `required`, `if`/`then`); named types are component schemas,
-//! unions are `anyOf` (tried in order); every documented status has a response, and error
-//! statuses carry the error envelope (`components.schemas.Error`). What JSON Schema cannot say
-//! is kept in `x-` extensions: `x-requirements` (the rules, also for GET), `x-client-scope`,
-//! `x-user-scope`, `x-sensitive`, `x-aliases`/`x-alias-of`, `x-rust-name`, `x-note`,
-//! `x-idempotent`, `x-paging`, `x-error-envelope`. Notes on the published docs are
-//! also appended to the descriptions, so that every viewer shows them.
+//! explode: false`), POST and DELETE parameters are the properties of a JSON body (OpenAPI 3.1
+//! allows one on DELETE) whose requirement rules are JSON Schema (`anyOf`, `required`,
+//! `if`/`then`); named types are component schemas, unions are `anyOf` (tried in order); every
+//! documented status has a response, and error statuses carry the error envelope
+//! (`components.schemas.Error`). What JSON Schema cannot say is kept in `x-` extensions:
+//! `x-requirements` (the rules, also for GET), `x-client-scope`, `x-user-scope`, `x-sensitive`,
+//! `x-aliases`/`x-alias-of`, `x-rust-name`, `x-note`, `x-idempotent`, `x-paging`,
+//! `x-error-envelope`. Notes on the published docs are also appended to the descriptions, so that
+//! every viewer shows them.
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::inspect;
@@ -34,6 +35,7 @@ pub fn to_json(model: &Model) -> Result<Json, Diagnostics> {
         let verb = match e.method {
             Method::Get => "get",
             Method::Post => "post",
+            Method::Delete => "delete",
         };
         let mut item = paths.get(&e.path).cloned().unwrap_or_else(Json::object);
         if let Some(Json::Str(other)) = item.get(verb).and_then(|op| op.get("operationId")) {
@@ -124,7 +126,8 @@ fn operation(e: &EndpointModel) -> Json {
                 op.set("parameters", Json::Array(params));
             }
         }
-        Method::Post => {
+        // OpenAPI 3.1 allows a body on DELETE: the parameters are one, as for POST.
+        Method::Post | Method::Delete => {
             op.set(
                 "requestBody",
                 Json::object().with("required", Json::Bool(true)).with(

@@ -359,6 +359,8 @@ pub enum Method {
     Get,
     /// Parameters as a JSON body.
     Post,
+    /// Parameters as a JSON body, as for `Post`.
+    Delete,
 }
 
 /// One operation.

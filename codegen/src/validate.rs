@@ -1018,7 +1018,7 @@ impl<'s> Validator<'_, 's> {
             if e.method == Method::Get {
                 self.error(
                     &a.loc,
-                    "additional parameters need a JSON body (POST)".into(),
+                    "additional parameters need a JSON body (POST or DELETE)".into(),
                 );
             }
             self.additional(a, fields, true)

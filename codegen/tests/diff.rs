@@ -62,6 +62,14 @@ const CASES: &[(&str, &[Expected])] = &[
         &[(C, "endpoint_moved", "endpoints.get_item")],
     ),
     (
+        // GET to DELETE, POST to DELETE: the parameters move (query, body), the Rust API not.
+        "method_changed",
+        &[
+            (C, "endpoint_moved", "endpoints.get_item"),
+            (C, "endpoint_moved", "endpoints.save_item"),
+        ],
+    ),
+    (
         "param_removed",
         &[(B, "param_removed", "endpoints.get_item.params.limit")],
     ),
@@ -99,6 +107,14 @@ const CASES: &[(&str, &[Expected])] = &[
     (
         "rule_added",
         &[(B, "rule_added", "endpoints.get_item.requirements")],
+    ),
+    (
+        // A rule for a parameter that is new concerns no call that compiled before.
+        "rule_added_for_new_param",
+        &[
+            (C, "param_added", "endpoints.get_item.params.size"),
+            (C, "rule_added", "endpoints.get_item.requirements"),
+        ],
     ),
     (
         "rule_changed",

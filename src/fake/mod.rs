@@ -168,7 +168,7 @@ impl Fault {
 /// A request the fake received.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Recorded {
-    /// `GET` or `POST`.
+    /// The HTTP method as it arrived: `GET`, `POST`, `DELETE`, ...
     pub method: String,
     /// The path, without the query.
     pub path: String,

@@ -10,6 +10,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
+use personaclick_codegen::schema::Method;
 use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
@@ -116,14 +117,15 @@ fn answer(
     let Some(endpoint) = shared.checker.endpoint(method, path) else {
         return Answer::error(404, &format!("no such method: {method} {path}"));
     };
-    let input = if method == "GET" {
-        Input::Query(query)
-    } else {
-        match json {
+    // Where the parameters are is the schema's word for the endpoint: a DELETE's body is read
+    // and checked as a POST's is.
+    let input = match endpoint.method {
+        Method::Get => Input::Query(query),
+        Method::Post | Method::Delete => match json {
             Some(Value::Object(map)) => Input::Body(map),
             _ if body.is_empty() => Input::Body(Default::default()),
             _ => return Answer::error(400, "the body must be a JSON object"),
-        }
+        },
     };
     let raw = |name: &str| match &input {
         Input::Query(pairs) => pairs
@@ -204,6 +206,121 @@ fn hex(b: u8) -> Option<u8> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Mutex;
+
+    use super::super::store::Store;
+    use super::super::validate::Checker;
+    use super::super::{Shared, DEFAULT_SHOP_ID, DEFAULT_SHOP_SECRET};
+    use super::{answer, parse_query};
+
+    /// One path with a GET and a DELETE: nothing the fake implements, so a request that is
+    /// routed and passes its checks gets the store's 501.
+    const METHODS: &str = r#"
+api:
+  name: Methods
+  description: One path, two methods.
+  base_url: https://methods.example
+  docs: https://methods.example/docs
+  errors: {status_field: status, error_value: error, message_fields: [message]}
+parameter_sets:
+  auth:
+    description: The shop.
+    params:
+      shop_id: {type: string, required: true, description: The shop.}
+      shop_secret: {type: string, sensitive: true, description: Its secret.}
+endpoints:
+  find:
+    summary: Finds.
+    description: Parameters in the query string.
+    method: GET
+    path: /items
+    idempotent: true
+    include: [auth]
+    params:
+      email: {type: string, required: true, description: Whose items.}
+    response: {type: json, description: Anything.}
+  purge:
+    summary: Purges.
+    description: Parameters as a JSON body.
+    method: DELETE
+    path: /items
+    idempotent: true
+    include: [auth]
+    params:
+      email: {type: string, required: true, description: Whose items.}
+      ids: {type: list<integer>, description: Which ones.}
+    response: {type: json, description: Anything.}
+"#;
+
+    #[test]
+    fn a_delete_is_routed_by_the_schema_and_its_body_checked() {
+        let files = [personaclick_codegen::SourceFile {
+            name: "methods.yaml".into(),
+            text: METHODS.into(),
+        }];
+        let shared = Shared {
+            store: Mutex::new(Store::with_default_shop()),
+            checker: Checker::from_files(&files).unwrap(),
+        };
+        let ask = |method: &str, query: &str, body: &str| {
+            let json = serde_json::from_str(body).ok();
+            let a = answer(
+                &shared,
+                method,
+                "/items",
+                parse_query(query),
+                body.as_bytes(),
+                json,
+            );
+            (
+                a.status,
+                a.body["message"].as_str().unwrap_or_default().to_string(),
+            )
+        };
+        let shop = format!("shop_id={DEFAULT_SHOP_ID}");
+        let body = |rest: &str| {
+            format!(
+                r#"{{"shop_id":"{DEFAULT_SHOP_ID}","shop_secret":"{DEFAULT_SHOP_SECRET}"{rest}}}"#
+            )
+        };
+        let not_implemented = |op: &str| (501, format!("the fake does not implement {op}"));
+
+        // Each method finds its own operation on the one path.
+        let purged = ask("DELETE", "", &body(r#","email":"a@b.c","ids":[1,2]"#));
+        assert_eq!(purged, not_implemented("purge"));
+        let found = ask("GET", &format!("{shop}&email=a@b.c"), "");
+        assert_eq!(found, not_implemented("find"));
+        let (status, message) = ask("PATCH", "", &body(r#","email":"a@b.c""#));
+        assert_eq!(
+            (status, message.as_str()),
+            (404, "no such method: PATCH /items")
+        );
+
+        // A DELETE's parameters are read from its body, and checked as a POST's are.
+        let (status, message) = ask("DELETE", "", &body(r#","ids":["x"]"#));
+        assert_eq!(status, 400);
+        assert!(message.contains("`email` is required"), "{message}");
+        assert!(message.contains("`ids[0]`"), "{message}");
+        let (status, message) = ask("DELETE", &format!("{shop}&email=a@b.c"), "");
+        assert_eq!(
+            status, 400,
+            "the query is not where a DELETE's parameters are"
+        );
+        assert!(message.contains("`shop_id` is required"), "{message}");
+        let (status, message) = ask("DELETE", "", "[1]");
+        assert_eq!(
+            (status, message.as_str()),
+            (400, "the body must be a JSON object")
+        );
+        let wrong =
+            format!(r#"{{"shop_id":"{DEFAULT_SHOP_ID}","shop_secret":"nope","email":"a@b.c"}}"#);
+        assert_eq!(
+            ask("DELETE", "", &wrong).0,
+            403,
+            "the body's credentials are checked"
+        );
+    }
+
     #[test]
     fn decodes_queries_without_trusting_them() {
         let pairs = super::parse_query("email=john.doe@examplemail.com&q=a%26b+c%2&x=%C3%A9&&k");

@@ -43,6 +43,18 @@ const SESSION_PARAMS: &[&str] = &[
     "referer",
 ];
 
+/// What "Erase Personal Data" clears, besides the custom properties (the unified docs' list;
+/// `id` is where the fake keeps the external ID).
+const PURGED: &[&str] = &[
+    "phone",
+    "email",
+    "first_name",
+    "last_name",
+    "middle_name",
+    "loyalty_id",
+    "id",
+];
+
 /// Profile properties a device (no secret) does not get back from `get_profile`.
 const PRIVATE: &[&str] = &[
     "email",
@@ -55,6 +67,9 @@ const PRIVATE: &[&str] = &[
     "fb_id",
     "vk_id",
     "telegram_id",
+    "google_advertising_id",
+    "apple_advertising_id",
+    "yandex_id",
     "additional_emails",
     "additional_phones",
     "additional_loyalty_ids",
@@ -189,10 +204,12 @@ impl Store {
             "init" => Ok(self.init(req)),
             "set_profile" => self.set_profile(&shop, req),
             "get_profile" => self.get_profile(&shop, req),
-            "get_last_order_products" => self.last_order(req),
+            "get_last_order_products" => self.last_order(&shop, req),
             "get_notifications" => self.notifications(&shop, req),
             "force_change_email" => self.force_change(&shop, req, "email"),
             "force_change_phone" => self.force_change(&shop, req, "phone"),
+            "force_change_id" => self.force_change_id(&shop, req),
+            "purge_profile" => self.purge(&shop, req),
             other => Err(Answer::error(
                 501,
                 &format!("the fake does not implement {other}"),
@@ -269,7 +286,7 @@ impl Store {
             None => None,
         };
         // An identifier another profile already has: this is that user.
-        for field in ["email", "phone", "loyalty_id", "id"] {
+        for field in ["email", "phone", "loyalty_id", "id", "telegram_id"] {
             if let Some(found) = req.text(field).and_then(|v| self.find(shop, field, &v)) {
                 target = Some(found);
                 break;
@@ -298,10 +315,8 @@ impl Store {
         let full = req.values.contains_key("shop_secret");
         let index = match req.text("did") {
             Some(did) => self.device(&did)?,
-            None => ["email", "phone", "loyalty_id"]
-                .iter()
-                .find_map(|f| req.text(f).map(|v| self.find(shop, f, &v)))
-                .flatten()
+            None => self
+                .identified(shop, req)
                 .map(Some)
                 .ok_or_else(|| Answer::error(400, "Profile not found"))?,
         };
@@ -317,12 +332,18 @@ impl Store {
         Ok(Answer::ok(body))
     }
 
-    fn last_order(&mut self, req: &Checked<'_>) -> Result<Answer, Answer> {
-        let did = req
-            .text("did")
-            .ok_or_else(|| Answer::error(400, "`did` is required to find the user's last order"))?;
-        let products = self
-            .device(&did)?
+    fn last_order(&mut self, shop: &str, req: &Checked<'_>) -> Result<Answer, Answer> {
+        let index = match req.text("did") {
+            Some(did) => self.device(&did)?,
+            None if req.text("external_id").is_some() || req.text("telegram_id").is_some() => {
+                self.identified(shop, req)
+            }
+            None => return Err(Answer::error(
+                400,
+                "`did`, `external_id` or `telegram_id` is required to find the user's last order",
+            )),
+        };
+        let products = index
             .and_then(|i| self.profiles[i].orders.last())
             .map(|o| o.products.clone())
             .unwrap_or_default();
@@ -374,8 +395,9 @@ impl Store {
                     .or_else(|| m.get("date"))
                     .and_then(Value::as_str)
                     .unwrap_or_default();
-                channels.contains(channel)
-                    && types.iter().any(|t| t == kind)
+                // No type or channel asked for: every one (the unified docs' defaults).
+                (channels.is_empty() || channels.contains(channel))
+                    && (types.is_empty() || types.iter().any(|t| t == kind))
                     && sent.get(..10).unwrap_or(sent) >= from.as_str()
             })
             .map(|(_, m)| m)
@@ -422,6 +444,53 @@ impl Store {
         self.profiles[index]
             .fields
             .insert(field.to_string(), Value::String(new));
+        Ok(Answer::success())
+    }
+
+    /// The profile the request's identifiers other than `did` select: the first of email,
+    /// phone, loyalty_id, external_id (the profile's `id`) and telegram_id that finds one.
+    fn identified(&self, shop: &str, req: &Checked<'_>) -> Option<usize> {
+        [
+            ("email", "email"),
+            ("phone", "phone"),
+            ("loyalty_id", "loyalty_id"),
+            ("external_id", "id"),
+            ("telegram_id", "telegram_id"),
+        ]
+        .iter()
+        .find_map(|(param, field)| req.text(param).and_then(|v| self.find(shop, field, &v)))
+    }
+
+    /// "Forced External ID Change": the profile with the old ID takes the new one; a profile
+    /// that had the new ID loses it (the unified docs' semantics, unlike email and phone, where
+    /// a new value in use is refused).
+    fn force_change_id(&mut self, shop: &str, req: &Checked<'_>) -> Result<Answer, Answer> {
+        let old = req.text("old_external_id").unwrap_or_default();
+        let new = req.text("new_external_id").unwrap_or_default();
+        let index = self
+            .find(shop, "id", &old)
+            .ok_or_else(|| Answer::error(404, "Profile with `old_external_id` not found"))?;
+        if let Some(other) = self.find(shop, "id", &new).filter(|&o| o != index) {
+            self.profiles[other].fields.remove("id");
+        }
+        self.profiles[index]
+            .fields
+            .insert("id".into(), Value::String(new));
+        Ok(Answer::success())
+    }
+
+    /// "Erase Personal Data": the profile stays (its orders, messages and devices are behaviour,
+    /// not identity), without the personal data the unified docs list.
+    fn purge(&mut self, shop: &str, req: &Checked<'_>) -> Result<Answer, Answer> {
+        let index = self.identified(shop, req).ok_or_else(|| Answer {
+            status: 404,
+            body: json!({"status": "error", "payload": {"message": "Profile not found"}}),
+        })?;
+        let profile = &mut self.profiles[index];
+        for field in PURGED {
+            profile.fields.remove(*field);
+        }
+        profile.custom.clear();
         Ok(Answer::success())
     }
 

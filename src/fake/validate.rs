@@ -10,7 +10,7 @@ use crate::read;
 
 const SCHEMA_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/schema_files.rs"));
 
-/// What arrived: query pairs (GET) or a JSON object (POST).
+/// What arrived: query pairs (GET) or a JSON object (POST, DELETE).
 pub(crate) enum Input {
     Query(Vec<(String, String)>),
     Body(Map<String, Value>),
@@ -48,15 +48,22 @@ impl Checker {
                 text: text.to_string(),
             })
             .collect();
-        personaclick_codegen::check(&files)
+        Self::from_files(&files)
+    }
+
+    /// The checker of a schema given as its files (the embedded one, or a test's).
+    pub fn from_files(files: &[personaclick_codegen::SourceFile]) -> std::io::Result<Self> {
+        personaclick_codegen::check(files)
             .map(|model| Checker { model })
             .map_err(|e| std::io::Error::other(e.to_string()))
     }
 
+    /// The schema's endpoint for an HTTP method (as the request line writes it) and path.
     pub fn endpoint(&self, method: &str, path: &str) -> Option<&EndpointModel> {
         let method = match method {
             "GET" => Method::Get,
             "POST" => Method::Post,
+            "DELETE" => Method::Delete,
             _ => return None,
         };
         self.model

@@ -152,6 +152,7 @@ fn builder_impl(e: &EndpointModel, m: &Members, paging: Option<&Paging>) -> Toke
     let method = match e.method {
         Method::Get => quote!(rt::Method::Get),
         Method::Post => quote!(rt::Method::Post),
+        Method::Delete => quote!(rt::Method::Delete),
     };
     let inits = settable(e).map(|p| {
         let n = p.name.ident();
