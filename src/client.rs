@@ -8,8 +8,10 @@ use std::time::Duration;
 
 use crate::check::{Check, Path};
 use crate::error::{Error, Invalid};
+use crate::observe::{Attempt, Observer};
 use crate::read::Reading;
 use crate::retry::{Budget, Jitter, RetryPolicy};
+use crate::wire::Secret;
 
 /// What the generated code tells the runtime about its API.
 pub trait Api: Clone + Default + fmt::Debug + Send + Sync + 'static {
@@ -19,6 +21,28 @@ pub trait Api: Clone + Default + fmt::Debug + Send + Sync + 'static {
     const ERRORS: ErrorShape;
     /// Checks the parameters set on the client builder.
     fn check(&self, check: &mut Check);
+    /// The value of the client parameter `wire`, if it is one and is set (for dynamic calls,
+    /// which name parameters at run time).
+    fn value(&self, wire: &str) -> Option<ClientValue<'_>>;
+}
+
+/// A client parameter's value.
+#[derive(Clone, Copy)]
+pub enum ClientValue<'a> {
+    /// Shown as it is.
+    Plain(&'a str),
+    /// Never shown (the shop secret).
+    Secret(&'a Secret),
+}
+
+impl<'a> ClientValue<'a> {
+    /// The value as sent.
+    pub fn text(self) -> &'a str {
+        match self {
+            ClientValue::Plain(s) => s,
+            ClientValue::Secret(s) => s.expose(),
+        }
+    }
 }
 
 /// How an API signals an error in a response body.
@@ -83,6 +107,7 @@ pub(crate) struct Inner<P> {
     pub(crate) jitter: Jitter,
     pub(crate) max_response_bytes: usize,
     pub(crate) responses: Reading,
+    pub(crate) observer: Option<Observer>,
 }
 
 impl<P> Clone for Core<P> {
@@ -138,6 +163,7 @@ pub struct CoreBuilder<P> {
     max_response_bytes: usize,
     user_agent: Option<String>,
     responses: Reading,
+    observer: Option<Observer>,
 }
 
 impl<P: Api> Default for CoreBuilder<P> {
@@ -152,6 +178,7 @@ impl<P: Api> Default for CoreBuilder<P> {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             user_agent: None,
             responses: Reading::Lenient,
+            observer: None,
         }
     }
 }
@@ -200,6 +227,11 @@ impl<P: Api> CoreBuilder<P> {
         } else {
             Reading::Lenient
         };
+    }
+
+    /// Sets the function told of every attempt.
+    pub fn on_attempt(&mut self, f: impl Fn(&Attempt<'_>) + Send + Sync + 'static) {
+        self.observer = Some(Observer::new(f));
     }
 
     /// Checks everything and builds the client; every problem is reported at once.
@@ -268,6 +300,7 @@ impl<P: Api> CoreBuilder<P> {
                 jitter: Jitter::new(),
                 max_response_bytes: self.max_response_bytes,
                 responses: self.responses,
+                observer: self.observer,
             }),
         })
     }

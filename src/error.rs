@@ -96,6 +96,14 @@ pub struct Invalid {
     pub(crate) problems: Vec<String>,
 }
 
+/// A configuration error with one problem.
+pub fn invalid_config(context: &'static str, problem: String) -> Error {
+    Error::InvalidConfig(Invalid {
+        context,
+        problems: vec![problem],
+    })
+}
+
 impl Invalid {
     /// Each problem, naming the parameter it is about.
     pub fn problems(&self) -> &[String] {

@@ -42,6 +42,9 @@ mod call;
 mod check;
 mod client;
 mod dates;
+#[cfg(feature = "dynamic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dynamic")))]
+pub mod dynamic;
 mod envelope;
 mod error;
 #[cfg(feature = "fake")]
@@ -49,6 +52,7 @@ mod error;
 pub mod fake;
 mod mode;
 mod object;
+mod observe;
 mod pager;
 mod read;
 mod retry;
@@ -66,6 +70,7 @@ pub use error::{ApiError, DecodeError, Error, Invalid, TransportError, Transport
 #[cfg_attr(docsrs, doc(cfg(feature = "jiff")))]
 pub use jiff;
 pub use mode::Async;
+pub use observe::{Attempt, Outcome};
 pub use pager::{Items, Pages};
 pub use retry::RetryPolicy;
 #[cfg(feature = "blocking")]
@@ -84,8 +89,11 @@ pub use generated::*;
 pub mod __private {
     pub use crate::call::Call;
     pub use crate::check::{check, Check, Checkable, Format, Path, Rule, RuleKind};
-    pub use crate::client::{Api, Core, CoreBuilder, Endpoint, ErrorShape, Method};
+    pub use crate::client::{Api, ClientValue, Core, CoreBuilder, Endpoint, ErrorShape, Method};
     pub use crate::dates::{Date, DateTime, Timestamp};
+    #[cfg(feature = "dynamic")]
+    pub use crate::dynamic::call as dynamic_call;
+    pub use crate::error::invalid_config;
     pub use crate::mode::Async;
     pub use crate::object::{decode_object, DebugFields, Object};
     pub use crate::pager::{Items, Pages};
@@ -96,6 +104,8 @@ pub mod __private {
     pub use crate::run_blocking::{Blocking, BlockingIter};
     pub use crate::unread::{Expected, Shown, Unread};
     pub use crate::wire::{deserialize_enum, Json, Key, Keys, Secret, UnknownValue};
+    /// A JSON object: a dynamic call's parameters.
+    pub type JsonMap = serde_json::Map<String, Json>;
     #[cfg(feature = "jiff")]
     pub use jiff;
     pub use serde;

@@ -15,7 +15,7 @@ type PageFuture<R> = Pin<Box<dyn Future<Output = Result<R, Error>> + Send>>;
 #[must_use = "a stream does nothing until polled"]
 pub struct Pages<R> {
     fetch: Box<dyn FnMut(i64) -> PageFuture<R> + Send>,
-    count: fn(&R) -> usize,
+    count: Box<dyn Fn(&R) -> usize + Send>,
     page_size: usize,
     next_page: Option<i64>,
     pending: Option<(i64, PageFuture<R>)>,
@@ -36,12 +36,12 @@ impl<R: Send + 'static> Pages<R> {
     pub fn new(
         first: i64,
         page_size: i64,
-        count: fn(&R) -> usize,
+        count: impl Fn(&R) -> usize + Send + 'static,
         fetch: impl FnMut(i64) -> PageFuture<R> + Send + 'static,
     ) -> Self {
         Pages {
             fetch: Box::new(fetch),
-            count,
+            count: Box::new(count),
             page_size: usize::try_from(page_size).unwrap_or(0),
             next_page: Some(first),
             pending: None,

@@ -14,6 +14,7 @@ use crate::call::{Call, Prepared};
 use crate::client::{Api, Core, Endpoint, ErrorShape, Method};
 use crate::envelope;
 use crate::error::{ApiError, DecodeError, Error, TransportError, TransportKind};
+use crate::observe::{Attempt, Outcome};
 use crate::read::{decode_response, Read, Reading};
 use crate::retry::{parse_retry_after, RETRYABLE_STATUSES};
 use crate::unread::Unread;
@@ -146,7 +147,22 @@ impl<P: Api> Core<P> {
             n += 1;
             // The outcome is not kept while waiting: the future holds an attempt or a wait.
             let wait = {
+                let started = Instant::now();
                 let outcome = self.attempt(sending).await;
+                if let Some(observer) = &self.inner.observer {
+                    observer.tell(&Attempt {
+                        operation: sending.endpoint.id,
+                        number: n,
+                        outcome: match &outcome {
+                            Ok(a) => Outcome::Response {
+                                status: a.status,
+                                retry_after: a.retry_after,
+                            },
+                            Err(f) => Outcome::Failed(f.kind),
+                        },
+                        elapsed: started.elapsed(),
+                    });
+                }
                 let (retry, retry_after) = match &outcome {
                     Ok(a) if RETRYABLE_STATUSES.contains(&a.status) => (idempotent, a.retry_after),
                     Ok(_) => (false, None),

@@ -332,7 +332,7 @@ pub fn validate(schema: &Schema, diags: &mut Diagnostics) -> Option<Model> {
                 }
             }
         }
-        if ["builder", "base_url", "user", "blocking"].contains(&e.name.text.as_str()) {
+        if crate::emit::CLIENT_METHODS.contains(&e.name.text.as_str()) {
             report(
                 v.diags,
                 &e.name.loc,

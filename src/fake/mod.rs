@@ -37,7 +37,7 @@
 
 mod server;
 mod store;
-mod validate;
+use crate::dynamic::checker as validate;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};

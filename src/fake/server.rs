@@ -16,7 +16,7 @@ use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 
 use super::store::Answer;
-use super::validate::Input;
+use super::validate::{Checking, Input};
 use super::{FaultKind, Recorded, Shared};
 
 /// Bodies larger than this are refused: the API's requests are small.
@@ -141,9 +141,9 @@ fn answer(
             return answer;
         }
     }
-    match shared.checker.check(endpoint, input) {
+    match shared.checker.check(endpoint, input, Checking::Arrived) {
         Ok(checked) => store.handle(&checked),
-        Err(problems) => Answer::error(400, &problems),
+        Err(invalid) => Answer::error(400, &invalid.problems().join("; ")),
     }
 }
 

@@ -49,6 +49,27 @@ impl<M> Client<M> {
         self.core.base_url()
     }
 }
+#[cfg(feature = "dynamic")]
+impl Client {
+    /// A call of the operation named `operation` (its schema id, such as
+    /// `get_profile`), its parameters given as JSON by their wire names: checked now, by
+    /// the typed builder's rules and in its words, and sent by
+    /// [`DynamicCall::send`](::personaclick::dynamic::DynamicCall::send). See
+    /// [`dynamic`](::personaclick::dynamic).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every
+    /// problem: an unknown operation or parameter, a value of the wrong type, a missing
+    /// parameter, a broken rule. Nothing is sent.
+    pub fn dynamic(
+        &self,
+        operation: &str,
+        params: rt::JsonMap,
+    ) -> Result<::personaclick::dynamic::DynamicCall, ::personaclick::Error> {
+        rt::dynamic_call(&self.core, operation, params)
+    }
+}
 impl<M> fmt::Debug for Client<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&self.core, f)
@@ -103,6 +124,14 @@ impl ClientBuilder {
         self.core.strict_responses(value);
         self
     }
+    /// A function told of every attempt of every call, once it has ended: the operation, the attempt's number, its HTTP status (and `Retry-After`) or what failed, and how long it took; never a parameter, URL or body. For metrics, and for programs that pace themselves, such as a bulk sync that slows down when PersonaClick answers 429. It runs on the task making the call: keep it quick.
+    pub fn on_attempt(
+        mut self,
+        value: impl Fn(&::personaclick::Attempt<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.core.on_attempt(value);
+        self
+    }
     /// The account key.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.core.params.key = Some(value.into());
@@ -112,6 +141,35 @@ impl ClientBuilder {
     pub fn secret(mut self, value: impl Into<String>) -> Self {
         self.core.params.secret = Some(rt::Secret::new(value.into()));
         self
+    }
+    /// Sets the client parameter whose wire name is `wire` (`shop_id`), as its own
+    /// setter does: for programs that read the credentials by name (feature `dynamic`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig) when no client
+    /// parameter has that name.
+    #[cfg(feature = "dynamic")]
+    pub fn client_param(
+        self,
+        wire: &str,
+        value: impl Into<String>,
+    ) -> Result<Self, ::personaclick::Error> {
+        match wire {
+            "key" => Ok(self.key(value)),
+            "secret" => Ok(self.secret(value)),
+            _ => {
+                Err(
+                    rt::invalid_config(
+                        "ClientBuilder::client_param",
+                        format!(
+                            "`{wire}` is not a client parameter. {}",
+                            "The client's parameters are key, secret."
+                        ),
+                    ),
+                )
+            }
+        }
     }
     /// Checks the configuration and builds the client.
     ///
@@ -148,6 +206,13 @@ impl rt::Api for ClientParams {
             &self.secret,
             &rt::Rule::REQUIRED,
         );
+    }
+    fn value(&self, wire: &str) -> Option<rt::ClientValue<'_>> {
+        match wire {
+            "key" => self.key.as_deref().map(rt::ClientValue::Plain),
+            "secret" => self.secret.as_ref().map(rt::ClientValue::Secret),
+            _ => None,
+        }
     }
 }
 impl fmt::Debug for ClientParams {

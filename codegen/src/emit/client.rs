@@ -67,6 +67,28 @@ fn client_type(model: &Model) -> TokenStream {
             }
         }
 
+        #[cfg(feature = "dynamic")]
+        impl Client {
+            /// A call of the operation named `operation` (its schema id, such as
+            /// `get_profile`), its parameters given as JSON by their wire names: checked now, by
+            /// the typed builder's rules and in its words, and sent by
+            /// [`DynamicCall::send`](::personaclick::dynamic::DynamicCall::send). See
+            /// [`dynamic`](::personaclick::dynamic).
+            ///
+            /// # Errors
+            ///
+            /// [`Error::InvalidRequest`](::personaclick::Error::InvalidRequest) naming every
+            /// problem: an unknown operation or parameter, a value of the wrong type, a missing
+            /// parameter, a broken rule. Nothing is sent.
+            pub fn dynamic(
+                &self,
+                operation: &str,
+                params: rt::JsonMap,
+            ) -> Result<::personaclick::dynamic::DynamicCall, ::personaclick::Error> {
+                rt::dynamic_call(&self.core, operation, params)
+            }
+        }
+
         impl<M> fmt::Debug for Client<M> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 fmt::Debug::fmt(&self.core, f)
@@ -74,6 +96,9 @@ fn client_type(model: &Model) -> TokenStream {
         }
     }
 }
+
+/// The methods of `Client` besides the endpoints': names an endpoint cannot take.
+pub(crate) const CLIENT_METHODS: &[&str] = &["builder", "base_url", "user", "blocking", "dynamic"];
 
 /// How a `ClientBuilder` option takes its value.
 #[derive(Clone, Copy)]
@@ -83,6 +108,7 @@ enum OptionArg {
     Retry,
     Bytes,
     Flag,
+    Observer,
 }
 
 /// The options of `ClientBuilder`, besides the client parameters' setters: each one a method
@@ -129,6 +155,11 @@ const CLIENT_OPTIONS: &[(&str, OptionArg, &str)] = &[
         OptionArg::Flag,
         "Whether a response value of another type than the schema documents fails the call.\n\nBy default (`false`) such a value is read if a lossless conversion reads it (a number written as a string, `\"1\"` for `true`); otherwise its field is `None` and the value is kept, with its JSON path, in the `unread()` of the object holding it, and the call logs one `tracing` warning naming the paths. With `true`, any value not of the documented type, converted or not, fails the call with [`Error::Decode`](::personaclick::Error::Decode) naming its path: for tests that must notice when the schema and the responses part ways.",
     ),
+    (
+        "on_attempt",
+        OptionArg::Observer,
+        "A function told of every attempt of every call, once it has ended: the operation, the attempt's number, its HTTP status (and `Retry-After`) or what failed, and how long it took; never a parameter, URL or body. For metrics, and for programs that pace themselves, such as a bulk sync that slows down when PersonaClick answers 429. It runs on the task making the call: keep it quick.",
+    ),
 ];
 
 /// The methods of `ClientBuilder` that are not the client parameters' setters: names those
@@ -137,7 +168,7 @@ pub(crate) fn client_builder_methods() -> impl Iterator<Item = &'static str> {
     CLIENT_OPTIONS
         .iter()
         .map(|(name, _, _)| *name)
-        .chain(["build"])
+        .chain(["build", "client_param"])
 }
 
 /// `ClientBuilder`: the runtime's options, the client parameters' setters, and `build`.
@@ -151,6 +182,10 @@ fn client_builder(model: &Model) -> TokenStream {
             OptionArg::Retry => (quote!(::personaclick::RetryPolicy), quote!(value)),
             OptionArg::Bytes => (quote!(usize), quote!(value)),
             OptionArg::Flag => (quote!(bool), quote!(value)),
+            OptionArg::Observer => (
+                quote!(impl Fn(&::personaclick::Attempt<'_>) + Send + Sync + 'static),
+                quote!(value),
+            ),
         };
         quote! {
             #doc
@@ -176,6 +211,39 @@ fn client_builder(model: &Model) -> TokenStream {
             }
         }
     });
+    let by_name: Vec<TokenStream> = model
+        .client_params
+        .iter()
+        .map(|f| {
+            let (name, wire) = (f.name.ident(), f.name.wire());
+            quote!(#wire => Ok(self.#name(value)),)
+        })
+        .collect();
+    let names: Vec<&str> = model.client_params.iter().map(|f| f.name.wire()).collect();
+    let known = if names.is_empty() {
+        "The client has no parameter.".to_string()
+    } else {
+        format!("The client's parameters are {}.", names.join(", "))
+    };
+    let unknown = quote! {
+        rt::invalid_config(
+            "ClientBuilder::client_param",
+            format!("`{wire}` is not a client parameter. {}", #known),
+        )
+    };
+    let client_param_body = if by_name.is_empty() {
+        quote! {
+            let _ = value;
+            Err(#unknown)
+        }
+    } else {
+        quote! {
+            match wire {
+                #(#by_name)*
+                _ => Err(#unknown),
+            }
+        }
+    };
     quote! {
         /// Configures a [`Client`]: the store's credentials, the base URL and timeouts.
         #[derive(Clone, Debug)]
@@ -187,6 +255,22 @@ fn client_builder(model: &Model) -> TokenStream {
         impl ClientBuilder {
             #(#options)*
             #(#setters)*
+
+            /// Sets the client parameter whose wire name is `wire` (`shop_id`), as its own
+            /// setter does: for programs that read the credentials by name (feature `dynamic`).
+            ///
+            /// # Errors
+            ///
+            /// [`Error::InvalidConfig`](::personaclick::Error::InvalidConfig) when no client
+            /// parameter has that name.
+            #[cfg(feature = "dynamic")]
+            pub fn client_param(
+                self,
+                wire: &str,
+                value: impl Into<String>,
+            ) -> Result<Self, ::personaclick::Error> {
+                #client_param_body
+            }
 
             /// Checks the configuration and builds the client.
             ///
@@ -240,6 +324,35 @@ fn client_params(model: &Model) -> TokenStream {
             }
         }
     };
+    let values: Vec<TokenStream> = model
+        .client_params
+        .iter()
+        .map(|f| {
+            let name = f.name.ident();
+            let wire = f.name.wire();
+            if f.sensitive {
+                quote!(#wire => self.#name.as_ref().map(rt::ClientValue::Secret),)
+            } else {
+                quote!(#wire => self.#name.as_deref().map(rt::ClientValue::Plain),)
+            }
+        })
+        .collect();
+    let value = if values.is_empty() {
+        quote! {
+            fn value(&self, _: &str) -> Option<rt::ClientValue<'_>> {
+                None
+            }
+        }
+    } else {
+        quote! {
+            fn value(&self, wire: &str) -> Option<rt::ClientValue<'_>> {
+                match wire {
+                    #(#values)*
+                    _ => None,
+                }
+            }
+        }
+    };
     let debug = debug_fields(&model.client_params, |f| {
         let name = f.name.ident();
         quote!(self.#name)
@@ -260,6 +373,8 @@ fn client_params(model: &Model) -> TokenStream {
             };
 
             #check
+
+            #value
         }
 
         impl fmt::Debug for ClientParams {

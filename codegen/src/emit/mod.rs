@@ -13,7 +13,7 @@ mod paging;
 mod types;
 mod user;
 
-pub(crate) use client::client_builder_methods;
+pub(crate) use client::{client_builder_methods, CLIENT_METHODS};
 
 /// The whole generated module.
 pub fn module(model: &Model) -> TokenStream {

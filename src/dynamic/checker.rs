@@ -1,14 +1,32 @@
-//! Checks requests against the schema the client is generated from (embedded at build time),
-//! so the fake refuses exactly what the schema says PersonaClick refuses.
+//! Checks requests given as JSON against the schema the client is generated from (embedded at
+//! build time), with the client's own checks and words (`crate::check`): the fake refuses what
+//! the schema says PersonaClick refuses, and a dynamic call ([`super::DynamicCall`]) is
+//! refused what the typed builders refuse.
 
-use personaclick_codegen::model::{EndpointModel, FieldModel, KindModel, Model, Style, Ty};
-use personaclick_codegen::schema::{Format as SchemaFormat, Method, RuleKind};
+// The parts that read what arrived (query strings, lookups by path) are the fake's.
+#![cfg_attr(not(feature = "fake"), allow(dead_code))]
+
+use personaclick_codegen::model::{EndpointModel, FieldModel, Fixed, KindModel, Model, Style, Ty};
+use personaclick_codegen::schema::{ConstValue, Format as SchemaFormat, Method, RuleKind};
 use serde_json::{Map, Value};
 
 use crate::check::{self, check_number, Check, Checkable, Format, Path, Rule};
+use crate::error::Invalid;
 use crate::read;
 
 const SCHEMA_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/schema_files.rs"));
+
+/// Who is checking: the two differ where a server and a sender should.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Checking {
+    /// A request that arrived (the fake): an unknown parameter is ignored, as a server does,
+    /// and an acknowledgement is a required parameter like any other.
+    Arrived,
+    /// A request about to be sent (a dynamic call): an unknown parameter is a problem (nothing
+    /// the caller set is dropped), and an acknowledgement left out is worded as the typed
+    /// builders word it.
+    Sending,
+}
 
 /// What arrived: query pairs (GET) or a JSON object (POST, DELETE).
 pub(crate) enum Input {
@@ -58,6 +76,11 @@ impl Checker {
             .map_err(|e| std::io::Error::other(e.to_string()))
     }
 
+    /// The schema it checks against.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
     /// The schema's endpoint for an HTTP method (as the request line writes it) and path.
     pub fn endpoint(&self, method: &str, path: &str) -> Option<&EndpointModel> {
         let method = match method {
@@ -80,8 +103,12 @@ impl Checker {
         &'m self,
         endpoint: &'m EndpointModel,
         input: Input,
-    ) -> Result<Checked<'m>, String> {
-        let mut check = Check::new("fake");
+        checking: Checking,
+    ) -> Result<Checked<'m>, Invalid> {
+        let mut check = Check::new(match checking {
+            Checking::Arrived => "fake",
+            Checking::Sending => "dynamic call",
+        });
         let mut values = Map::new();
         let mut extra = Map::new();
         match input {
@@ -111,19 +138,33 @@ impl Checker {
                         .find(|p| p.name.wire() == key || p.aliases.contains(&key));
                     match param {
                         Some(p) => {
-                            if p.fixed.value().is_none() {
-                                self.check_value(
+                            match p.fixed.value() {
+                                None => self.check_value(
                                     &p.ty,
                                     &value,
                                     &Path::Root.field(&key),
                                     &mut check,
-                                );
+                                ),
+                                // A sender may only write the fixed value, which is sent anyway.
+                                Some(c)
+                                    if checking == Checking::Sending && value != const_json(c) =>
+                                {
+                                    check.problem(
+                                        &Path::Root.field(&key),
+                                        format_args!("can only be {}", const_json(c)),
+                                    );
+                                }
+                                Some(_) => {}
                             }
                             // Kept as documented: what is read back is the schema's type.
                             values.insert(p.name.wire().to_string(), self.documented(&p.ty, value));
                         }
                         None if endpoint.additional.is_some() => {
                             extra.insert(key, value);
+                        }
+                        None if checking == Checking::Sending => {
+                            let at = Path::Root.field(&key);
+                            check.problem(&at, unknown_param(endpoint, &key));
                         }
                         None => {}
                     }
@@ -133,6 +174,11 @@ impl Checker {
         for p in &endpoint.params {
             let at = Path::Root.field(p.name.wire());
             match values.get(p.name.wire()) {
+                None if matches!(p.fixed, Fixed::Acknowledgement(_))
+                    && checking == Checking::Sending =>
+                {
+                    check.acknowledged(p.name.wire(), false);
+                }
                 None if p.required => check.problem(&at, "is required"),
                 Some(v) => self.constraints(p, v, &at, &mut check),
                 None => {}
@@ -157,7 +203,7 @@ impl Checker {
                 values,
                 extra,
             }),
-            Some(invalid) => Err(invalid.problems().join("; ")),
+            Some(invalid) => Err(invalid),
         }
     }
 
@@ -406,6 +452,50 @@ impl Checker {
             }
         }
     }
+}
+
+/// A schema constant as JSON.
+pub(crate) fn const_json(c: &ConstValue) -> Value {
+    match c {
+        ConstValue::Bool(b) => Value::Bool(*b),
+        ConstValue::Integer(n) => Value::from(*n),
+        ConstValue::String(s) => Value::String(s.clone()),
+    }
+}
+
+/// A key that names no parameter of `endpoint`, and the nearest one that it may mean.
+fn unknown_param(endpoint: &EndpointModel, key: &str) -> String {
+    let near = endpoint
+        .params
+        .iter()
+        .map(|p| p.name.wire())
+        .filter(|name| edit_distance(name, key) <= 2 || name.eq_ignore_ascii_case(key))
+        .min_by_key(|name| edit_distance(name, key));
+    match near {
+        Some(name) => format!(
+            "is not a parameter of `{}` (did you mean `{name}`?)",
+            endpoint.name.wire()
+        ),
+        None => format!("is not a parameter of `{}`", endpoint.name.wire()),
+    }
+}
+
+/// Levenshtein distance, for suggestions.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 fn describe(ty: &Ty) -> String {

@@ -1,0 +1,237 @@
+//! `sync-profiles` against the fake: every good row arrives as mapped, every bad row is in the
+//! reject file with its line and reason, faults are survived, and a killed run resumes without
+//! sending a finished row again.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use personaclick::fake::{FakeServer, Fault, Value, Who};
+use support::{dir, path, personaclick, run, start_fake};
+
+/// `n` rows; every hundredth (from the 8th) has an age no check accepts.
+fn write_rows(file: &Path, n: usize) -> Vec<usize> {
+    let mut text = String::from("E-mail,first_name,age,kids\n");
+    let mut bad = Vec::new();
+    for i in 0..n {
+        let age = if i % 100 == 7 {
+            bad.push(i);
+            "unknown".to_string()
+        } else {
+            (18 + i % 60).to_string()
+        };
+        text.push_str(&format!(
+            "user{i}@example.com,Name {i},{age},\"[{{\"\"gender\"\":\"\"f\"\"}}]\"\n"
+        ));
+    }
+    std::fs::write(file, text).unwrap();
+    bad
+}
+
+fn rejects(file: &Path) -> Vec<Value> {
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
+fn sync_args<'a>(input: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["sync-profiles", input, "--map", "E-mail=email", "--json"];
+    args.extend_from_slice(more);
+    args
+}
+
+#[test]
+fn a_large_sync_survives_faults_and_loses_nothing() {
+    let (rt, fake) = start_fake(FakeServer::builder());
+    let d = dir("large");
+    let input = d.join("rows.csv");
+    let n = 100_000;
+    let bad = write_rows(&input, n);
+    // 503s, 429s and dropped connections, a few at a time, all through the run.
+    let done = AtomicBool::new(false);
+    let (code, out, err) = std::thread::scope(|s| {
+        s.spawn(|| {
+            let mut k = 0u32;
+            while !done.load(Ordering::Relaxed) {
+                let fault = match k % 3 {
+                    0 => Fault::status(503, "busy"),
+                    1 => Fault::status(429, "slow down"),
+                    _ => Fault::drop_connection(),
+                };
+                fake.inject(fault.on("/profile/set").times(2));
+                k += 1;
+                std::thread::sleep(Duration::from_millis(40));
+            }
+        });
+        let result = run(
+            &fake,
+            &sync_args(path(&input), &["--rate", "100000", "--concurrency", "32"]),
+        );
+        done.store(true, Ordering::Relaxed);
+        result
+    });
+    assert_eq!(code, 1, "done, with rejected rows: {err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["sent"], n - bad.len(), "{summary}");
+    assert_eq!(summary["rejected"], bad.len(), "{summary}");
+    assert!(
+        summary["retried_attempts"].as_u64().unwrap() > 0,
+        "faults were met: {summary}"
+    );
+
+    let rejected = rejects(&d.join("rows.csv.rejects.jsonl"));
+    let lines: Vec<u64> = rejected
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, bad.iter().map(|i| *i as u64 + 2).collect::<Vec<_>>());
+    for r in &rejected {
+        assert!(
+            r["reason"]
+                .as_str()
+                .unwrap()
+                .contains("`age` must be a whole number"),
+            "{r}"
+        );
+        assert_eq!(r["row"]["age"], "unknown");
+    }
+    for i in (0..n).filter(|i| !bad.contains(i)) {
+        let p = fake
+            .profile(Who::Email(format!("user{i}@example.com")))
+            .unwrap_or_else(|| panic!("row {i} arrived"));
+        assert_eq!(
+            (p["first_name"].as_str(), p["age"].as_i64()),
+            (
+                Some(format!("Name {i}").as_str()),
+                Some((18 + i % 60) as i64)
+            )
+        );
+        assert_eq!(p["kids"][0]["gender"], "f");
+    }
+    drop(rt);
+}
+
+#[test]
+fn a_killed_sync_resumes_without_sending_a_finished_row_again() {
+    let (_rt, fake) = start_fake(FakeServer::builder());
+    let d = dir("resume");
+    let input = d.join("rows.csv");
+    let n = 3_000;
+    let bad = write_rows(&input, n);
+    let args = sync_args(path(&input), &["--rate", "600", "--concurrency", "8"]);
+    let mut child = personaclick(&fake).args(&args).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    child.kill().expect("killed for real (SIGKILL)");
+    let _ = child.wait();
+    let before = fake.requests().len();
+    assert!(before > 100 && before < n, "killed midway: {before} calls");
+
+    let (code, out, err) = run(&fake, &args);
+    assert_eq!(code, 1, "{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert!(summary["resumed_after"].as_u64().unwrap() > 0, "{summary}");
+
+    let mut calls: BTreeMap<String, usize> = BTreeMap::new();
+    for r in fake.requests().iter().filter(|r| r.path == "/profile/set") {
+        let email = r
+            .param("email")
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap();
+        *calls.entry(email).or_default() += 1;
+    }
+    assert_eq!(calls.len(), n - bad.len(), "every good row arrived");
+    let twice = calls.values().filter(|&&c| c > 1).count();
+    assert!(
+        twice <= 8,
+        "at most the calls in flight when killed were sent again: {twice}"
+    );
+    assert!(calls.values().all(|&c| c <= 2));
+    let rejected = rejects(&d.join("rows.csv.rejects.jsonl"));
+    assert_eq!(rejected.len(), bad.len(), "each rejected row once");
+
+    let (code, _, err) = run(&fake, &args);
+    assert_eq!(code, 1);
+    assert!(err.contains("synced completely already"), "{err}");
+}
+
+#[test]
+fn bad_files_are_named_by_their_line() {
+    let (_rt, fake) = start_fake(FakeServer::builder());
+    let d = dir("bad");
+    let sync = |name: &str, bytes: &[u8], more: &[&str]| {
+        let file = d.join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let mut args = vec!["sync-profiles", path(&file)];
+        args.extend_from_slice(more);
+        let (code, _, err) = run(&fake, &args);
+        (code, err, rejects(&d.join(format!("{name}.rejects.jsonl"))))
+    };
+    let (code, err, _) = sync(
+        "binary.csv",
+        b"email\na@example.com\n\x7fELF\x00\x01\x02\n",
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("line 3: holds a NUL byte"), "{err}");
+
+    let long = format!("email,first_name\na@example.com,{}\n", "x".repeat(10 << 20));
+    let (code, err, _) = sync("long.csv", long.as_bytes(), &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("line 2: is longer than 1048576 bytes"),
+        "{err}"
+    );
+
+    let (code, err, rejected) = sync(
+        "ragged.csv",
+        b"email,first_name\na@example.com,A\nb@example.com\nc@example.com,\xe9t\xe9\n",
+        &[],
+    );
+    assert_eq!(code, 1, "{err}");
+    let reasons: Vec<&str> = rejected
+        .iter()
+        .map(|r| r["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(reasons[0].starts_with("line 3: has 1 cells, the header names 2 columns"));
+    assert!(reasons[1].starts_with("line 4: the cell of column `first_name` is not UTF-8"));
+    assert!(fake.profile(Who::Email("a@example.com".into())).is_some());
+
+    let (code, err, _) = sync("unknown.csv", b"email,shoe_size\na@example.com,42\n", &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("column `shoe_size` is not a parameter of `set_profile`"),
+        "{err}"
+    );
+
+    let (code, err, rejected) = sync(
+        "rows.jsonl",
+        b"{\"email\":\"j@example.com\",\"age\":\"31\"}\n[1]\nnot json\n",
+        &[],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(rejected.len(), 2);
+    assert_eq!(
+        fake.profile(Who::Email("j@example.com".into())).unwrap()["age"],
+        31
+    );
+}
+
+#[test]
+fn a_dry_run_checks_every_row_and_sends_nothing() {
+    let (_rt, fake) = start_fake(FakeServer::builder());
+    let d = dir("dry");
+    let input = d.join("rows.csv");
+    let bad = write_rows(&input, 500);
+    let (code, out, _) = run(&fake, &sync_args(path(&input), &["--dry-run"]));
+    assert_eq!(code, 1);
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["checked"], 500 - bad.len());
+    assert_eq!(rejects(&d.join("rows.csv.rejects.jsonl")).len(), bad.len());
+    assert!(fake.requests().is_empty());
+}

@@ -1,0 +1,332 @@
+//! Calls by operation name, their parameters given as JSON (feature `dynamic`): for programs
+//! whose requests come from data rather than code, such as the `personaclick` command line and
+//! its bulk sync.
+//!
+//! A dynamic call is checked by the same rules as the typed builders, in the same words, against
+//! the schema the client is generated from (embedded in the crate); it is sent by the same
+//! client, with its retries, timeouts and error handling. What differs is only the values'
+//! types: a parameter given as another JSON type than the schema documents is taken if a
+//! lossless conversion reads it (`"31"` for an integer, `"1"` for `true`), as responses are, and
+//! otherwise refused; a name that is no parameter of the operation is refused too, so nothing
+//! the caller set is dropped unnoticed. The response is the JSON PersonaClick sent, as it sent it.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let fake = personaclick::fake::FakeServer::start().await?;
+//! # let client = fake.client()?;
+//! use serde_json::json;
+//!
+//! let params = json!({"email": "john.doe@examplemail.com", "first_name": "John", "age": "31"});
+//! let call = client.dynamic("set_profile", params.as_object().cloned().unwrap_or_default())?;
+//! call.send().await?;
+//!
+//! let params = json!({"email": "john.doe@examplemail.com"});
+//! let profile = client
+//!     .dynamic("get_profile", params.as_object().cloned().unwrap_or_default())?
+//!     .send()
+//!     .await?;
+//! assert_eq!(profile["age"], 31);
+//!
+//! // Refused before anything is sent, as the typed builder would refuse it.
+//! let refused = client.dynamic("get_notifications", serde_json::Map::new());
+//! assert!(matches!(refused, Err(personaclick::Error::InvalidRequest(_))));
+//! # Ok(())
+//! # }
+//! ```
+
+pub(crate) mod checker;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
+
+use personaclick_codegen::model::{EndpointModel, Fixed, Scope, Style};
+use serde_json::{Map, Value};
+
+use crate::call::Call;
+use crate::check::Rule;
+use crate::client::{Api, ClientValue, Core, Endpoint, Method};
+use crate::error::{Error, Invalid};
+use crate::pager::Pages;
+use crate::transport::CallFuture;
+use checker::{const_json, Checker, Checking, Input};
+
+/// The schema's model, as the generator's crate (`personaclick-codegen`) defines it: what
+/// [`schema`] returns.
+pub use personaclick_codegen::model;
+
+/// The embedded schema, checked once, and the call descriptors of its endpoints (in the same
+/// order).
+struct Embedded {
+    checker: &'static Checker,
+    endpoints: Vec<Endpoint>,
+}
+
+fn embedded() -> Result<&'static Embedded, Error> {
+    static EMBEDDED: OnceLock<Result<Embedded, String>> = OnceLock::new();
+    let loaded = EMBEDDED.get_or_init(|| {
+        // Kept for the life of the process (once): the descriptors borrow its names.
+        let checker: &'static Checker =
+            Box::leak(Box::new(Checker::load().map_err(|e| e.to_string())?));
+        let endpoints = checker
+            .model()
+            .endpoints
+            .iter()
+            .map(|e| Endpoint {
+                id: e.name.wire(),
+                method: match e.method {
+                    model::Method::Get => Method::Get,
+                    model::Method::Post => Method::Post,
+                    model::Method::Delete => Method::Delete,
+                },
+                path: &e.path,
+                idempotent: e.idempotent,
+            })
+            .collect();
+        Ok(Embedded { checker, endpoints })
+    });
+    loaded.as_ref().map_err(|why| {
+        Error::InvalidConfig(Invalid {
+            context: "dynamic call",
+            problems: vec![format!("the embedded schema cannot be read: {why}")],
+        })
+    })
+}
+
+/// The schema the client is generated from: every operation, parameter, rule and description.
+///
+/// # Errors
+///
+/// [`Error::InvalidConfig`] if the embedded schema cannot be read (it passed the same checks
+/// when the crate was built, so this means a broken build).
+pub fn schema() -> Result<&'static model::Model, Error> {
+    embedded().map(|e| e.checker.model())
+}
+
+/// The operation named `name` (its schema id, such as `get_profile`) and its call descriptor.
+fn operation(name: &str) -> Result<(&'static EndpointModel, &'static Endpoint), Error> {
+    let embedded = embedded()?;
+    let model = embedded.checker.model();
+    match model.endpoints.iter().position(|e| e.name.wire() == name) {
+        Some(i) => Ok((&model.endpoints[i], &embedded.endpoints[i])),
+        None => {
+            let known: Vec<&str> = model.endpoints.iter().map(|e| e.name.wire()).collect();
+            Err(Error::InvalidRequest(Invalid {
+                context: "dynamic call",
+                problems: vec![format!(
+                    "`{name}` is not an operation of the API; it has {}",
+                    known.join(", ")
+                )],
+            }))
+        }
+    }
+}
+
+/// A call by operation name, checked and written, ready to [`send`](Self::send): made by the
+/// client's `dynamic` method. It owns what it sends; its `Debug` shows the operation only.
+#[must_use = "a request does nothing until it is sent"]
+pub struct DynamicCall {
+    endpoint: &'static EndpointModel,
+    params: Map<String, Value>,
+    call: Call,
+    sender: Arc<dyn Send_>,
+}
+
+impl fmt::Debug for DynamicCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DynamicCall")
+            .field("operation", &self.operation())
+            .finish_non_exhaustive()
+    }
+}
+
+impl DynamicCall {
+    /// The operation's schema id (`get_profile`).
+    pub fn operation(&self) -> &'static str {
+        self.endpoint.name.wire()
+    }
+
+    /// Sends the request: the response's JSON, or what went wrong (as for a typed call).
+    pub fn send(self) -> impl Future<Output = Result<Value, Error>> + Send + 'static {
+        self.sender.execute(self.call)
+    }
+
+    /// Every page of a paged operation, fetched one after the other from the page the call
+    /// asks for (the first by default), each of the schema's page size unless the call sets its
+    /// own limit: as the typed builders' `pages`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when the operation is not paged.
+    pub fn pages(self) -> Result<Pages<Value>, Error> {
+        let Some(paging) = &self.endpoint.paging else {
+            return Err(Error::InvalidRequest(Invalid {
+                context: "dynamic call",
+                problems: vec![format!("`{}` is not paged", self.operation())],
+            }));
+        };
+        let (page, limit) = (paging.page.wire(), paging.limit.wire());
+        let mut params = self.params;
+        let size = params
+            .get(limit)
+            .and_then(Value::as_i64)
+            .unwrap_or_else(|| {
+                params.insert(limit.to_string(), Value::from(paging.page_size));
+                paging.page_size
+            });
+        let first = params.get(page).and_then(Value::as_i64).unwrap_or(1);
+        let (endpoint, sender) = (self.endpoint, self.sender);
+        Ok(Pages::new(
+            first,
+            size,
+            items_on_page_of(endpoint),
+            move |n| {
+                let mut params = params.clone();
+                params.insert(page.to_string(), Value::from(n));
+                match sender.prepare(endpoint, params) {
+                    Ok(call) => sender.execute(call),
+                    Err(e) => Box::pin(std::future::ready(Err(e))),
+                }
+            },
+        ))
+    }
+}
+
+/// How many items a page of `endpoint` holds: the length of the list its paging names.
+fn items_on_page_of(endpoint: &'static EndpointModel) -> impl Fn(&Value) -> usize + Send {
+    move |page: &Value| {
+        let Some(paging) = &endpoint.paging else {
+            return 0;
+        };
+        let mut at = page;
+        for step in &paging.items {
+            match at.get(step.wire()) {
+                Some(next) => at = next,
+                None => return 0,
+            }
+        }
+        at.as_array().map_or(0, Vec::len)
+    }
+}
+
+/// What a dynamic call needs of the client that made it, whatever its parameters' type.
+trait Send_: Send + Sync {
+    fn prepare(
+        &self,
+        endpoint: &'static EndpointModel,
+        params: Map<String, Value>,
+    ) -> Result<Call, Error>;
+    fn execute(&self, call: Call) -> CallFuture<Value>;
+}
+
+impl<P: Api> Send_ for Core<P> {
+    fn prepare(
+        &self,
+        endpoint: &'static EndpointModel,
+        params: Map<String, Value>,
+    ) -> Result<Call, Error> {
+        prepare(self, endpoint, params)
+    }
+
+    fn execute(&self, call: Call) -> CallFuture<Value> {
+        Core::execute(self, call)
+    }
+}
+
+/// A call of `operation` with `params`, checked and written. What the generated `dynamic`
+/// method calls.
+pub fn call<P: Api>(
+    core: &Core<P>,
+    operation_name: &str,
+    params: Map<String, Value>,
+) -> Result<DynamicCall, Error> {
+    let (endpoint, _) = operation(operation_name)?;
+    let call = prepare(core, endpoint, params.clone())?;
+    Ok(DynamicCall {
+        endpoint,
+        params,
+        call,
+        sender: Arc::new(core.clone()),
+    })
+}
+
+/// Checks `params` for `endpoint` as the typed builder would, with the client's own values
+/// (credentials) in, and writes the call in the schema's order, as the typed builder does.
+fn prepare<P: Api>(
+    core: &Core<P>,
+    endpoint: &'static EndpointModel,
+    mut params: Map<String, Value>,
+) -> Result<Call, Error> {
+    let embedded = embedded()?;
+    let id = endpoint.name.wire();
+    let mut problems = Vec::new();
+    for p in endpoint.params.iter().filter(|p| p.scope == Scope::Client) {
+        let wire = p.name.wire();
+        if params.remove(wire).is_some() {
+            problems.push(format!(
+                "`{wire}` is set on the client (`Client::builder`), not on a call"
+            ));
+        }
+        if let Some(value) = core.params().value(wire) {
+            params.insert(wire.to_string(), Value::String(value.text().to_string()));
+        }
+    }
+    let checked = match embedded
+        .checker
+        .check(endpoint, Input::Body(params), Checking::Sending)
+    {
+        Ok(checked) if problems.is_empty() => checked,
+        Ok(_) => return Err(invalid(id, problems)),
+        Err(found) => {
+            problems.extend(found.problems().iter().cloned());
+            return Err(invalid(id, problems));
+        }
+    };
+    let (_, descriptor) = operation(id)?;
+    let mut call = Call::new(descriptor);
+    for p in &endpoint.params {
+        let wire = p.name.wire();
+        let value = checked.values.get(wire);
+        match &p.fixed {
+            Fixed::Constant(c) => call.constant(wire, &const_json(c)),
+            Fixed::Acknowledgement(c) => call.acknowledged(wire, value.is_some(), &const_json(c)),
+            Fixed::Free if p.scope == Scope::Client && p.sensitive => {
+                let secret = match core.params().value(wire) {
+                    Some(ClientValue::Secret(s)) => Some(s.clone()),
+                    _ => None,
+                };
+                call.secret(wire, &secret, &Rule::NONE);
+            }
+            Fixed::Free => {
+                let Some(value) = value else { continue };
+                match (p.style, value) {
+                    (Style::Comma, Value::Array(items)) => {
+                        call.comma(wire, &Some(items.clone()), &Rule::NONE);
+                    }
+                    _ => call.param(wire, &Some(value.clone()), &Rule::NONE),
+                }
+                for alias in &p.aliases {
+                    call.alias(alias, &Some(value.clone()));
+                }
+            }
+        }
+    }
+    if let Some(additional) = &endpoint.additional {
+        let reserved: Vec<&str> = endpoint
+            .params
+            .iter()
+            .flat_map(|p| {
+                std::iter::once(p.name.wire()).chain(p.aliases.iter().map(String::as_str))
+            })
+            .collect();
+        let extra: BTreeMap<String, Value> = checked.extra.into_iter().collect();
+        call.additional(additional.name.rust(), &extra, &reserved);
+    }
+    Ok(call)
+}
+
+fn invalid(context: &'static str, problems: Vec<String>) -> Error {
+    Error::InvalidRequest(Invalid { context, problems })
+}
