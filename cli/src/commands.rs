@@ -205,6 +205,7 @@ pub fn params(
     }
     if let (Some(a), Ok(Some(entries))) = (&e.additional, m.try_get_many::<String>(ADDITIONAL)) {
         let flag = kebab(a.item_name.as_ref().unwrap_or(&a.name).wire());
+        let mut map = Map::new();
         for entry in entries {
             let Some((name, text)) = entry.split_once('=') else {
                 problems.push(format!("--{flag} {entry:?}: must be NAME=VALUE"));
@@ -212,11 +213,12 @@ pub fn params(
             };
             match values::from_text(model, &a.ty, text) {
                 Ok(value) => {
-                    params.insert(name.to_string(), value);
+                    map.insert(name.to_string(), value);
                 }
                 Err(why) => problems.push(format!("--{flag} {name}: {why}")),
             }
         }
+        params.insert(a.name.wire().to_string(), Value::Object(map));
     }
     if problems.is_empty() {
         Ok(params)

@@ -235,3 +235,30 @@ fn a_dry_run_checks_every_row_and_sends_nothing() {
     assert_eq!(rejects(&d.join("rows.csv.rejects.jsonl")).len(), bad.len());
     assert!(fake.requests().is_empty());
 }
+
+#[test]
+fn custom_property_and_json_columns_arrive_as_mapped() {
+    let (_rt, fake) = start_fake(FakeServer::builder());
+    let d = dir("custom");
+    let input = d.join("rows.csv");
+    std::fs::write(
+        &input,
+        "Mail,custom_property.custom_integer_property,auto,Notes\n\
+         c@example.com,42,\"[{\"\"brand\"\":\"\"Nissan\"\"}]\",ignored\n",
+    )
+    .unwrap();
+    let args = [
+        "sync-profiles",
+        path(&input),
+        "--map",
+        "Mail=email",
+        "--map",
+        "Notes=-",
+    ];
+    let (code, _, err) = run(&fake, &args);
+    assert_eq!(code, 0, "{err}");
+    let p = fake.profile(Who::Email("c@example.com".into())).unwrap();
+    assert_eq!(p["custom_properties"]["custom_integer_property"], 42, "{p}");
+    assert_eq!(p["auto"][0]["brand"], "Nissan", "{p}");
+    assert!(p.get("Notes").is_none());
+}

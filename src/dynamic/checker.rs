@@ -159,12 +159,34 @@ impl Checker {
                             // Kept as documented: what is read back is the schema's type.
                             values.insert(p.name.wire().to_string(), self.documented(&p.ty, value));
                         }
+                        // A sender gives the free-form entries as one map, under its name.
+                        None if checking == Checking::Sending => match &endpoint.additional {
+                            Some(a) if a.name.wire() == key => {
+                                let at = Path::Root.field(&key);
+                                match value {
+                                    Value::Object(entries) => {
+                                        for (name, v) in entries {
+                                            self.check_value(
+                                                &a.ty,
+                                                &v,
+                                                &Path::Key(&at, &name),
+                                                &mut check,
+                                            );
+                                            extra.insert(name, self.documented(&a.ty, v));
+                                        }
+                                    }
+                                    _ => {
+                                        check.problem(&at, "must be an object: the entries by name")
+                                    }
+                                }
+                            }
+                            _ => {
+                                let at = Path::Root.field(&key);
+                                check.problem(&at, unknown_param(endpoint, &key));
+                            }
+                        },
                         None if endpoint.additional.is_some() => {
                             extra.insert(key, value);
-                        }
-                        None if checking == Checking::Sending => {
-                            let at = Path::Root.field(&key);
-                            check.problem(&at, unknown_param(endpoint, &key));
                         }
                         None => {}
                     }
@@ -463,21 +485,23 @@ pub(crate) fn const_json(c: &ConstValue) -> Value {
     }
 }
 
-/// A key that names no parameter of `endpoint`, and the nearest one that it may mean.
+/// A key that names no parameter of `endpoint`: the nearest one it may mean, and where the
+/// free-form entries go.
 fn unknown_param(endpoint: &EndpointModel, key: &str) -> String {
+    let mut why = format!("is not a parameter of `{}`", endpoint.name.wire());
     let near = endpoint
         .params
         .iter()
         .map(|p| p.name.wire())
         .filter(|name| edit_distance(name, key) <= 2 || name.eq_ignore_ascii_case(key))
         .min_by_key(|name| edit_distance(name, key));
-    match near {
-        Some(name) => format!(
-            "is not a parameter of `{}` (did you mean `{name}`?)",
-            endpoint.name.wire()
-        ),
-        None => format!("is not a parameter of `{}`", endpoint.name.wire()),
+    if let Some(name) = near {
+        why.push_str(&format!(" (did you mean `{name}`?)"));
     }
+    if let Some(a) = &endpoint.additional {
+        why.push_str(&format!("; free-form entries go in `{}`", a.name.wire()));
+    }
+    why
 }
 
 /// Levenshtein distance, for suggestions.

@@ -8,7 +8,9 @@
 //! types: a parameter given as another JSON type than the schema documents is taken if a
 //! lossless conversion reads it (`"31"` for an integer, `"1"` for `true`), as responses are, and
 //! otherwise refused; a name that is no parameter of the operation is refused too, so nothing
-//! the caller set is dropped unnoticed. The response is the JSON PersonaClick sent, as it sent it.
+//! the caller set is dropped unnoticed. Free-form entries (custom properties) are one object
+//! under the name the schema gives them (`custom_properties`), as the typed builder holds them.
+//! The response is the JSON PersonaClick sent, as it sent it.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -17,7 +19,12 @@
 //! # let client = fake.client()?;
 //! use serde_json::json;
 //!
-//! let params = json!({"email": "john.doe@examplemail.com", "first_name": "John", "age": "31"});
+//! let params = json!({
+//!     "email": "john.doe@examplemail.com",
+//!     "first_name": "John",
+//!     "age": "31",
+//!     "custom_properties": {"custom_integer_property": 100500},
+//! });
 //! let call = client.dynamic("set_profile", params.as_object().cloned().unwrap_or_default())?;
 //! call.send().await?;
 //!

@@ -117,6 +117,7 @@ impl Mapping {
         csv: bool,
     ) -> Result<Map<String, Value>, String> {
         let mut params = Map::new();
+        let mut entries = Map::new();
         let mut problems = Vec::new();
         for (column, value) in cells {
             let target = if csv {
@@ -133,10 +134,10 @@ impl Mapping {
                     }
                 }
             };
-            let (name, ty) = match target {
+            let (name, ty, entry) = match target {
                 Target::Dropped => continue,
-                Target::Param(name, ty) => (name, Some(ty)),
-                Target::Entry(name) => (name, None),
+                Target::Param(name, ty) => (name, Some(ty), false),
+                Target::Entry(name) => (name, None, true),
             };
             let value = match (csv, value) {
                 (true, Value::String(text)) if text.is_empty() => continue,
@@ -156,7 +157,14 @@ impl Mapping {
                 (_, Value::Null) => continue,
                 (_, value) => value,
             };
-            params.insert(name, value);
+            if entry {
+                entries.insert(name, value);
+            } else {
+                params.insert(name, value);
+            }
+        }
+        if let (Some(a), false) = (&self.endpoint.additional, entries.is_empty()) {
+            params.insert(a.name.wire().to_string(), Value::Object(entries));
         }
         if problems.is_empty() {
             Ok(params)
