@@ -124,12 +124,34 @@ fn a_killed_sync_resumes_without_sending_a_finished_row_again() {
     let n = 3_000;
     let bad = write_rows(&input, n);
     let args = sync_args(path(&input), &["--rate", "600", "--concurrency", "8"]);
+    // Ctrl-C: the calls in flight finish, the run says how to continue.
+    let child = personaclick(&fake)
+        .args(&args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1000));
+    let signal = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(signal.success());
+    let (code, out, err) = support::finish(child.wait_with_output().unwrap());
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("interrupted: run the same command again"), "{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["unfinished"], 0, "in-flight calls were let finish: {summary}");
+    let interrupted = fake.requests().len();
+    assert!(interrupted > 100 && interrupted < n, "interrupted midway: {interrupted} calls");
+
+    // A kill: nothing is let finish.
     let mut child = personaclick(&fake).args(&args).spawn().unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
+    std::thread::sleep(Duration::from_millis(1000));
     child.kill().expect("killed for real (SIGKILL)");
     let _ = child.wait();
     let before = fake.requests().len();
-    assert!(before > 100 && before < n, "killed midway: {before} calls");
+    assert!(before > interrupted && before < n, "killed midway: {before} calls");
 
     let (code, out, err) = run(&fake, &args);
     assert_eq!(code, 1, "{err}");

@@ -19,9 +19,10 @@ use std::time::{Duration, Instant};
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use personaclick::dynamic::model::{EndpointModel, Model};
+use personaclick::dynamic::DynamicCall;
 use personaclick::{Client, Error, Outcome, RetryPolicy};
 use serde_json::{json, Map, Value};
-use tokio::task::JoinSet;
+use tokio::task::{JoinError, JoinSet};
 
 use crate::exit::{Exit, Failure};
 use input::{Format, Row, Rows};
@@ -179,17 +180,21 @@ enum Finished {
     Again(String),
 }
 
-/// A row ready to send, or being sent.
+/// A row that passed the checks, to send (again, if it was put back).
 struct Pending {
     index: u64,
     line: u64,
     original: Value,
     params: Map<String, Value>,
+    /// The checked call; `None` once sent (a row put back is checked again).
+    call: Option<DynamicCall>,
     rounds: u32,
 }
 
+/// Why a run stopped before its end.
+const INTERRUPTED: &str = "interrupted: run the same command again to continue";
+
 pub async fn run(model: &'static Model, global: &ArgMatches, o: Options) -> Result<Exit, Failure> {
-    let usage = |msg: String| Failure::new(Exit::Usage, msg);
     let endpoint: &'static EndpointModel = model
         .endpoints
         .iter()
@@ -204,32 +209,9 @@ pub async fn run(model: &'static Model, global: &ArgMatches, o: Options) -> Resu
             .for_header(header)
             .map_err(|e| usage(format!("{}: {e}", o.file)))?;
     }
-
     let pace = Arc::new(Pace::new(o.rate));
     let retried = Arc::new(AtomicU64::new(0));
-    let client = {
-        let (pace, retried) = (pace.clone(), retried.clone());
-        crate::client(model, global, move |b| {
-            b.retry(
-                RetryPolicy::default()
-                    .max_attempts(5)
-                    .backoff(Duration::from_millis(200), Duration::from_secs(5))
-                    .max_retry_after(Duration::from_secs(30)),
-            )
-            .on_attempt(move |a| {
-                if a.number > 1 {
-                    retried.fetch_add(1, Ordering::Relaxed);
-                }
-                if let Outcome::Response {
-                    status: 429,
-                    retry_after,
-                } = a.outcome
-                {
-                    pace.throttled(retry_after);
-                }
-            })
-        })?
-    };
+    let client = paced_client(model, global, &pace, &retried)?;
 
     let run = Run {
         personaclick_sync: 1,
@@ -239,7 +221,7 @@ pub async fn run(model: &'static Model, global: &ArgMatches, o: Options) -> Resu
         mapping: o.mapping_key(),
         rejects: o.rejects.display().to_string(),
     };
-    let (mut journal, done) = if o.dry_run {
+    let (journal, done) = if o.dry_run {
         (None, Done::default())
     } else {
         let (j, d) = Journal::open(&o.checkpoint, &run, o.restart).map_err(usage)?;
@@ -256,185 +238,123 @@ pub async fn run(model: &'static Model, global: &ArgMatches, o: Options) -> Resu
             Exit::Ok
         });
     }
-    let resuming = done.sent + done.rejected > 0;
-    let mut rejects = Rejects::open(
-        &o.rejects,
-        if resuming {
-            Some(done.rejects_end)
-        } else {
-            None
-        },
-    )
-    .map_err(usage)?;
-
-    let mut summary = Summary {
-        resumed: done.sent + done.rejected,
+    let resumed = done.sent + done.rejected;
+    let rejects =
+        Rejects::open(&o.rejects, (resumed > 0).then_some(done.rejects_end)).map_err(usage)?;
+    let summary = Summary {
+        resumed,
         sent_before: done.sent,
         rejected_before: done.rejected,
         dry_run: o.dry_run,
         ..Summary::default()
     };
+    let mut s = Syncing {
+        client,
+        endpoint,
+        mapping,
+        csv: o.format == Format::Csv,
+        done,
+        journal,
+        rejects,
+        summary,
+        in_flight: JoinSet::new(),
+        again: VecDeque::new(),
+        concurrency: o.concurrency,
+        dry_run: o.dry_run,
+    };
     let progress = Progress::new(input_bytes, consumed);
     let started = Instant::now();
 
-    // The reader runs on its own thread; a bounded channel keeps a few rows ahead, no more.
+    // The reader runs on its own thread, a few rows ahead (a bounded channel), no more. It is
+    // not waited for at the end: on stdin it may be blocked in a read.
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Row, String>>(256);
-    let reading = std::thread::spawn(move || loop {
-        let next = rows.next_row();
-        let end = !matches!(next, Ok(Some(_)));
-        let item = match next {
+    std::thread::spawn(move || loop {
+        let item = match rows.next_row() {
             Ok(Some(row)) => Ok(row),
             Ok(None) => break,
             Err(e) => Err(e),
         };
-        if tx.blocking_send(item).is_err() || end {
+        let failed = item.is_err();
+        if tx.blocking_send(item).is_err() || failed {
             break;
         }
     });
 
-    let mut in_flight: JoinSet<(Pending, Finished)> = JoinSet::new();
-    let mut again: VecDeque<(Instant, Pending)> = VecDeque::new();
+    // Each Ctrl-C, as a message: the first stops the run, a second one its wait at the end.
+    let (interrupt, mut interrupted) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while tokio::signal::ctrl_c().await.is_ok() {
+            if interrupt.send(()).is_err() {
+                break;
+            }
+        }
+    });
     let mut input_done = false;
     let mut stop: Option<(Exit, String)> = None;
-    let interrupted = tokio::signal::ctrl_c();
-    tokio::pin!(interrupted);
-
     loop {
-        // Finish what came back.
-        while let Some(joined) = in_flight.try_join_next() {
-            let (row, finished) =
-                joined.map_err(|e| usage(format!("a call's task failed: {e}")))?;
-            finish(
-                row,
-                finished,
-                &mut journal,
-                &mut rejects,
-                &mut summary,
-                &mut again,
-            )?;
+        while let Some(joined) = s.in_flight.try_join_next() {
+            s.joined(joined)?;
         }
         if let Some(max) = o.max_errors {
-            if stop.is_none() && summary.rejected + summary.rejected_before > max {
-                stop = Some((
-                    Exit::Unfinished,
-                    format!("stopped: more than {max} rows rejected (--max-errors)"),
-                ));
+            if stop.is_none() && s.summary.rejected + s.summary.rejected_before > max {
+                let why = format!("stopped: more than {max} rows rejected (--max-errors)");
+                stop = Some((Exit::Unfinished, why));
             }
         }
-        progress.tick(&summary, &pace, retried.load(Ordering::Relaxed));
-        if stop.is_some() || (input_done && again.is_empty() && in_flight.is_empty()) {
+        progress.tick(&s.summary, &pace, retried.load(Ordering::Relaxed));
+        if stop.is_some() || (input_done && s.again.is_empty() && s.in_flight.is_empty()) {
             break;
         }
-        // The next row: one put back whose time has come, else a new one.
-        let next = match again.front() {
-            Some((at, _)) if *at <= Instant::now() => again.pop_front().map(|(_, p)| p),
-            _ if input_done => {
-                // Only rows put back, and calls in flight, are left: wait for either.
-                let until = again.front().map_or(Duration::from_millis(200), |(at, _)| {
-                    at.saturating_duration_since(Instant::now())
+        let now = Instant::now();
+        let next = match s.again.front() {
+            Some((at, _)) if *at <= now => s.again.pop_front().map(|(_, p)| p),
+            put_back => {
+                let nap = put_back.map_or(Duration::from_millis(200), |(at, _)| {
+                    at.saturating_duration_since(now)
+                        .min(Duration::from_millis(200))
                 });
+                let room = s.in_flight.len() < s.concurrency;
                 tokio::select! {
                     biased;
-                    _ = &mut interrupted => {
-                        stop = Some((Exit::Unfinished, "interrupted: run the same command again to continue".into()));
+                    Some(()) = interrupted.recv() => {
+                        stop = Some((Exit::Unfinished, INTERRUPTED.into()));
+                        None
                     }
-                    Some(joined) = in_flight.join_next(), if !in_flight.is_empty() => {
-                        let (row, finished) = joined.map_err(|e| usage(format!("a call's task failed: {e}")))?;
-                        finish(row, finished, &mut journal, &mut rejects, &mut summary, &mut again)?;
+                    Some(joined) = s.in_flight.join_next(), if !s.in_flight.is_empty() => {
+                        s.joined(joined)?;
+                        None
                     }
-                    _ = tokio::time::sleep(until) => {}
-                }
-                None
-            }
-            _ => {
-                tokio::select! {
-                    biased;
-                    _ = &mut interrupted => {
-                        stop = Some((Exit::Unfinished, "interrupted: run the same command again to continue".into()));
-                        continue;
-                    }
-                    item = rx.recv(), if in_flight.len() < o.concurrency => match item {
-                        None => { input_done = true; None }
+                    item = rx.recv(), if room && !input_done => match item {
+                        None => {
+                            input_done = true;
+                            None
+                        }
                         Some(Err(e)) => {
                             stop = Some((Exit::Usage, format!("{}: {e}", o.file)));
                             None
                         }
-                        Some(Ok(row)) => {
-                            summary.read += 1;
-                            if done.contains(row.index) {
-                                None
-                            } else {
-                                prepare(&client, &mapping, endpoint, row, o.format == Format::Csv, &mut journal, &mut rejects, &mut summary)?
-                            }
-                        }
+                        Some(Ok(row)) => s.accept(row)?,
                     },
-                    Some(joined) = in_flight.join_next(), if !in_flight.is_empty() => {
-                        let (row, finished) = joined.map_err(|e| usage(format!("a call's task failed: {e}")))?;
-                        finish(row, finished, &mut journal, &mut rejects, &mut summary, &mut again)?;
-                        None
-                    }
-                    _ = tokio::time::sleep(Duration::from_millis(200)) => None,
+                    _ = tokio::time::sleep(nap) => None,
                 }
             }
         };
-        let Some(pending) = next else { continue };
-        if o.dry_run {
-            summary.checked += 1;
-            continue;
+        if let Some(pending) = next {
+            s.start(pending, &pace).await?;
         }
-        while in_flight.len() >= o.concurrency {
-            if let Some(joined) = in_flight.join_next().await {
-                let (row, finished) =
-                    joined.map_err(|e| usage(format!("a call's task failed: {e}")))?;
-                finish(
-                    row,
-                    finished,
-                    &mut journal,
-                    &mut rejects,
-                    &mut summary,
-                    &mut again,
-                )?;
-            }
-        }
-        let wait = pace.take();
-        if !wait.is_zero() {
-            tokio::time::sleep(wait).await;
-        }
-        let client = client.clone();
-        let operation = endpoint.name.wire();
-        in_flight.spawn(async move {
-            let finished = match client.dynamic(operation, pending.params.clone()) {
-                Err(e) => Finished::Rejected(e.to_string()),
-                Ok(call) => match call.send().await {
-                    Ok(_) => Finished::Sent,
-                    Err(e) if worth_again(&e) => Finished::Again(e.to_string()),
-                    Err(e) => Finished::Rejected(e.to_string()),
-                },
-            };
-            (pending, finished)
-        });
     }
 
-    // Let what is in flight finish (a second Ctrl-C ends the process at once).
-    while let Some(joined) = tokio::select! {
-        j = in_flight.join_next() => j,
-        _ = &mut interrupted => None,
-    } {
-        let (row, finished) = joined.map_err(|e| usage(format!("a call's task failed: {e}")))?;
-        let mut dropped = VecDeque::new();
-        finish(
-            row,
-            finished,
-            &mut journal,
-            &mut rejects,
-            &mut summary,
-            &mut dropped,
-        )?;
-        summary.unfinished += dropped.len() as u64;
+    // Let what is in flight finish; a second Ctrl-C ends the process at once.
+    loop {
+        let joined = tokio::select! {
+            joined = s.in_flight.join_next() => joined,
+            Some(()) = interrupted.recv() => None,
+        };
+        let Some(joined) = joined else { break };
+        s.joined(joined)?;
     }
-    summary.unfinished += again.len() as u64;
-    drop(rx);
-    let _ = reading.join();
+    let mut summary = s.summary;
+    summary.unfinished += s.again.len() as u64 + s.in_flight.len() as u64;
     summary.retried = retried.load(Ordering::Relaxed);
     summary.slowdowns = pace.now().1;
     summary.elapsed = started.elapsed();
@@ -442,7 +362,7 @@ pub async fn run(model: &'static Model, global: &ArgMatches, o: Options) -> Resu
         Some((exit, _)) => *exit,
         None if summary.unfinished > 0 => Exit::Unfinished,
         None => {
-            if let Some(j) = &mut journal {
+            if let Some(j) = &mut s.journal {
                 j.complete().map_err(usage)?;
             }
             if summary.rejected + summary.rejected_before > 0 {
@@ -453,121 +373,182 @@ pub async fn run(model: &'static Model, global: &ArgMatches, o: Options) -> Resu
         }
     };
     progress.finish();
-    let reason = stop.as_ref().map(|(_, why)| why.clone());
-    eprint!("{}", summary.text(&o.rejects, reason.as_deref()));
+    let reason = stop.as_ref().map(|(_, why)| why.as_str());
+    eprint!("{}", summary.text(&o.rejects, reason));
     if o.json {
-        println!("{}", summary.json(exit, reason.as_deref()));
+        println!("{}", summary.json(exit, reason));
     }
     Ok(exit)
 }
 
-/// A row's parameters checked offline (the library's checks, as for any call): the row to
-/// send, or `None` once it is rejected.
-#[allow(clippy::too_many_arguments)]
-fn prepare(
-    client: &Client,
-    mapping: &Mapping,
-    endpoint: &EndpointModel,
-    row: Row,
-    csv: bool,
-    journal: &mut Option<Journal>,
-    rejects: &mut Rejects,
-    summary: &mut Summary,
-) -> Result<Option<Pending>, Failure> {
-    let params = row.cells.clone().and_then(|cells| {
-        mapping
-            .params(cells, csv)
-            .map_err(|why| format!("line {}: {why}", row.line))
-    });
-    let checked =
-        params.and_then(
-            |params| match client.dynamic(endpoint.name.wire(), params.clone()) {
-                Ok(_) => Ok(params),
-                Err(e) => Err(format!("line {}: {}", row.line, e)),
-            },
-        );
-    match checked {
-        Ok(params) => Ok(Some(Pending {
-            index: row.index,
-            line: row.line,
-            original: row.original,
-            params,
-            rounds: 0,
-        })),
-        Err(reason) => {
-            summary.rejected_offline += 1;
-            reject(
-                row.index,
-                row.line,
-                row.original,
-                &reason,
-                journal,
-                rejects,
-                summary,
-            )?;
-            Ok(None)
-        }
-    }
+fn usage(message: String) -> Failure {
+    Failure::new(Exit::Usage, message)
 }
 
-/// Records what became of a call: sent, rejected, or put back for later.
-fn finish(
-    mut row: Pending,
-    finished: Finished,
-    journal: &mut Option<Journal>,
-    rejects: &mut Rejects,
-    summary: &mut Summary,
-    again: &mut VecDeque<(Instant, Pending)>,
-) -> Result<(), Failure> {
-    let usage = |msg: String| Failure::new(Exit::Usage, msg);
-    match finished {
-        Finished::Sent => {
-            summary.sent += 1;
-            if let Some(j) = journal {
-                j.sent(row.index).map_err(usage)?;
+/// The client of a run: patient retries, and every 429 it meets slows the run down.
+fn paced_client(
+    model: &Model,
+    global: &ArgMatches,
+    pace: &Arc<Pace>,
+    retried: &Arc<AtomicU64>,
+) -> Result<Client, Failure> {
+    let (pace, retried) = (pace.clone(), retried.clone());
+    crate::client(model, global, move |b| {
+        b.retry(
+            RetryPolicy::default()
+                .max_attempts(5)
+                .backoff(Duration::from_millis(200), Duration::from_secs(5))
+                .max_retry_after(Duration::from_secs(30)),
+        )
+        .on_attempt(move |a| {
+            if a.number > 1 {
+                retried.fetch_add(1, Ordering::Relaxed);
+            }
+            if let Outcome::Response {
+                status: 429,
+                retry_after,
+            } = a.outcome
+            {
+                pace.throttled(retry_after);
+            }
+        })
+    })
+}
+
+/// One run's state: what it writes, what is in flight, what it counts. Only the run's task
+/// touches it, so the journal and the reject file are written in one order.
+struct Syncing {
+    client: Client,
+    endpoint: &'static EndpointModel,
+    mapping: Mapping,
+    csv: bool,
+    done: Done,
+    journal: Option<Journal>,
+    rejects: Rejects,
+    summary: Summary,
+    in_flight: JoinSet<(Pending, Finished)>,
+    again: VecDeque<(Instant, Pending)>,
+    concurrency: usize,
+    dry_run: bool,
+}
+
+impl Syncing {
+    /// A row read: skipped when the checkpoint has it, rejected when it fails the library's
+    /// checks (offline), otherwise to send.
+    fn accept(&mut self, row: Row) -> Result<Option<Pending>, Failure> {
+        self.summary.read += 1;
+        if self.done.contains(row.index) {
+            return Ok(None);
+        }
+        let line = row.line;
+        let checked = row
+            .cells
+            .and_then(|cells| self.mapping.params(cells, self.csv))
+            .and_then(|params| {
+                match self
+                    .client
+                    .dynamic(self.endpoint.name.wire(), params.clone())
+                {
+                    Ok(call) => Ok((params, call)),
+                    Err(e) => Err(e.to_string()),
+                }
+            });
+        match checked {
+            Ok((params, call)) => Ok(Some(Pending {
+                index: row.index,
+                line,
+                original: row.original,
+                params,
+                call: Some(call),
+                rounds: 0,
+            })),
+            Err(why) => {
+                self.summary.rejected_offline += 1;
+                self.reject(row.index, line, row.original, &why)?;
+                Ok(None)
             }
         }
-        Finished::Again(why) if row.rounds + 1 < ROW_ROUNDS => {
-            row.rounds += 1;
-            summary.put_back += 1;
-            let _ = why;
-            let wait = Duration::from_secs(2u64.pow(row.rounds));
-            again.push_back((Instant::now() + wait, row));
-        }
-        Finished::Again(why) | Finished::Rejected(why) => {
-            let reason = format!("line {}: {why}", row.line);
-            reject(
-                row.index,
-                row.line,
-                row.original,
-                &reason,
-                journal,
-                rejects,
-                summary,
-            )?;
-        }
     }
-    Ok(())
-}
 
-fn reject(
-    index: u64,
-    line: u64,
-    original: Value,
-    reason: &str,
-    journal: &mut Option<Journal>,
-    rejects: &mut Rejects,
-    summary: &mut Summary,
-) -> Result<(), Failure> {
-    let usage = |msg: String| Failure::new(Exit::Usage, msg);
-    summary.rejected += 1;
-    let end = rejects
-        .write(&json!({"line": line, "row": original, "reason": reason}))
-        .map_err(usage)?;
-    if let Some(j) = journal {
-        j.rejected(index, end).map_err(usage)?;
+    /// Sends a checked row once there is room and the pace allows (a dry run only counts it).
+    async fn start(&mut self, mut pending: Pending, pace: &Pace) -> Result<(), Failure> {
+        if self.dry_run {
+            self.summary.checked += 1;
+            return Ok(());
+        }
+        while self.in_flight.len() >= self.concurrency {
+            match self.in_flight.join_next().await {
+                Some(joined) => self.joined(joined)?,
+                None => break,
+            }
+        }
+        let wait = pace.take();
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+        let call = match pending.call.take() {
+            Some(call) => Ok(call),
+            None => self
+                .client
+                .dynamic(self.endpoint.name.wire(), pending.params.clone()),
+        };
+        self.in_flight.spawn(async move {
+            let finished = match call {
+                Err(e) => Finished::Rejected(e.to_string()),
+                Ok(call) => match call.send().await {
+                    Ok(_) => Finished::Sent,
+                    Err(e) if worth_again(&e) => Finished::Again(e.to_string()),
+                    Err(e) => Finished::Rejected(e.to_string()),
+                },
+            };
+            (pending, finished)
+        });
+        Ok(())
     }
-    Ok(())
+
+    /// Records what became of a call: sent, rejected, or put back for later.
+    fn joined(&mut self, joined: Result<(Pending, Finished), JoinError>) -> Result<(), Failure> {
+        let (mut row, finished) =
+            joined.map_err(|e| usage(format!("a call's task failed: {e}")))?;
+        match finished {
+            Finished::Sent => {
+                self.summary.sent += 1;
+                if let Some(j) = &mut self.journal {
+                    j.sent(row.index).map_err(usage)?;
+                }
+            }
+            Finished::Again(_) if row.rounds + 1 < ROW_ROUNDS => {
+                row.rounds += 1;
+                self.summary.put_back += 1;
+                let wait = Duration::from_secs(2u64.pow(row.rounds));
+                self.again.push_back((Instant::now() + wait, row));
+            }
+            Finished::Again(why) | Finished::Rejected(why) => {
+                self.reject(row.index, row.line, row.original, &why)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes a row to the reject file, then to the journal.
+    fn reject(&mut self, index: u64, line: u64, original: Value, why: &str) -> Result<(), Failure> {
+        self.summary.rejected += 1;
+        // The input's own messages start with the line; the others get it.
+        let line_prefix = format!("line {line}: ");
+        let reason = if why.starts_with(&line_prefix) {
+            why.to_string()
+        } else {
+            format!("{line_prefix}{why}")
+        };
+        let end = self
+            .rejects
+            .write(&json!({"line": line, "row": original, "reason": reason}))
+            .map_err(usage)?;
+        if let Some(j) = &mut self.journal {
+            j.rejected(index, end).map_err(usage)?;
+        }
+        Ok(())
+    }
 }
 
 /// Whether a call that failed may succeed later: no answer, or 429/5xx after the client's
