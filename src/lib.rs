@@ -34,6 +34,8 @@
 //! with [`Error::InvalidRequest`] naming each problem, and nothing is sent.
 
 #![deny(missing_docs)]
+// docs.rs builds with `--cfg docsrs` on nightly: items show the feature they need.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Lets the generated code name this crate the way it would from outside.
 extern crate self as personaclick;

@@ -817,7 +817,7 @@ impl Cases {
         use serde_json::{Map, Value};
         match self.below(if depth > 2 { 5 } else { 7 }) {
             0 => Value::Null,
-            1 => Value::Bool(self.next() % 2 == 0),
+            1 => Value::Bool(self.next().is_multiple_of(2)),
             2 => json!((self.next() as i64) >> self.below(64)),
             3 => json!(f64::from(self.next() as u32) / 7.0 - 1e6),
             4 => Value::String(self.text()),

@@ -53,7 +53,7 @@ fn product(i: usize) -> Value {
             "310": format!("https://img.example/310/{id}.jpg"),
             "520": format!("https://img.example/520/{id}.jpg")
         },
-        "is_new": i % 3 == 0,
+        "is_new": i.is_multiple_of(3),
         "leftovers": leftovers,
         "model": format!("Basic Tee {id}"),
         "name": "T-shirt",
@@ -98,10 +98,10 @@ fn mistype(v: &mut Value, count: &mut usize) {
         Value::Null => {}
         scalar => {
             *count += 1;
-            if *count % 10 != 0 {
+            if !(*count).is_multiple_of(10) {
                 return;
             }
-            let convertible = *count % 20 == 0;
+            let convertible = (*count).is_multiple_of(20);
             *scalar = match (&*scalar, convertible) {
                 (Value::Number(n), true) => Value::from(n.to_string()),
                 (Value::Number(_), false) => Value::from("n/a"),
@@ -132,11 +132,11 @@ fn message(i: usize) -> Value {
         "type": kind,
         "url": format!("https://shop.example/sale?utm_campaign={}", 4200 + i),
         "statistics": {
-            "clicked": i % 2 == 0,
+            "clicked": i.is_multiple_of(2),
             "complained": false,
             "hard_bounced": false,
             "opened": true,
-            "purchased": i % 5 == 0,
+            "purchased": i.is_multiple_of(5),
             "soft_bounced": false,
             "unsubscribed": false
         }

@@ -4,7 +4,7 @@
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use personaclick::dynamic::model::{
-    ConstValue, EndpointModel, FieldModel, Fixed, Model, Scope, Ty,
+    text, ConstValue, EndpointModel, FieldModel, Fixed, Model, Scope, Ty,
 };
 use serde_json::{Map, Value};
 
@@ -35,7 +35,12 @@ pub fn operation<'m>(model: &'m Model, subcommand: &str) -> Option<&'m EndpointM
 }
 
 fn subcommand(model: &Model, e: &EndpointModel) -> Command {
-    let mut about = format!("{}\n\n{} {}", e.description.trim(), method(e), e.path);
+    let mut about = format!(
+        "{}\n\n{} {}",
+        e.description.trim(),
+        text::verb(e.method),
+        e.path
+    );
     if let Some(why) = &e.deprecated {
         about.push_str(&format!("\n\nDeprecated: {why}"));
     }
@@ -79,15 +84,6 @@ fn subcommand(model: &Model, e: &EndpointModel) -> Command {
         );
     }
     command
-}
-
-fn method(e: &EndpointModel) -> &'static str {
-    use personaclick::dynamic::model::Method;
-    match e.method {
-        Method::Get => "GET",
-        Method::Post => "POST",
-        Method::Delete => "DELETE",
-    }
 }
 
 /// A parameter's flag: `--first-name VALUE`.

@@ -139,11 +139,20 @@ fn a_killed_sync_resumes_without_sending_a_finished_row_again() {
     assert!(signal.success());
     let (code, out, err) = support::finish(child.wait_with_output().unwrap());
     assert_eq!(code, 3, "{err}");
-    assert!(err.contains("interrupted: run the same command again"), "{err}");
+    assert!(
+        err.contains("interrupted: run the same command again"),
+        "{err}"
+    );
     let summary: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(summary["unfinished"], 0, "in-flight calls were let finish: {summary}");
+    assert_eq!(
+        summary["unfinished"], 0,
+        "in-flight calls were let finish: {summary}"
+    );
     let interrupted = fake.requests().len();
-    assert!(interrupted > 100 && interrupted < n, "interrupted midway: {interrupted} calls");
+    assert!(
+        interrupted > 100 && interrupted < n,
+        "interrupted midway: {interrupted} calls"
+    );
 
     // A kill: nothing is let finish.
     let mut child = personaclick(&fake).args(&args).spawn().unwrap();
@@ -151,7 +160,10 @@ fn a_killed_sync_resumes_without_sending_a_finished_row_again() {
     child.kill().expect("killed for real (SIGKILL)");
     let _ = child.wait();
     let before = fake.requests().len();
-    assert!(before > interrupted && before < n, "killed midway: {before} calls");
+    assert!(
+        before > interrupted && before < n,
+        "killed midway: {before} calls"
+    );
 
     let (code, out, err) = run(&fake, &args);
     assert_eq!(code, 1, "{err}");

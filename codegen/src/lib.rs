@@ -41,6 +41,8 @@ pub mod model;
 pub mod names;
 #[cfg(feature = "cli")]
 pub mod openapi;
+#[cfg(feature = "cli")]
+pub mod release;
 pub mod schema;
 #[cfg(feature = "cli")]
 pub mod sources;

@@ -4,7 +4,9 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use personaclick_codegen::{diff, docs, drift, inspect, openapi, read_dir, sources, Diagnostics};
+use personaclick_codegen::{
+    diff, docs, drift, inspect, openapi, read_dir, release, sources, Diagnostics,
+};
 
 const USAGE: &str = "\
 personaclick-codegen: maintainer tools for a schema in the personaclick-codegen schema language
@@ -32,6 +34,17 @@ Usage:
       directory of them. Where the schema departs from a page on purpose it records what the
       page says (`page:`), and the difference is listed as explained. Every addition comes with
       the YAML to paste.
+  personaclick-codegen release-check BASE [--manifest FILE]
+      Check that the crate's version is bumped at least as far as the schema's changes since
+      BASE (a git revision: the last release's tag) need: breaking -> major (minor below
+      1.0), a new item or a deprecation -> minor (patch below 1.0), anything else -> patch.
+      The version at BASE is read from FILE at BASE, the new one from FILE (default:
+      Cargo.toml); the schema at BASE from BASE:schema, the new one from schema/.
+  personaclick-codegen changelog OLD NEW
+  personaclick-codegen changelog --initial NEW
+      Print the schema part of a changelog entry (Keep a Changelog headings: Added, Changed,
+      Deprecated, Removed), from the same diff, each change with its YAML place; with
+      --initial, a first release's: every operation and type NEW starts with.
   personaclick-codegen help
 
 Options:
@@ -46,9 +59,10 @@ Options:
                read counts as breaking
 
 Exit codes:
-  0  success: the schema is valid, the file is written or fresh, no breaking change
+  0  success: the schema is valid, the file is written or fresh, no breaking change,
+     the version is bumped far enough
   1  check/docs/openapi: the schema is invalid, or the file is stale (--check);
-     diff: at least one breaking change
+     diff: at least one breaking change; release-check: the version is not bumped enough
      drift: an unexplained finding at or above --fail-on
   2  usage error, unreadable file, git error; diff: OLD or NEW is not a valid schema;
      drift: a page that cannot be read (empty, binary, cut short, not a PersonaClick page)
@@ -76,8 +90,10 @@ fn main() -> ExitCode {
         Some("openapi") => write_cmd(&args[1..], Output::OpenApi),
         Some("diff") => diff_cmd(&args[1..]),
         Some("drift") => drift_cmd(&args[1..]),
+        Some("release-check") => release_check(&args[1..]),
+        Some("changelog") => changelog_cmd(&args[1..]),
         Some(other) => Err(Fail::Usage(format!(
-            "unknown command \"{other}\" (commands: check, docs, openapi, diff, drift, help)"
+            "unknown command \"{other}\" (commands: check, docs, openapi, diff, drift, release-check, changelog, help)"
         ))),
     };
     match result {
@@ -117,6 +133,8 @@ struct Args {
     schema: Option<String>,
     format: Option<String>,
     fail_on: Option<String>,
+    manifest: Option<String>,
+    initial: bool,
 }
 
 fn parse(args: &[String], allowed: &[&str]) -> Result<Args, Fail> {
@@ -128,6 +146,8 @@ fn parse(args: &[String], allowed: &[&str]) -> Result<Args, Fail> {
         schema: None,
         format: None,
         fail_on: None,
+        manifest: None,
+        initial: false,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -156,8 +176,10 @@ fn parse(args: &[String], allowed: &[&str]) -> Result<Args, Fail> {
             "--schema" => parsed.schema = Some(value("a directory")?),
             "--format" => parsed.format = Some(value("text, markdown or json")?),
             "--fail-on" => parsed.fail_on = Some(value("breaking, any or none")?),
+            "--manifest" => parsed.manifest = Some(value("a Cargo.toml")?),
             "--check" => parsed.check = true,
             "--json" => parsed.json = true,
+            "--initial" => parsed.initial = true,
             _ => parsed.positional.push(arg.clone()),
         }
     }
@@ -299,6 +321,60 @@ fn diff_cmd(args: &[String]) -> Result<(), Fail> {
         // The list is the message; exit 1 without repeating it.
         return Err(Fail::Check(String::new()));
     }
+    Ok(())
+}
+
+/// A schema version, as `diff` reads one.
+fn load_schema(arg: &str) -> Result<inspect::Inspected, Fail> {
+    let files = sources::read(arg).map_err(Fail::Usage)?;
+    inspect::inspect(&files)
+        .map_err(|problems| Fail::Usage(format!("{arg} is not a valid schema\n{problems}")))
+}
+
+fn release_check(args: &[String]) -> Result<(), Fail> {
+    let args = parse(args, &["--manifest"])?;
+    let [base] = args.positional.as_slice() else {
+        return Err(Fail::Usage(
+            "release-check needs the last release: personaclick-codegen release-check BASE".into(),
+        ));
+    };
+    let manifest = args.manifest.as_deref().unwrap_or("Cargo.toml");
+    let new_text = std::fs::read_to_string(manifest)
+        .map_err(|e| Fail::Usage(format!("{manifest}: cannot read: {e}")))?;
+    let old_text = sources::git_show(base, manifest).map_err(Fail::Usage)?;
+    let version = |text: &str, which: String| {
+        release::package_version(text).map_err(|e| Fail::Usage(format!("{which}: {e}")))
+    };
+    let old = version(&old_text, format!("{base}:{manifest}"))?;
+    let new = version(&new_text, manifest.to_string())?;
+    let changes = diff::diff(&load_schema(base)?, &load_schema("schema")?);
+    match release::check(&old, &new, &changes) {
+        Ok(report) => {
+            print!("{report}");
+            Ok(())
+        }
+        Err(report) => Err(Fail::Check(report)),
+    }
+}
+
+fn changelog_cmd(args: &[String]) -> Result<(), Fail> {
+    let args = parse(args, &["--initial"])?;
+    if args.initial {
+        let [new] = args.positional.as_slice() else {
+            return Err(Fail::Usage(
+                "changelog --initial needs one version: personaclick-codegen changelog --initial NEW".into(),
+            ));
+        };
+        print!("{}", release::initial(&load_schema(new)?.model));
+        return Ok(());
+    }
+    let [old, new] = args.positional.as_slice() else {
+        return Err(Fail::Usage(
+            "changelog needs two versions: personaclick-codegen changelog OLD NEW".into(),
+        ));
+    };
+    let changes = diff::diff(&load_schema(old)?, &load_schema(new)?);
+    print!("{}", release::changelog(&changes));
     Ok(())
 }
 

@@ -102,6 +102,15 @@ pub fn read_git(arg: &str, rev: &str, sub: &str) -> Result<Vec<SourceFile>, Stri
 }
 
 /// Runs git in `dir`; its standard output, or a message with its error.
+/// The text of `path` (relative to the current directory) at the git revision `rev`.
+pub fn git_show(rev: &str, path: &str) -> Result<String, String> {
+    if rev.is_empty() || rev.starts_with('-') {
+        return Err(format!("\"{rev}\" is not a git revision"));
+    }
+    let text = git(Path::new("."), &["show", &format!("{rev}:./{path}")])?;
+    String::from_utf8(text).map_err(|_| format!("{rev}:{path} is not UTF-8"))
+}
+
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     let out = Command::new("git")
         .args(args)

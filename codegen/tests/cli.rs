@@ -269,3 +269,55 @@ fn diff_reads_git_revisions() {
         assert_eq!(code(&o), 2, "{bad}: {}", stderr(&o));
     }
 }
+
+/// `release-check v0.4.2` in a repository tagged at the old schema: the version in
+/// Cargo.toml must move as far as the schema's change needs, and the report says to what.
+#[test]
+fn release_check_holds_the_version_to_the_schemas_changes() {
+    let manifest = |version: &str| format!("[package]\nname = \"x\"\nversion = \"{version}\"\n");
+    for (case, tagged, enough, not_enough) in [
+        ("enum_value_removed", "0.4.2", "0.5.0", "0.4.3"),
+        ("enum_value_removed", "1.4.2", "2.0.0", "1.5.0"),
+        ("field_added", "1.4.2", "1.5.0", "1.4.3"),
+        ("field_added", "0.4.2", "0.4.3", "0.4.2"),
+        ("docs_only", "1.4.2", "1.4.3", "1.4.2"),
+    ] {
+        let repo = scratch(&format!("release-{case}-{tagged}"));
+        git(&repo, &["init", "-q"]);
+        copy_schema(case, "old", &repo);
+        std::fs::write(repo.join("Cargo.toml"), manifest(tagged)).unwrap();
+        git(&repo, &["add", "."]);
+        git(&repo, &["commit", "-q", "-m", "release"]);
+        git(&repo, &["tag", &format!("v{tagged}")]);
+        copy_schema(case, "new", &repo);
+        let tag = format!("v{tagged}");
+
+        std::fs::write(repo.join("Cargo.toml"), manifest(not_enough)).unwrap();
+        let o = run_in(&repo, &["release-check", &tag]);
+        assert_eq!(
+            code(&o),
+            1,
+            "{case} {tagged} → {not_enough}: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+        let said = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(
+            said.contains(&format!("make it at least {enough}")),
+            "{case}: {said}"
+        );
+
+        std::fs::write(repo.join("Cargo.toml"), manifest(enough)).unwrap();
+        let o = run_in(&repo, &["release-check", &tag]);
+        assert_eq!(
+            code(&o),
+            0,
+            "{case} {tagged} → {enough}: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+        assert!(stdout(&o).contains(&format!("Cargo.toml's version {enough} is enough")));
+    }
+    let o = run_in(&scratch("release-usage"), &["release-check"]);
+    assert_eq!(code(&o), 2);
+}

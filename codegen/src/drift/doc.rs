@@ -1,6 +1,6 @@
 //! The doc model: what a published page documents, whatever its format, each item with its
 //! place on the page. The readers ([`english`](super::english), [`markdown`](super::markdown))
-//! make one; [`compare`](super::compare) holds it against the schema.
+//! make one; [`compare`](super::compare()) holds it against the schema.
 
 use std::fmt;
 

@@ -1,7 +1,7 @@
 //! Drift: what PersonaClick's published pages document, against the schema. Each page is read
 //! into a doc model ([`doc`]) by the reader for its format ([`english`] for the English
 //! reference as a browser copies it, [`markdown`] for REES46's unified Markdown pages), then
-//! compared ([`compare`]); [`report`] writes the findings as text, Markdown or JSON.
+//! compared ([`compare()`]); [`report`] writes the findings as text, Markdown or JSON.
 //!
 //! A difference the schema makes on purpose is recorded on the item (`page: {requirement:
 //! required}` and the like, with a `note` saying why): `drift` lists it as explained.
