@@ -229,6 +229,21 @@ async fn dynamic_pages_follow_like_the_typed_stream() {
         );
     }
     assert_eq!(sizes, [2, 2, 1]);
+    let mut pages = client
+        .dynamic(
+            "get_notifications",
+            params(json!({"email": "p@example.com", "limit": "3", "page": "2"})),
+        )
+        .unwrap()
+        .pages()
+        .unwrap();
+    let first = pages.next().await.unwrap().unwrap();
+    assert_eq!(
+        first["payload"]["messages"].as_array().map(Vec::len),
+        Some(2),
+        "page 2 of 3 each: {first}"
+    );
+    assert!(pages.next().await.is_none());
     let not_paged = client
         .dynamic("get_profile", params(json!({"email": "p@example.com"})))
         .unwrap()

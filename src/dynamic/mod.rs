@@ -138,7 +138,7 @@ pub struct DynamicCall {
     endpoint: &'static EndpointModel,
     params: Map<String, Value>,
     call: Call,
-    sender: Arc<dyn Send_>,
+    sender: Arc<dyn Sender>,
 }
 
 impl fmt::Debug for DynamicCall {
@@ -176,14 +176,17 @@ impl DynamicCall {
         };
         let (page, limit) = (paging.page.wire(), paging.limit.wire());
         let mut params = self.params;
-        let size = params
-            .get(limit)
-            .and_then(Value::as_i64)
-            .unwrap_or_else(|| {
+        // The call passed its checks: a limit or page it sets is a whole number (maybe written
+        // as a string, which the checks read too).
+        let whole = |v: &Value| v.as_i64().or_else(|| v.as_str()?.trim().parse().ok());
+        let size = match params.get(limit) {
+            Some(v) => whole(v).unwrap_or(paging.page_size),
+            None => {
                 params.insert(limit.to_string(), Value::from(paging.page_size));
                 paging.page_size
-            });
-        let first = params.get(page).and_then(Value::as_i64).unwrap_or(1);
+            }
+        };
+        let first = params.get(page).and_then(whole).unwrap_or(1);
         let (endpoint, sender) = (self.endpoint, self.sender);
         Ok(Pages::new(
             first,
@@ -219,7 +222,7 @@ fn items_on_page_of(endpoint: &'static EndpointModel) -> impl Fn(&Value) -> usiz
 }
 
 /// What a dynamic call needs of the client that made it, whatever its parameters' type.
-trait Send_: Send + Sync {
+trait Sender: Send + Sync {
     fn prepare(
         &self,
         endpoint: &'static EndpointModel,
@@ -228,7 +231,7 @@ trait Send_: Send + Sync {
     fn execute(&self, call: Call) -> CallFuture<Value>;
 }
 
-impl<P: Api> Send_ for Core<P> {
+impl<P: Api> Sender for Core<P> {
     fn prepare(
         &self,
         endpoint: &'static EndpointModel,
