@@ -688,6 +688,179 @@ async fn every_request_is_recorded() {
 }
 
 #[tokio::test]
+async fn the_request_record_keeps_the_newest_and_counts_the_rest() {
+    let fake = FakeServer::builder()
+        .record_requests(5)
+        .start()
+        .await
+        .unwrap();
+    let client = fake.client().unwrap();
+    for i in 0..12 {
+        let email = format!("user{i}@examplemail.com");
+        client.set_profile().email(email).send().await.unwrap();
+    }
+    let emails: Vec<_> = fake.requests().iter().map(|r| r.param("email")).collect();
+    let newest: Vec<_> = (7..12)
+        .map(|i| Some(json!(format!("user{i}@examplemail.com"))))
+        .collect();
+    assert_eq!(emails, newest, "the newest five, oldest first");
+    assert_eq!(fake.requests_seen(), 12);
+    fake.clear_requests();
+    assert_eq!((fake.requests().len(), fake.requests_seen()), (0, 0));
+
+    let off = FakeServer::builder()
+        .record_requests(0)
+        .start()
+        .await
+        .unwrap();
+    let client = off.client().unwrap();
+    client.set_profile().email(EMAIL).send().await.unwrap();
+    client.get_profile().email(EMAIL).send().await.unwrap();
+    assert!(off.requests().is_empty());
+    assert_eq!(off.requests_seen(), 2, "counted, not kept");
+}
+
+/// Profiles are found through an index of their identifiers: each change of an identifier
+/// must move the profile in it, and only in its shop.
+#[tokio::test]
+async fn a_profile_is_found_by_its_identifiers_current_values_only() {
+    let fake = FakeServer::builder()
+        .shop("other-shop", "other-secret")
+        .start()
+        .await
+        .unwrap();
+    let server = fake.client().unwrap();
+    let name = |who: Who| fake.profile(who).map(|p| p["first_name"].clone());
+
+    // A device that sets another email replaces the old one.
+    let (device, did) = device(&fake).await;
+    let set = |email: &'static str| {
+        device
+            .set_profile()
+            .did(&did)
+            .email(email)
+            .first_name("John")
+    };
+    set("first@examplemail.com").send().await.unwrap();
+    set("second@examplemail.com").send().await.unwrap();
+    assert_eq!(name(Who::Email("first@examplemail.com".into())), None);
+    assert_eq!(
+        name(Who::Email("second@examplemail.com".into())),
+        Some(json!("John"))
+    );
+
+    // After a forced change, the old email is free: setting it makes a new profile.
+    server
+        .force_change_email()
+        .old_email("second@examplemail.com")
+        .new_email(EMAIL)
+        .i_understand_what_i_am_doing()
+        .send()
+        .await
+        .unwrap();
+    server
+        .set_profile()
+        .email("second@examplemail.com")
+        .first_name("Jane")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(name(Who::Email(EMAIL.into())), Some(json!("John")));
+    assert_eq!(
+        name(Who::Email("second@examplemail.com".into())),
+        Some(json!("Jane"))
+    );
+
+    // A forced ID change: the old ID finds nothing.
+    server
+        .set_profile()
+        .email(EMAIL)
+        .id("1")
+        .phone("449995550000")
+        .loyalty_id("card-1")
+        .send()
+        .await
+        .unwrap();
+    server
+        .force_change_id()
+        .old_external_id("1")
+        .new_external_id("2")
+        .i_understand_what_i_am_doing()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(name(Who::ExternalId("1".into())), None);
+    assert_eq!(name(Who::ExternalId("2".into())), Some(json!("John")));
+
+    // Purged: no erased identifier finds it, and a new profile may take them.
+    server.purge_profile().email(EMAIL).send().await.unwrap();
+    for who in [
+        Who::Email(EMAIL.into()),
+        Who::Phone("449995550000".into()),
+        Who::LoyaltyId("card-1".into()),
+        Who::ExternalId("2".into()),
+    ] {
+        assert_eq!(fake.profile(who.clone()), None, "{who:?}");
+    }
+    assert_eq!(
+        api_error(server.get_profile().email(EMAIL).send().await).0,
+        400
+    );
+    server
+        .set_profile()
+        .phone("449995550000")
+        .send()
+        .await
+        .unwrap();
+    let fresh = fake.profile(Who::Phone("449995550000".into())).unwrap();
+    assert!(fresh.get("first_name").is_none(), "{fresh}");
+    assert!(
+        fake.profile(Who::Did(did.clone()))
+            .unwrap()
+            .get("phone")
+            .is_none(),
+        "the purged profile stays without it"
+    );
+
+    // The same email in another shop is another profile.
+    let other = fake
+        .client_builder()
+        .shop_id("other-shop")
+        .shop_secret("other-secret")
+        .build()
+        .unwrap();
+    assert_eq!(
+        api_error(
+            other
+                .get_profile()
+                .email("second@examplemail.com")
+                .send()
+                .await
+        )
+        .0,
+        400
+    );
+    other
+        .set_profile()
+        .email("second@examplemail.com")
+        .first_name("Other")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        name(Who::Email("second@examplemail.com".into())),
+        Some(json!("Jane"))
+    );
+    let theirs = other
+        .get_profile()
+        .email("second@examplemail.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(theirs.first_name.as_deref(), Some("Other"));
+}
+
+#[tokio::test]
 async fn injected_faults() {
     let fake = FakeServer::start().await.unwrap();
     // One attempt per call, so each fault shows as it is (retries are tested in reliability.rs).

@@ -1,5 +1,6 @@
 //! `personaclick-fake`: the fake PersonaClick server as a standalone program, for testing from
-//! other languages.
+//! other languages. It records no requests: nothing outside this process could read them, and
+//! a long load would pay for them.
 //!
 //! ```sh
 //! cargo run --features fake --bin personaclick-fake -- --port 8080
@@ -41,7 +42,8 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(async {
-        let fake = match FakeServer::builder().port(port).start().await {
+        let builder = FakeServer::builder().port(port).record_requests(0);
+        let fake = match builder.start().await {
             Ok(fake) => fake,
             Err(e) => {
                 eprintln!("personaclick-fake: cannot listen on port {port}: {e}");

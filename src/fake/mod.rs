@@ -5,8 +5,14 @@
 //! devices, orders, messages and tags in memory and implements every operation of the API
 //! with its documented semantics. Requests are checked against the same schema the client is
 //! generated from, and a wrong request gets the documented error status with
-//! `{"status":"error","message":...}` naming the problem. Every request is recorded, and faults
-//! (delays, error statuses, dropped connections, HTML error pages) can be injected.
+//! `{"status":"error","message":...}` naming the problem. The newest requests are recorded
+//! ([`DEFAULT_RECORDED_REQUESTS`] of them, or as many as
+//! [`record_requests`](FakeServerBuilder::record_requests) says), and faults (delays, error
+//! statuses, dropped connections, HTML error pages) can be injected.
+//!
+//! Its cost per call stays flat as it fills: profiles are found through an index of their
+//! identifiers and the request record is bounded, so a bulk load of a million profiles runs as
+//! fast at its end as at its start.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -52,6 +58,9 @@ use store::Store;
 pub const DEFAULT_SHOP_ID: &str = "0d42fd8b713d0752776ca589cc0056";
 /// The secret of the default shop.
 pub const DEFAULT_SHOP_SECRET: &str = "0123456789abcdef0123456789abcdef";
+/// How many requests a fake keeps by default (the newest): enough for any test's assertions,
+/// and about 10 MB under a bulk load of small calls.
+pub const DEFAULT_RECORDED_REQUESTS: usize = store::DEFAULT_RECORDED;
 
 /// The type of a custom profile property defined on a fake shop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -212,6 +221,14 @@ impl FakeServerBuilder {
         self
     }
 
+    /// Keeps the newest `limit` requests for [`FakeServer::requests`] (default
+    /// [`DEFAULT_RECORDED_REQUESTS`]); older ones are dropped, and counted by
+    /// [`FakeServer::requests_seen`]. `0` records none, for a long load that reads no requests.
+    pub fn record_requests(mut self, limit: usize) -> Self {
+        self.store.set_record_limit(limit);
+        self
+    }
+
     /// Listens on this port (default: any free port).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
@@ -334,14 +351,23 @@ impl FakeServer {
             .build()
     }
 
-    /// Every request received so far, oldest first.
+    /// The requests received so far, oldest first: every one, or the newest
+    /// [`record_requests`](FakeServerBuilder::record_requests) of them
+    /// ([`DEFAULT_RECORDED_REQUESTS`] by default) once more have arrived.
     pub fn requests(&self) -> Vec<Recorded> {
-        self.shared.store().requests.clone()
+        self.shared.store().requests()
     }
 
-    /// Forgets the recorded requests.
+    /// How many requests arrived since the start or the last
+    /// [`clear_requests`](Self::clear_requests), including those the record no longer keeps:
+    /// `requests_seen() - requests().len()` were dropped.
+    pub fn requests_seen(&self) -> u64 {
+        self.shared.store().requests_seen()
+    }
+
+    /// Forgets the recorded requests, and resets [`requests_seen`](Self::requests_seen).
     pub fn clear_requests(&self) {
-        self.shared.store().requests.clear();
+        self.shared.store().clear_requests();
     }
 
     /// Injects a fault; faults apply in the order they were injected.

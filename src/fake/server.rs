@@ -85,7 +85,7 @@ async fn handle(
     let json: Option<Value> = serde_json::from_slice(&body).ok();
     let fault = {
         let mut store = shared.store();
-        store.requests.push(Recorded {
+        store.record(|| Recorded {
             method: method.clone(),
             path: path.clone(),
             query: query.clone(),

@@ -2,7 +2,7 @@
 //! against the schema; this module adds the behaviour no schema can say (who a `did` belongs
 //! to, which profile an email finds, what a forced change moves).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde_json::{json, Map, Value};
 
@@ -55,6 +55,9 @@ const PURGED: &[&str] = &[
     "id",
 ];
 
+/// The profile fields that find a profile, each indexed (see [`Index`]).
+const IDENTIFIERS: [&str; 5] = ["email", "phone", "loyalty_id", "id", "telegram_id"];
+
 /// Profile properties a device (no secret) does not get back from `get_profile`.
 const PRIVATE: &[&str] = &[
     "email",
@@ -85,11 +88,41 @@ struct Shop {
 #[derive(Debug, Default)]
 struct Profile {
     shop: String,
-    fields: Map<String, Value>,
+    fields: Fields,
     custom: Map<String, Value>,
     orders: Vec<Order>,
     tags: Vec<String>,
     messages: Vec<(String, Value)>,
+}
+
+/// A profile's fields, sorted by name: a profile has a few, and a `Map` (a B-tree) would
+/// take a node of eleven for them, most of a profile's memory under a bulk load.
+#[derive(Debug, Default)]
+struct Fields(Vec<(String, Value)>);
+
+impl Fields {
+    /// Sets a field, returning its old value.
+    fn insert(&mut self, name: &str, value: Value) -> Option<Value> {
+        match self.0.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
+            Ok(at) => Some(std::mem::replace(&mut self.0[at].1, value)),
+            Err(at) => {
+                self.0.insert(at, (name.to_string(), value));
+                None
+            }
+        }
+    }
+
+    fn remove(&mut self, name: &str) -> Option<Value> {
+        let at = self
+            .0
+            .binary_search_by(|(n, _)| n.as_str().cmp(name))
+            .ok()?;
+        Some(self.0.remove(at).1)
+    }
+
+    fn to_map(&self) -> Map<String, Value> {
+        self.0.iter().cloned().collect()
+    }
 }
 
 #[derive(Debug)]
@@ -99,14 +132,78 @@ struct Order {
     products: Vec<Value>,
 }
 
+/// Which profiles hold each value of each identifier, per shop, so that finding a profile
+/// costs the same with a million profiles as with one. A value's profiles are kept in order,
+/// and the first is the one found, as a scan of the profiles would: two profiles share a value
+/// when a `set_profile` names identifiers of both (the one found first takes the other's too).
+#[derive(Debug, Default)]
+struct Index {
+    shops: HashMap<String, [HashMap<String, Vec<usize>>; IDENTIFIERS.len()]>,
+}
+
+impl Index {
+    fn first(&self, shop: &str, field: usize, value: &str) -> Option<usize> {
+        self.shops.get(shop)?[field].get(value)?.first().copied()
+    }
+
+    fn add(&mut self, shop: &str, field: usize, value: String, profile: usize) {
+        if !self.shops.contains_key(shop) {
+            self.shops.insert(shop.to_string(), Default::default());
+        }
+        let Some(fields) = self.shops.get_mut(shop) else {
+            return;
+        };
+        let holders = fields[field].entry(value).or_default();
+        if let Err(at) = holders.binary_search(&profile) {
+            holders.insert(at, profile);
+        }
+    }
+
+    fn remove(&mut self, shop: &str, field: usize, value: &str, profile: usize) {
+        let Some(values) = self.shops.get_mut(shop).map(|f| &mut f[field]) else {
+            return;
+        };
+        if let Some(holders) = values.get_mut(value) {
+            holders.retain(|&p| p != profile);
+            if holders.is_empty() {
+                values.remove(value);
+            }
+        }
+    }
+}
+
+/// The text an identifier's value is found by: a string as it is, a number as written.
+fn key(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Where `field` is in [`IDENTIFIERS`], if it is one.
+fn identifier(field: &str) -> Option<usize> {
+    IDENTIFIERS.iter().position(|&f| f == field)
+}
+
+/// How many requests a fake keeps by default.
+pub(crate) const DEFAULT_RECORDED: usize = 10_000;
+
 #[derive(Debug)]
 pub(crate) struct Store {
     shops: BTreeMap<String, Shop>,
     profiles: Vec<Profile>,
+    /// Kept in step with `profiles` by [`Store::set_field`] and [`Store::remove_field`], the
+    /// only writers of a profile's fields.
+    index: Index,
     /// Device IDs issued, and the profile each is bound to once it has one.
-    devices: BTreeMap<String, Option<usize>>,
+    devices: HashMap<String, Option<usize>>,
     next: u64,
-    pub requests: Vec<Recorded>,
+    /// The newest requests, at most `record_limit` of them.
+    requests: VecDeque<Recorded>,
+    record_limit: usize,
+    /// Requests received since the start or the last [`Store::clear_requests`], kept or not.
+    requests_seen: u64,
     pub faults: VecDeque<Fault>,
 }
 
@@ -115,9 +212,12 @@ impl Store {
         let mut store = Store {
             shops: BTreeMap::new(),
             profiles: Vec::new(),
-            devices: BTreeMap::new(),
+            index: Index::default(),
+            devices: HashMap::new(),
             next: 0,
-            requests: Vec::new(),
+            requests: VecDeque::new(),
+            record_limit: DEFAULT_RECORDED,
+            requests_seen: 0,
             faults: VecDeque::new(),
         };
         store.add_shop(DEFAULT_SHOP_ID, DEFAULT_SHOP_SECRET);
@@ -148,6 +248,39 @@ impl Store {
         if let Some(shop) = self.shops.get_mut(shop_id) {
             shop.custom.insert(name.to_string(), kind);
         }
+    }
+
+    pub fn set_record_limit(&mut self, limit: usize) {
+        self.record_limit = limit;
+        while self.requests.len() > limit {
+            self.requests.pop_front();
+        }
+    }
+
+    /// Counts a request and keeps it, dropping the oldest kept one if the record is full. With
+    /// recording off, the request is not even made.
+    pub fn record(&mut self, request: impl FnOnce() -> Recorded) {
+        self.requests_seen += 1;
+        if self.record_limit == 0 {
+            return;
+        }
+        if self.requests.len() >= self.record_limit {
+            self.requests.pop_front();
+        }
+        self.requests.push_back(request());
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.requests.iter().cloned().collect()
+    }
+
+    pub fn requests_seen(&self) -> u64 {
+        self.requests_seen
+    }
+
+    pub fn clear_requests(&mut self) {
+        self.requests.clear();
+        self.requests_seen = 0;
     }
 
     /// The first injected fault for `path`, used up by one.
@@ -241,15 +374,43 @@ impl Store {
             .ok_or_else(|| Answer::error(403, "Unknown did: get a device ID from /init"))
     }
 
+    /// The first profile of `shop` whose `field` (one of [`IDENTIFIERS`]) is `value`.
     fn find(&self, shop: &str, field: &str, value: &str) -> Option<usize> {
-        self.profiles.iter().position(|p| {
-            p.shop == shop
-                && match p.fields.get(field) {
-                    Some(Value::String(s)) => s == value,
-                    Some(Value::Number(n)) => n.to_string() == value,
-                    _ => false,
-                }
-        })
+        let Some(field) = identifier(field) else {
+            debug_assert!(false, "`{field}` is not an indexed identifier");
+            return None;
+        };
+        self.index.first(shop, field, value)
+    }
+
+    /// Sets a profile's field, keeping the index in step.
+    fn set_field(&mut self, profile: usize, name: &str, value: Value) {
+        let Some(p) = self.profiles.get_mut(profile) else {
+            return;
+        };
+        let new = identifier(name).map(|field| (field, key(&value)));
+        let old = p.fields.insert(name, value);
+        if let Some((field, new)) = new {
+            let shop = p.shop.clone();
+            if let Some(old) = old.as_ref().and_then(key) {
+                self.index.remove(&shop, field, &old, profile);
+            }
+            if let Some(new) = new {
+                self.index.add(&shop, field, new, profile);
+            }
+        }
+    }
+
+    /// Removes a profile's field, keeping the index in step.
+    fn remove_field(&mut self, profile: usize, name: &str) {
+        let Some(p) = self.profiles.get_mut(profile) else {
+            return;
+        };
+        let old = p.fields.remove(name);
+        if let (Some(field), Some(old)) = (identifier(name), old.as_ref().and_then(key)) {
+            let shop = p.shop.clone();
+            self.index.remove(&shop, field, &old, profile);
+        }
     }
 
     fn new_profile(&mut self, shop: &str) -> usize {
@@ -261,14 +422,10 @@ impl Store {
     }
 
     fn set_profile(&mut self, shop: &str, req: &Checked<'_>) -> Result<Answer, Answer> {
-        let definitions = &self
-            .shops
-            .get(shop)
-            .map(|s| s.custom.clone())
-            .unwrap_or_default();
+        let definitions = self.shops.get(shop).map(|s| &s.custom);
         let mut problems = Vec::new();
         for (name, value) in &req.extra {
-            match definitions.get(name) {
+            match definitions.and_then(|d| d.get(name)) {
                 None => problems.push(format!(
                     "custom property `{name}` is not defined for this shop (Account > Settings > Profile Property)"
                 )),
@@ -299,12 +456,12 @@ impl Store {
         if let Some(did) = req.text("did") {
             self.devices.insert(did, Some(index));
         }
-        let profile = &mut self.profiles[index];
         for (name, value) in &req.values {
             if !SESSION_PARAMS.contains(&name.as_str()) {
-                profile.fields.insert(name.clone(), value.clone());
+                self.set_field(index, name, value.clone());
             }
         }
+        let profile = &mut self.profiles[index];
         for (name, value) in &req.extra {
             profile.custom.insert(name.clone(), value.clone());
         }
@@ -441,9 +598,7 @@ impl Store {
                 &format!("The new {field} is already used by another profile."),
             ));
         }
-        self.profiles[index]
-            .fields
-            .insert(field.to_string(), Value::String(new));
+        self.set_field(index, field, Value::String(new));
         Ok(Answer::success())
     }
 
@@ -471,11 +626,9 @@ impl Store {
             .find(shop, "id", &old)
             .ok_or_else(|| Answer::error(404, "Profile with `old_external_id` not found"))?;
         if let Some(other) = self.find(shop, "id", &new).filter(|&o| o != index) {
-            self.profiles[other].fields.remove("id");
+            self.remove_field(other, "id");
         }
-        self.profiles[index]
-            .fields
-            .insert("id".into(), Value::String(new));
+        self.set_field(index, "id", Value::String(new));
         Ok(Answer::success())
     }
 
@@ -486,18 +639,17 @@ impl Store {
             status: 404,
             body: json!({"status": "error", "payload": {"message": "Profile not found"}}),
         })?;
-        let profile = &mut self.profiles[index];
         for field in PURGED {
-            profile.fields.remove(*field);
+            self.remove_field(index, field);
         }
-        profile.custom.clear();
+        self.profiles[index].custom.clear();
         Ok(Answer::success())
     }
 
     /// A profile as `get_profile` returns it to a server.
     fn render(&self, index: usize) -> Value {
         let p = &self.profiles[index];
-        let mut out = p.fields.clone();
+        let mut out = p.fields.to_map();
         let gender = out.get("gender").cloned().unwrap_or(Value::Null);
         out.insert("computed_gender".into(), gender);
         out.insert("has_email".into(), Value::Bool(out.contains_key("email")));
@@ -559,9 +711,7 @@ impl Store {
             return i;
         }
         let i = self.new_profile(shop);
-        self.profiles[i]
-            .fields
-            .insert(field.to_string(), Value::String(value.clone()));
+        self.set_field(i, field, Value::String(value.clone()));
         i
     }
 
