@@ -52,20 +52,23 @@ fn a_large_sync_survives_faults_and_loses_nothing() {
     let input = d.join("rows.csv");
     let n = 100_000;
     let bad = write_rows(&input, n);
-    // 503s, 429s and dropped connections, a few at a time, all through the run.
+    // 503s, 429s and dropped connections: two of every hundred calls, all through the run.
     let done = AtomicBool::new(false);
     let (code, out, err) = std::thread::scope(|s| {
         s.spawn(|| {
-            let mut k = 0u32;
+            let (mut k, mut next) = (0u32, 100);
             while !done.load(Ordering::Relaxed) {
-                let fault = match k % 3 {
-                    0 => Fault::status(503, "busy"),
-                    1 => Fault::status(429, "slow down"),
-                    _ => Fault::drop_connection(),
-                };
-                fake.inject(fault.on("/profile/set").times(2));
-                k += 1;
-                std::thread::sleep(Duration::from_millis(40));
+                if fake.requests_seen() >= next {
+                    let fault = match k % 3 {
+                        0 => Fault::status(503, "busy"),
+                        1 => Fault::status(429, "slow down"),
+                        _ => Fault::drop_connection(),
+                    };
+                    fake.inject(fault.on("/profile/set").times(2));
+                    k += 1;
+                    next += 100;
+                }
+                std::thread::sleep(Duration::from_millis(2));
             }
         });
         let result = run(
