@@ -489,12 +489,10 @@ pub(crate) fn const_json(c: &ConstValue) -> Value {
 /// free-form entries go.
 fn unknown_param(endpoint: &EndpointModel, key: &str) -> String {
     let mut why = format!("is not a parameter of `{}`", endpoint.name.wire());
-    let near = endpoint
-        .params
-        .iter()
-        .map(|p| p.name.wire())
-        .filter(|name| edit_distance(name, key) <= 2 || name.eq_ignore_ascii_case(key))
-        .min_by_key(|name| edit_distance(name, key));
+    let near = personaclick_codegen::diag::did_you_mean(
+        key,
+        endpoint.params.iter().map(|p| p.name.wire()),
+    );
     if let Some(name) = near {
         why.push_str(&format!(" (did you mean `{name}`?)"));
     }
@@ -502,24 +500,6 @@ fn unknown_param(endpoint: &EndpointModel, key: &str) -> String {
         why.push_str(&format!("; free-form entries go in `{}`", a.name.wire()));
     }
     why
-}
-
-/// Levenshtein distance, for suggestions.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 fn describe(ty: &Ty) -> String {

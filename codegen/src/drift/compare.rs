@@ -819,7 +819,7 @@ fn first_paragraph(text: &str) -> String {
 fn looks_like(a: &str, b: &str) -> bool {
     a.contains(b)
         || b.contains(a)
-        || distance(a, b) <= 2
+        || crate::diag::edit_distance(a, b) <= 2
         || words_within(a, b)
         || words_within(b, a)
 }
@@ -828,25 +828,6 @@ fn looks_like(a: &str, b: &str) -> bool {
 fn words_within(short: &str, long: &str) -> bool {
     let mut long = long.split('_');
     short.split('_').all(|w| long.any(|l| l == w))
-}
-
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(row[j]).min(row[j + 1])
-            };
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 fn same_last_segment(a: &str, b: &str) -> bool {
