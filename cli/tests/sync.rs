@@ -299,3 +299,68 @@ fn custom_property_and_json_columns_arrive_as_mapped() {
     assert_eq!(p["auto"][0]["brand"], "Nissan", "{p}");
     assert!(p.get("Notes").is_none());
 }
+
+#[test]
+fn max_errors_stops_early_and_stdin_is_read_as_a_file() {
+    let (_rt, fake) = start_fake(FakeServer::builder());
+    let d = dir("limits");
+    let input = d.join("rows.csv");
+    let bad = write_rows(&input, 2_000);
+    let (code, out, err) = run(
+        &fake,
+        &sync_args(
+            path(&input),
+            &["--max-errors", "5", "--rate", "200", "--concurrency", "2"],
+        ),
+    );
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("more than 5 rows rejected (--max-errors)"),
+        "{err}"
+    );
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["rejected"], 6, "{summary}");
+    assert!(
+        summary["sent"].as_u64().unwrap() < 2_000 - bad.len() as u64,
+        "stopped early: {summary}"
+    );
+
+    let mut child = personaclick(&fake)
+        .args([
+            "sync-profiles",
+            "-",
+            "--format",
+            "jsonl",
+            "--checkpoint",
+            path(&d.join("stdin.checkpoint")),
+            "--reject",
+            path(&d.join("stdin.rejects.jsonl")),
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        for i in 0..50 {
+            writeln!(
+                stdin,
+                r#"{{"email":"piped{i}@example.com","first_name":"P{i}"}}"#
+            )
+            .unwrap();
+        }
+        writeln!(stdin, r#"{{"email":"piped-bad@example.com","age":"old"}}"#).unwrap();
+    }
+    let (code, _, err) = support::finish(child.wait_with_output().unwrap());
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        fake.profile(Who::Email("piped49@example.com".into()))
+            .unwrap()["first_name"],
+        "P49"
+    );
+    let rejected = rejects(&d.join("stdin.rejects.jsonl"));
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0]["line"], 51);
+}
