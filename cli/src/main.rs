@@ -82,8 +82,21 @@ fn run() -> Result<Exit, Failure> {
             call.send().await.map_err(|e| Failure::of(&e))
         }
     })?;
-    print!("{}", output::render(&value, format));
+    print_out(&output::render(&value, format))?;
     Ok(Exit::Ok)
+}
+
+/// Writes to stdout; a reader that went away (`| head`) is no error, and never a panic.
+pub fn print_out(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::new(
+            Exit::Usage,
+            format!("cannot write the output: {e}"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The items of one page of a paged operation.
@@ -130,7 +143,17 @@ pub fn client(
         builder = builder.base_url(url);
     }
     if let Some(&secs) = matches.get_one::<f64>("timeout") {
-        builder = builder.timeout(Duration::from_secs_f64(secs));
+        // `Duration::from_secs_f64` panics on a negative or endless value.
+        let timeout = Duration::try_from_secs_f64(secs)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| {
+                Failure::new(
+                    Exit::Usage,
+                    format!("--timeout {secs}: must be a number of seconds above zero"),
+                )
+            })?;
+        builder = builder.timeout(timeout);
     }
     configure(builder).build().map_err(|e| {
         let mut failure = Failure::of(&e);

@@ -234,6 +234,25 @@ fn exit_codes_say_what_happened() {
     assert!(err.contains("400"), "{err}");
     let (code, _, _) = run(&fake, &["no-such-command"]);
     assert_eq!(code, 2);
+    for bad in ["-1", "NaN", "inf", "0"] {
+        let (code, _, err) = run(&fake, &["init", &format!("--timeout={bad}")]);
+        assert_eq!(code, 2, "--timeout {bad}: {err}");
+        assert!(
+            err.contains("must be a number of seconds above zero"),
+            "{err}"
+        );
+    }
+    // A reader that goes away is no error (and no panic).
+    let mut child = support::personaclick(&fake)
+        .args(["init"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let (code, _, err) = support::finish(child.wait_with_output().unwrap());
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
     let (code, _, err) = support::finish(
         support::personaclick(&fake)
             .env("PERSONACLICK_BASE_URL", "http://127.0.0.1:9")

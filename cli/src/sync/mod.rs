@@ -376,7 +376,7 @@ pub async fn run(model: &'static Model, global: &ArgMatches, o: Options) -> Resu
     let reason = stop.as_ref().map(|(_, why)| why.as_str());
     eprint!("{}", summary.text(&o.rejects, reason));
     if o.json {
-        println!("{}", summary.json(exit, reason));
+        crate::print_out(&format!("{}\n", summary.json(exit, reason)))?;
     }
     Ok(exit)
 }
