@@ -24,6 +24,9 @@ pub struct Run {
     pub input: String,
     /// The input's size in bytes (`None` for stdin).
     pub input_bytes: Option<u64>,
+    /// A fingerprint of the input's first 64 KiB (`None` for stdin): an edited file of the
+    /// same size is another input.
+    pub input_start: Option<String>,
     pub operation: String,
     /// The options that decide what a row becomes (format, mapping, ...), as given.
     pub mapping: String,
@@ -62,6 +65,22 @@ impl Done {
             self.above.insert(index);
         }
     }
+}
+
+/// FNV-1a (64 bits) of the first 64 KiB of the file at `path`, as hex: stable across runs and
+/// toolchains, which is all a checkpoint needs of it.
+pub fn fingerprint(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut start = Vec::with_capacity(64 << 10);
+    File::open(path)
+        .ok()?
+        .take(64 << 10)
+        .read_to_end(&mut start)
+        .ok()?;
+    let hash = start.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    Some(format!("{hash:016x}"))
 }
 
 /// The journal being written.
@@ -188,6 +207,7 @@ mod tests {
             personaclick_sync: 1,
             input: "in.csv".into(),
             input_bytes: Some(10),
+            input_start: Some("0123".into()),
             operation: "set_profile".into(),
             mapping: "csv".into(),
             rejects: "in.rejects.jsonl".into(),
@@ -212,10 +232,19 @@ mod tests {
         drop(j);
         let (_, done) = Journal::open(&path, &run(), false).unwrap();
         assert!(done.contains(5) && !done.contains(7));
-        let mut other = run();
-        other.input_bytes = Some(11);
-        let e = Journal::open(&path, &other, false).err().unwrap();
-        assert!(e.contains("belongs to another run"), "{e}");
+        for other in [
+            Run {
+                input_bytes: Some(11),
+                ..run()
+            },
+            Run {
+                input_start: Some("4567".into()),
+                ..run()
+            },
+        ] {
+            let e = Journal::open(&path, &other, false).err().unwrap();
+            assert!(e.contains("belongs to another run"), "{e}");
+        }
         let _ = std::fs::remove_file(&path);
     }
 }

@@ -217,6 +217,9 @@ pub async fn run(model: &'static Model, global: &ArgMatches, o: Options) -> Resu
         personaclick_sync: 1,
         input: o.file.clone(),
         input_bytes,
+        input_start: (o.file != "-")
+            .then(|| journal::fingerprint(std::path::Path::new(&o.file)))
+            .flatten(),
         operation: o.operation.clone(),
         mapping: o.mapping_key(),
         rejects: o.rejects.display().to_string(),
