@@ -276,7 +276,7 @@ fn unquoted(json: &[u8]) -> serde_json::Result<Cow<'_, [u8]>> {
 /// Percent-encodes a query component, keeping the characters that need no escaping in a
 /// query value (so `email=john.doe@examplemail.com&type=bulk,chain` reads as written). Runs of
 /// such characters are copied at once.
-fn encode_into(out: &mut Vec<u8>, s: &[u8]) {
+pub(crate) fn encode_into(out: &mut Vec<u8>, s: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let keep = |b: u8| b.is_ascii_alphanumeric() || b"-._~,@:/".contains(&b);
     let mut rest = s;

@@ -558,16 +558,38 @@ fn mask_quoted(message: &str) -> String {
 
 /// Removes every secret sent with the request from a text shown to the caller.
 fn scrub(text: &str, secrets: &[Secret]) -> String {
-    secrets
-        .iter()
-        .filter(|s| !s.expose().is_empty())
-        .fold(text.to_string(), |t, s| t.replace(s.expose(), "<redacted>"))
+    let mut text = text.to_string();
+    for secret in secrets.iter().map(Secret::expose).filter(|s| !s.is_empty()) {
+        // A server may echo it as it arrived: percent-encoded in a query, escaped in JSON.
+        let mut encoded = Vec::new();
+        crate::call::encode_into(&mut encoded, secret.as_bytes());
+        let encoded = String::from_utf8_lossy(&encoded).into_owned();
+        let escaped = serde_json::to_string(secret).unwrap_or_default();
+        let escaped = escaped.trim_matches('"');
+        for form in [secret, encoded.as_str(), escaped] {
+            if !form.is_empty() {
+                text = text.replace(form, "<redacted>");
+            }
+        }
+    }
+    text
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::object::tests::Session;
+
+    #[test]
+    fn a_secret_is_scrubbed_as_sent_and_as_echoed() {
+        let secret = Secret::new("abc def+ghi/\"x\\é".to_string());
+        let echoed = "got shop_secret=abc%20def%2Bghi/%22x%5C%C3%A9 and {\"s\":\"abc def+ghi/\\\"x\\\\é\"} and abc def+ghi/\"x\\é";
+        let scrubbed = scrub(echoed, &[secret]);
+        assert_eq!(
+            scrubbed,
+            "got shop_secret=<redacted> and {\"s\":\"<redacted>\"} and <redacted>"
+        );
+    }
 
     const SHAPE: ErrorShape = envelope::TEST_SHAPE;
 

@@ -187,6 +187,18 @@ async fn dynamic_calls_are_refused_in_the_typed_builders_words() {
     );
     let e = problems(
         client
+            .dynamic(
+                "set_profile",
+                params(json!({"email": "a@example.com", "kids": [{"gendr": "m"}]})),
+            )
+            .unwrap_err(),
+    );
+    assert_eq!(
+        e,
+        ["`kids[0].gendr` is not a field of Kid (did you mean `gender`?)"]
+    );
+    let e = problems(
+        client
             .dynamic("get_profiles", params(json!({})))
             .unwrap_err(),
     );

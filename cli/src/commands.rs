@@ -208,6 +208,9 @@ pub fn params(
                 continue;
             };
             match values::from_text(model, &a.ty, text) {
+                Ok(_) if map.contains_key(name) => {
+                    problems.push(format!("--{flag} {name}: given twice"));
+                }
                 Ok(value) => {
                     map.insert(name.to_string(), value);
                 }

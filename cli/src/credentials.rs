@@ -103,10 +103,15 @@ fn read_profile(
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         let at = e
             .span()
-            .map(|span| format!(" at line {}", text[..span.start].lines().count().max(1)))
+            .map(|span| format!(" at line {}", text[..span.start].matches('\n').count() + 1))
             .unwrap_or_default();
         format!("the credentials file {shown} is not valid TOML{at}")
     })?;
+    if let Some((key, _)) = table.iter().find(|(_, v)| !v.is_table()) {
+        return Err(format!(
+            "in {shown}, `{key}` is outside a profile: put it under a [default] (or [NAME]) line"
+        ));
+    }
     let name = profile.unwrap_or("default");
     let Some(section) = table.get(name) else {
         if profile.is_none() {
@@ -194,6 +199,14 @@ mod tests {
         let env = |name: &str| (name == "PERSONACLICK_CONFIG").then(|| path.display().to_string());
         let e = load(model(), None, &env).unwrap_err();
         assert!(e.contains("is not valid TOML at line 2"), "{e}");
+        let path = file("[default]\nshop_id = \"a\"\n\nshop_id = \"b\"\n");
+        let env = |name: &str| (name == "PERSONACLICK_CONFIG").then(|| path.display().to_string());
+        let e = load(model(), None, &env).unwrap_err();
+        assert!(e.contains("at line 4"), "the duplicate's own line: {e}");
+        let path = file("shop_id = \"top\"\n");
+        let env = |name: &str| (name == "PERSONACLICK_CONFIG").then(|| path.display().to_string());
+        let e = load(model(), None, &env).unwrap_err();
+        assert!(e.contains("`shop_id` is outside a profile"), "{e}");
         assert!(!e.contains("0123456789abcdef"), "{e}");
     }
 

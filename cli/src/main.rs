@@ -20,6 +20,10 @@ use serde_json::Value;
 
 use exit::{Exit, Failure};
 
+/// The most pages `--all` follows: a server that never sends a short page must not take the
+/// memory.
+const MAX_PAGES: usize = 10_000;
+
 fn main() -> ExitCode {
     let code = match run() {
         Ok(exit) => exit,
@@ -73,9 +77,17 @@ fn run() -> Result<Exit, Failure> {
         if all {
             let mut pages = call.pages().map_err(|e| Failure::of(&e))?;
             let mut items = Vec::new();
+            let mut count = 0;
             while let Some(page) = pages.next().await {
                 let page = page.map_err(|e| Failure::of(&e))?;
                 items.extend(items_of(endpoint, page));
+                count += 1;
+                if count >= MAX_PAGES {
+                    return Err(Failure::new(
+                        Exit::Unreadable,
+                        format!("stopped after {MAX_PAGES} full pages ({} items): the server does not stop sending them", items.len()),
+                    ));
+                }
             }
             Ok::<_, Failure>(Value::Array(items))
         } else {

@@ -51,11 +51,32 @@ pub fn from_text(model: &Model, ty: &Ty, text: &str) -> Result<Value, String> {
                 .map(|s| Value::String(s.to_string()))
                 .collect(),
         )),
+        // A number JSON cannot hold exactly (a 23-digit card number) stays text, unaltered.
         Written::ScalarOrJson => Ok(serde_json::from_str(text)
             .ok()
             .filter(|v: &Value| !v.is_null())
+            .filter(|v| exact(v, text))
             .unwrap_or_else(|| Value::String(text.to_string()))),
         Written::Json => serde_json::from_str(text).map_err(|e| format!("is not JSON: {e}")),
+    }
+}
+
+/// Whether the number `v` parsed from `text` is the number written (an integer beyond what
+/// JSON's 64-bit numbers hold came back as an inexact float).
+fn exact(v: &Value, text: &str) -> bool {
+    let text = text.trim();
+    match v.as_number() {
+        Some(n) if n.is_f64() => {
+            let digits = text
+                .trim_start_matches('-')
+                .bytes()
+                .filter(u8::is_ascii_digit)
+                .count();
+            // A float keeps 15 significant digits for sure; an integer literal must fit i64/u64.
+            text.contains(['.', 'e', 'E']) && digits <= 15
+        }
+        // An integer JSON holds, or no number at all: nothing lost.
+        _ => true,
     }
 }
 
@@ -140,6 +161,21 @@ mod tests {
         assert_eq!(
             from_text(model(), &Ty::Integer, "x"),
             Ok(Value::String("x".into()))
+        );
+    }
+
+    #[test]
+    fn a_number_json_cannot_hold_stays_text() {
+        let union = Ty::Named("CustomValue".into());
+        assert_eq!(from_text(model(), &union, "42"), Ok(Value::from(42)));
+        assert_eq!(
+            from_text(model(), &union, "7.62"),
+            Ok(serde_json::json!(7.62))
+        );
+        let card = "12345678901234567890123";
+        assert_eq!(
+            from_text(model(), &union, card),
+            Ok(Value::String(card.into()))
         );
     }
 

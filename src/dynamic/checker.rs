@@ -144,6 +144,7 @@ impl Checker {
                                     &value,
                                     &Path::Root.field(&key),
                                     &mut check,
+                                    checking,
                                 ),
                                 // A sender may only write the fixed value, which is sent anyway.
                                 Some(c)
@@ -171,6 +172,7 @@ impl Checker {
                                                 &v,
                                                 &Path::Key(&at, &name),
                                                 &mut check,
+                                                checking,
                                             );
                                             extra.insert(name, self.documented(&a.ty, v));
                                         }
@@ -285,7 +287,14 @@ impl Checker {
     /// Checks a JSON value against a type. A value is taken as the client takes a response's:
     /// as documented, or by a lossless conversion (a number written as a string, `"1"` for
     /// `true`, ...: one table, in `crate::read`).
-    fn check_value(&self, ty: &Ty, v: &Value, at: &Path<'_>, check: &mut Check) {
+    fn check_value(
+        &self,
+        ty: &Ty,
+        v: &Value,
+        at: &Path<'_>,
+        check: &mut Check,
+        checking: Checking,
+    ) {
         let ok = match ty {
             Ty::String => v.is_string() || v.is_number(),
             Ty::Date | Ty::DateTime | Ty::Timestamp => v.is_string(),
@@ -304,7 +313,7 @@ impl Checker {
             Ty::List(inner) => match v.as_array() {
                 Some(items) => {
                     for (i, item) in items.iter().enumerate() {
-                        self.check_value(inner, item, &Path::Index(at, i), check);
+                        self.check_value(inner, item, &Path::Index(at, i), check, checking);
                     }
                     true
                 }
@@ -313,13 +322,13 @@ impl Checker {
             Ty::Map(inner) => match v.as_object() {
                 Some(map) => {
                     for (k, item) in map {
-                        self.check_value(inner, item, &Path::Key(at, k), check);
+                        self.check_value(inner, item, &Path::Key(at, k), check, checking);
                     }
                     true
                 }
                 None => false,
             },
-            Ty::Named(name) => return self.check_named(name, v, at, check),
+            Ty::Named(name) => return self.check_named(name, v, at, check, checking),
         };
         if !ok {
             check.problem(at, format_args!("must be {}", describe(ty)));
@@ -388,7 +397,14 @@ impl Checker {
         }
     }
 
-    fn check_named(&self, name: &str, v: &Value, at: &Path<'_>, check: &mut Check) {
+    fn check_named(
+        &self,
+        name: &str,
+        v: &Value,
+        at: &Path<'_>,
+        check: &mut Check,
+        checking: Checking,
+    ) {
         let Some(t) = self.model.named(name) else {
             return;
         };
@@ -402,16 +418,33 @@ impl Checker {
                     check.problem(at, why);
                 }
             }
-            KindModel::Object { fields, .. } => {
+            KindModel::Object { fields, additional } => {
                 let Some(map) = v.as_object() else {
                     check.problem(at, "must be an object");
                     return;
                 };
+                if checking == Checking::Sending && additional.is_none() {
+                    for key in map
+                        .keys()
+                        .filter(|k| !fields.iter().any(|f| f.name.wire() == *k))
+                    {
+                        let why = match personaclick_codegen::diag::did_you_mean(
+                            key,
+                            fields.iter().map(|f| f.name.wire()),
+                        ) {
+                            Some(near) => {
+                                format!("is not a field of {name} (did you mean `{near}`?)")
+                            }
+                            None => format!("is not a field of {name}"),
+                        };
+                        check.problem(&at.field(key), why);
+                    }
+                }
                 for f in fields {
                     let here = at.field(f.name.wire());
                     match map.get(f.name.wire()).filter(|v| !v.is_null()) {
                         Some(value) => {
-                            self.check_value(&f.ty, value, &here, check);
+                            self.check_value(&f.ty, value, &here, check, checking);
                             self.constraints(f, value, &here, check);
                         }
                         None if f.required => check.problem(&here, "is required"),
@@ -422,7 +455,7 @@ impl Checker {
             KindModel::Union { variants } => {
                 let fits = variants.iter().any(|variant| {
                     let mut scratch = Check::new("fake");
-                    self.check_value(&variant.ty, v, at, &mut scratch);
+                    self.check_value(&variant.ty, v, at, &mut scratch, checking);
                     self.constraints(variant, v, at, &mut scratch);
                     !scratch.has_problems()
                 });

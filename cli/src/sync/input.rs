@@ -223,7 +223,10 @@ fn zip(header: &[String], texts: Vec<String>) -> Map<String, Value> {
 
 fn json_row(bytes: &[u8], index: u64, line: u64) -> Row {
     let text = String::from_utf8_lossy(bytes);
-    let text = text.trim_end_matches(['\n', '\r']);
+    // A byte order mark before the first line is no part of the row.
+    let text = text
+        .trim_start_matches('\u{feff}')
+        .trim_end_matches(['\n', '\r']);
     let fail = |why: String| Row {
         index,
         line,
@@ -262,12 +265,15 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// A reader that refuses what is not a text file of lines: a NUL byte, or a line longer than
-/// the limit (so one huge line cannot take the memory), each an error naming the line.
+/// the limit (so one huge line cannot take the memory), each an error naming the line. The
+/// lines before the bad one are handed over first, so every row before it is read.
 pub struct Guarded<R> {
     inner: R,
     max_line: usize,
     line: u64,
     in_line: usize,
+    /// The error found in the last chunk, for the next read.
+    pending: Option<String>,
 }
 
 impl<R: Read> Guarded<R> {
@@ -277,41 +283,48 @@ impl<R: Read> Guarded<R> {
             max_line,
             line: 1,
             in_line: 0,
+            pending: None,
         }
     }
 }
 
 impl<R: Read> Read for Guarded<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(why) = self.pending.take() {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, why));
+        }
         let n = self.inner.read(buf)?;
-        for &b in &buf[..n] {
-            match b {
+        // Where the current line started in this chunk (0 if before it).
+        let mut line_start = 0;
+        for (i, &b) in buf[..n].iter().enumerate() {
+            let why = match b {
                 b'\n' => {
                     self.line += 1;
                     self.in_line = 0;
+                    line_start = i + 1;
+                    continue;
                 }
-                0 => {
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        format!(
-                            "line {}: holds a NUL byte: this is not a text file (binary?)",
-                            self.line
-                        ),
-                    ))
-                }
+                0 => format!(
+                    "line {}: holds a NUL byte: this is not a text file (binary?)",
+                    self.line
+                ),
                 _ => {
                     self.in_line += 1;
-                    if self.in_line > self.max_line {
-                        return Err(io::Error::new(
-                            io::ErrorKind::InvalidData,
-                            format!(
-                                "line {}: is longer than {} bytes (raise --max-line-bytes if it is meant to be)",
-                                self.line, self.max_line
-                            ),
-                        ));
+                    if self.in_line <= self.max_line {
+                        continue;
                     }
+                    format!(
+                        "line {}: is longer than {} bytes (raise --max-line-bytes if it is meant to be)",
+                        self.line, self.max_line
+                    )
                 }
+            };
+            // The whole lines before this one go out now; the error with the next read.
+            if line_start == 0 {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, why));
             }
+            self.pending = Some(why);
+            return Ok(line_start);
         }
         Ok(n)
     }
@@ -357,6 +370,21 @@ mod tests {
     }
 
     #[test]
+    fn the_rows_before_a_bad_line_are_read_first() {
+        let mut rows = Rows::new(
+            Box::new(io::Cursor::new(b"email\na@x\nb@x\nc\0x\nd@x\n".to_vec())),
+            Format::Csv,
+            b',',
+            64,
+        )
+        .unwrap();
+        assert_eq!(rows.next_row().unwrap().unwrap().line, 2);
+        assert_eq!(rows.next_row().unwrap().unwrap().line, 3);
+        let e = rows.next_row().err().unwrap();
+        assert!(e.starts_with("line 4: holds a NUL byte"), "{e}");
+    }
+
+    #[test]
     fn binary_and_overlong_lines_end_the_reading_naming_the_line() {
         let e = rows(b"email\na@x\nb\0x\n", Format::Csv).err().unwrap();
         assert!(e.starts_with("line 3: holds a NUL byte"), "{e}");
@@ -369,7 +397,12 @@ mod tests {
 
     #[test]
     fn json_lines_are_objects_or_say_why() {
-        let all = rows(b"{\"email\":\"a@x\"}\n\n[1]\n{bad\n", Format::Jsonl).unwrap();
+        let all = rows(
+            b"\xef\xbb\xbf{\"email\":\"a@x\"}\n\n[1]\n{bad\n",
+            Format::Jsonl,
+        )
+        .unwrap();
+        assert!(all[0].cells.is_ok(), "a BOM is no part of the first row");
         assert_eq!(all.iter().map(|r| r.line).collect::<Vec<_>>(), [1, 3, 4]);
         assert!(all[1]
             .cells

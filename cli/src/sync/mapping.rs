@@ -28,6 +28,8 @@ enum Target {
     Param(String, Ty),
     /// A free-form entry, by name.
     Entry(String),
+    /// Every free-form entry, as one object (the key named as the schema names them).
+    Entries,
     /// Nowhere.
     Dropped,
 }
@@ -93,6 +95,7 @@ impl Mapping {
         for (column, target) in header.iter().zip(&columns) {
             let name = match target {
                 Target::Param(n, _) | Target::Entry(n) => n.clone(),
+                Target::Entries => "+entries".to_string(),
                 Target::Dropped => continue,
             };
             if let Some(first) = seen.insert(name.clone(), column) {
@@ -118,6 +121,7 @@ impl Mapping {
     ) -> Result<Map<String, Value>, String> {
         let mut params = Map::new();
         let mut entries = Map::new();
+        let mut filled: BTreeMap<String, String> = BTreeMap::new();
         let mut problems = Vec::new();
         for (column, value) in cells {
             let target = if csv {
@@ -138,7 +142,45 @@ impl Mapping {
                 Target::Dropped => continue,
                 Target::Param(name, ty) => (name, Some(ty), false),
                 Target::Entry(name) => (name, None, true),
+                // The entries as one object, as the library takes them (JSON Lines).
+                Target::Entries => {
+                    let value = match value {
+                        Value::String(text) if csv && text.trim().is_empty() => Value::Null,
+                        Value::String(text) if csv => {
+                            serde_json::from_str(&text).unwrap_or(Value::String(text))
+                        }
+                        other => other,
+                    };
+                    match value {
+                        Value::Object(map) => {
+                            for (name, v) in map {
+                                if let Some(first) =
+                                    filled.insert(format!("+{name}"), column.clone())
+                                {
+                                    problems.push(format!(
+                                        "`{first}` and `{column}` both fill the entry `{name}`"
+                                    ));
+                                }
+                                entries.insert(name, v);
+                            }
+                        }
+                        Value::Null => {}
+                        _ => problems
+                            .push(format!("`{column}` must be an object of entries by name")),
+                    }
+                    continue;
+                }
             };
+            // JSON Lines (a CSV's header was checked once): two keys must not fill one thing.
+            let key = if entry {
+                format!("+{name}")
+            } else {
+                name.clone()
+            };
+            if let Some(first) = filled.insert(key, column.clone()).filter(|_| !csv) {
+                problems.push(format!("`{first}` and `{column}` both fill `{name}`"));
+                continue;
+            }
             let value = match (csv, value) {
                 (true, Value::String(text)) if text.is_empty() => continue,
                 (true, Value::String(text)) => {
@@ -193,6 +235,9 @@ impl Mapping {
             return Ok(Target::Param(p.name.wire().to_string(), p.ty.clone()));
         }
         if let Some(a) = &e.additional {
+            if name == a.name.wire() {
+                return Ok(Target::Entries);
+            }
             let prefixes = [Some(a.name.wire()), a.item_name.as_ref().map(|n| n.wire())];
             for prefix in prefixes.into_iter().flatten() {
                 if let Some(entry) = name.strip_prefix(prefix).and_then(|r| r.strip_prefix('.')) {

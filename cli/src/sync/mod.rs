@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use personaclick::dynamic::model::{EndpointModel, Model};
 use personaclick::dynamic::DynamicCall;
-use personaclick::{Client, Error, Outcome, RetryPolicy};
+use personaclick::{Client, Error, Outcome, RetryPolicy, TransportKind};
 use serde_json::{json, Map, Value};
 use tokio::task::{JoinError, JoinSet};
 
@@ -86,7 +86,10 @@ pub struct Options {
     concurrency: usize,
     rate: f64,
     rejects: PathBuf,
-    checkpoint: PathBuf,
+    /// `None`: a stream with no checkpoint named for it (not resumable).
+    checkpoint: Option<PathBuf>,
+    /// Stdin, a pipe or a FIFO: read once, known by no size or fingerprint.
+    stream: bool,
     restart: bool,
     max_errors: Option<u64>,
     max_line: usize,
@@ -121,19 +124,53 @@ impl Options {
                 "--rate {rate}: must be at least 0.1 calls a second"
             )));
         }
+        // A stream (stdin, a pipe, a FIFO) cannot be known again: it is resumed only from a
+        // checkpoint named for it, and read once (no fingerprint).
+        let stream = stdin || !std::fs::metadata(&file).is_ok_and(|m| m.is_file());
         let base = if stdin {
             "stdin".to_string()
         } else {
             file.clone()
         };
-        let path = |flag: &str, suffix: &str| {
-            m.get_one::<String>(flag)
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from(format!("{base}{suffix}")))
+        let dry_run = m.get_flag("dry-run");
+        let rejects = m
+            .get_one::<String>("reject")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                // A dry run never touches the reject file a real run resumes with.
+                let suffix = if dry_run {
+                    ".dry-run.rejects.jsonl"
+                } else {
+                    ".rejects.jsonl"
+                };
+                PathBuf::from(format!("{base}{suffix}"))
+            });
+        let checkpoint = match m.get_one::<String>("checkpoint") {
+            Some(p) => Some(PathBuf::from(p)),
+            None if stream => None,
+            None => Some(PathBuf::from(format!("{base}.checkpoint"))),
         };
+        let mut files = vec![("the reject file", rejects.as_path())];
+        if let Some(c) = &checkpoint {
+            files.push(("the checkpoint", c.as_path()));
+        }
+        if !stdin {
+            files.push(("the input", std::path::Path::new(&file)));
+        }
+        for (i, (a, pa)) in files.iter().enumerate() {
+            for (b, pb) in &files[i + 1..] {
+                if same_file(pa, pb) {
+                    return Err(usage(format!(
+                        "{a} and {b} are the same file ({}): give each its own (--reject, --checkpoint)",
+                        pa.display()
+                    )));
+                }
+            }
+        }
         Ok(Options {
-            rejects: path("reject", ".rejects.jsonl"),
-            checkpoint: path("checkpoint", ".checkpoint"),
+            rejects,
+            checkpoint,
+            stream,
             file,
             format,
             delimiter,
@@ -158,7 +195,7 @@ impl Options {
                 .copied()
                 .unwrap_or(1 << 20)
                 .max(1),
-            dry_run: m.get_flag("dry-run"),
+            dry_run,
             json: m.get_flag("json"),
         })
     }
@@ -178,6 +215,8 @@ enum Finished {
     Rejected(String),
     /// No answer (or 429/5xx after the client's retries): try the row again later.
     Again(String),
+    /// An answer that no other row would get past (the credentials refused): stop the run.
+    Stop(String),
 }
 
 /// A row that passed the checks, to send (again, if it was put back).
@@ -217,23 +256,34 @@ pub async fn run(model: &'static Model, global: &ArgMatches, o: Options) -> Resu
         personaclick_sync: 1,
         input: o.file.clone(),
         input_bytes,
-        input_start: (o.file != "-")
+        input_start: (!o.stream)
             .then(|| journal::fingerprint(std::path::Path::new(&o.file)))
             .flatten(),
         operation: o.operation.clone(),
         mapping: o.mapping_key(),
         rejects: o.rejects.display().to_string(),
     };
-    let (journal, done) = if o.dry_run {
-        (None, Done::default())
-    } else {
-        let (j, d) = Journal::open(&o.checkpoint, &run, o.restart).map_err(usage)?;
-        (Some(j), d)
+    let (journal, done) = match &o.checkpoint {
+        Some(path) if !o.dry_run => {
+            let (j, d) = Journal::open(path, &run, o.restart).map_err(usage)?;
+            (Some(j), d)
+        }
+        _ => (None, Done::default()),
     };
+    if done.complete && o.stream {
+        return Err(usage(format!(
+            "the checkpoint {} is of a finished run, and {} is a stream, whose rows cannot be told apart from another's: pass --restart, or another --checkpoint",
+            o.checkpoint.as_ref().map_or(String::new(), |p| p.display().to_string()),
+            o.file
+        )));
+    }
     if done.complete {
         eprintln!(
             "personaclick: {} was synced completely already ({} sent, {} rejected; checkpoint {}): pass --restart to sync it again",
-            o.file, done.sent, done.rejected, o.checkpoint.display()
+            o.file,
+            done.sent,
+            done.rejected,
+            o.checkpoint.as_ref().map_or(String::new(), |p| p.display().to_string())
         );
         return Ok(if done.rejected > 0 {
             Exit::Refused
@@ -264,6 +314,8 @@ pub async fn run(model: &'static Model, global: &ArgMatches, o: Options) -> Resu
         again: VecDeque::new(),
         concurrency: o.concurrency,
         dry_run: o.dry_run,
+        stopped: None,
+        interrupted: None,
     };
     let progress = Progress::new(input_bytes, consumed);
     let started = Instant::now();
@@ -284,7 +336,8 @@ pub async fn run(model: &'static Model, global: &ArgMatches, o: Options) -> Resu
     });
 
     // Each Ctrl-C, as a message: the first stops the run, a second one its wait at the end.
-    let (interrupt, mut interrupted) = tokio::sync::mpsc::unbounded_channel();
+    let (interrupt, interrupted) = tokio::sync::mpsc::unbounded_channel();
+    s.interrupted = Some(interrupted);
     tokio::spawn(async move {
         while tokio::signal::ctrl_c().await.is_ok() {
             if interrupt.send(()).is_err() {
@@ -299,10 +352,14 @@ pub async fn run(model: &'static Model, global: &ArgMatches, o: Options) -> Resu
             s.joined(joined)?;
         }
         if let Some(max) = o.max_errors {
-            if stop.is_none() && s.summary.rejected + s.summary.rejected_before > max {
+            // This run's rejects: a resumed run starts its count again.
+            if stop.is_none() && s.summary.rejected > max {
                 let why = format!("stopped: more than {max} rows rejected (--max-errors)");
                 stop = Some((Exit::Unfinished, why));
             }
+        }
+        if let (None, Some(why)) = (&stop, s.stopped.take()) {
+            stop = Some((Exit::Unfinished, why));
         }
         progress.tick(&s.summary, &pace, retried.load(Ordering::Relaxed));
         if stop.is_some() || (input_done && s.again.is_empty() && s.in_flight.is_empty()) {
@@ -319,7 +376,7 @@ pub async fn run(model: &'static Model, global: &ArgMatches, o: Options) -> Resu
                 let room = s.in_flight.len() < s.concurrency;
                 tokio::select! {
                     biased;
-                    Some(()) = interrupted.recv() => {
+                    Some(()) = recv(&mut s.interrupted) => {
                         stop = Some((Exit::Unfinished, INTERRUPTED.into()));
                         None
                     }
@@ -333,7 +390,11 @@ pub async fn run(model: &'static Model, global: &ArgMatches, o: Options) -> Resu
                             None
                         }
                         Some(Err(e)) => {
-                            stop = Some((Exit::Usage, format!("{}: {e}", o.file)));
+                            let why = format!(
+                                "{}: {e}; the run stopped there: every row before that line is sent or rejected (see below), none after it is",
+                                o.file
+                            );
+                            stop = Some((Exit::Usage, why));
                             None
                         }
                         Some(Ok(row)) => s.accept(row)?,
@@ -351,7 +412,7 @@ pub async fn run(model: &'static Model, global: &ArgMatches, o: Options) -> Resu
     loop {
         let joined = tokio::select! {
             joined = s.in_flight.join_next() => joined,
-            Some(()) = interrupted.recv() => None,
+            Some(()) = recv(&mut s.interrupted) => None,
         };
         let Some(joined) = joined else { break };
         s.joined(joined)?;
@@ -433,6 +494,18 @@ struct Syncing {
     again: VecDeque<(Instant, Pending)>,
     concurrency: usize,
     dry_run: bool,
+    /// Why the run must stop, when a call's answer or a Ctrl-C says so.
+    stopped: Option<String>,
+    /// Each Ctrl-C.
+    interrupted: Option<tokio::sync::mpsc::UnboundedReceiver<()>>,
+}
+
+/// The next Ctrl-C (never, without a receiver).
+async fn recv(interrupted: &mut Option<tokio::sync::mpsc::UnboundedReceiver<()>>) -> Option<()> {
+    match interrupted {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 impl Syncing {
@@ -479,15 +552,29 @@ impl Syncing {
             self.summary.checked += 1;
             return Ok(());
         }
+        // Waiting for room, then for the pace: a Ctrl-C ends either wait, and the row is left
+        // unsent (unfinished: the next run sends it).
         while self.in_flight.len() >= self.concurrency {
-            match self.in_flight.join_next().await {
-                Some(joined) => self.joined(joined)?,
-                None => break,
+            tokio::select! {
+                joined = self.in_flight.join_next() => match joined {
+                    Some(joined) => self.joined(joined)?,
+                    None => break,
+                },
+                Some(()) = recv(&mut self.interrupted) => {
+                    self.interrupt();
+                    return Ok(());
+                }
             }
         }
         let wait = pace.take();
         if !wait.is_zero() {
-            tokio::time::sleep(wait).await;
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                Some(()) = recv(&mut self.interrupted) => {
+                    self.interrupt();
+                    return Ok(());
+                }
+            }
         }
         let call = match pending.call.take() {
             Some(call) => Ok(call),
@@ -501,12 +588,21 @@ impl Syncing {
                 Ok(call) => match call.send().await {
                     Ok(_) => Finished::Sent,
                     Err(e) if worth_again(&e) => Finished::Again(e.to_string()),
+                    Err(Error::Api(api)) if matches!(api.status(), 401 | 403) => {
+                        Finished::Stop(format!("PersonaClick refused the credentials: {api}"))
+                    }
                     Err(e) => Finished::Rejected(e.to_string()),
                 },
             };
             (pending, finished)
         });
         Ok(())
+    }
+
+    /// A Ctrl-C while a checked row waited to be sent.
+    fn interrupt(&mut self) {
+        self.summary.unfinished += 1;
+        self.stopped.get_or_insert_with(|| INTERRUPTED.to_string());
     }
 
     /// Records what became of a call: sent, rejected, or put back for later.
@@ -526,7 +622,19 @@ impl Syncing {
                 let wait = Duration::from_secs(2u64.pow(row.rounds));
                 self.again.push_back((Instant::now() + wait, row));
             }
-            Finished::Again(why) | Finished::Rejected(why) => {
+            // PersonaClick is down or unreachable, not the row wrong: the row stays unfinished
+            // (not journaled) and the run stops, to be run again.
+            Finished::Again(why) => {
+                self.summary.unfinished += 1;
+                self.stopped.get_or_insert(format!(
+                    "stopped: a call got no answer after {ROW_ROUNDS} rounds of the client's retries (last: {why}); run the same command again to continue"
+                ));
+            }
+            Finished::Stop(why) => {
+                self.summary.unfinished += 1;
+                self.stopped.get_or_insert(format!("stopped: {why}"));
+            }
+            Finished::Rejected(why) => {
                 self.reject(row.index, row.line, row.original, &why)?;
             }
         }
@@ -558,10 +666,47 @@ impl Syncing {
 /// retries. A refusal (400, 403, ...) or an invalid request will not.
 fn worth_again(e: &Error) -> bool {
     match e {
-        Error::Transport(_) => true,
+        Error::Transport(t) => !matches!(t.kind(), TransportKind::TooLarge { .. }),
         Error::Api(api) => api.status() == 429 || api.status() >= 500,
         _ => false,
     }
+}
+
+/// Whether two paths name one file (existing or not: then their directories are compared).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let canonical = |p: &std::path::Path| {
+        p.canonicalize().ok().or_else(|| {
+            let parent = match p.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => std::path::Path::new("."),
+            };
+            match parent.canonicalize() {
+                Ok(dir) => Some(dir.join(p.file_name()?)),
+                // No such directory: the path as written, `..` folded.
+                Err(_) => Some(lexical(&std::path::absolute(p).ok()?)),
+            }
+        })
+    };
+    match (canonical(a), canonical(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// `path` with `.` and `..` folded, without looking at the file system.
+fn lexical(path: &std::path::Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The input, its size when it is a file, and a counter of the bytes read from it.
@@ -578,7 +723,7 @@ fn open_input(file: &str) -> Result<Input, Failure> {
     }
     let f = File::open(file)
         .map_err(|e| Failure::new(Exit::Usage, format!("cannot read {file}: {e}")))?;
-    let size = f.metadata().ok().map(|m| m.len());
+    let size = f.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
     let counted = Counted {
         inner: f,
         consumed: consumed.clone(),
@@ -617,6 +762,15 @@ impl Rejects {
             .open(path)
             .map_err(|e| format!("cannot write the reject file {shown}: {e}"))?;
         let len = resume_at.unwrap_or(0);
+        let found = file
+            .metadata()
+            .map_err(|e| format!("cannot read the reject file {shown}: {e}"))?
+            .len();
+        if found < len {
+            return Err(format!(
+                "the reject file {shown} holds {found} bytes, but the checkpoint recorded {len}: it was changed or removed since; restore it, or pass --restart to start over"
+            ));
+        }
         file.set_len(len)
             .map_err(|e| format!("cannot write the reject file {shown}: {e}"))?;
         file.seek(std::io::SeekFrom::Start(len))

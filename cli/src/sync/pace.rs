@@ -66,7 +66,8 @@ impl Pace {
             .last_slowdown
             .is_some_and(|t| now.saturating_duration_since(t) < Duration::from_millis(500));
         if !recent {
-            s.rate = (s.rate / 2.0).max(MIN_RATE);
+            // Never above the rate asked for, even when that is below the floor.
+            s.rate = (s.rate / 2.0).max(MIN_RATE.min(self.max_rate));
             s.slowdowns += 1;
         }
         s.last_slowdown = Some(now);
@@ -102,5 +103,8 @@ mod tests {
         pace.throttled(None); // the same burst
         assert_eq!(pace.now(), (50.0, 1));
         assert!(pace.take() > Duration::from_millis(1900));
+        let slow = Pace::new(0.1);
+        slow.throttled(None);
+        assert_eq!(slow.now().0, 0.1, "a 429 never speeds a slow run up");
     }
 }
