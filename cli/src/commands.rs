@@ -125,6 +125,10 @@ fn flag(model: &Model, p: &FieldModel) -> Arg {
                     .default_missing_value("true")
                     .action(ArgAction::Set),
                 (Written::Items, _) | (Written::Json, Ty::List(_)) => arg.action(ArgAction::Append),
+                // `--age -5` is a value (the checks say what is wrong with it), not a flag.
+                (_, Ty::Integer | Ty::Number) => {
+                    arg.action(ArgAction::Set).allow_negative_numbers(true)
+                }
                 _ => arg.action(ArgAction::Set),
             }
         }

@@ -120,6 +120,21 @@ fn the_library_refuses_before_sending_in_its_own_words() {
     );
     assert_eq!(code, 2);
     assert!(err.contains("`age` must be a whole number"), "{err}");
+    let (code, _, err) = run(
+        &fake,
+        &[
+            "get-notifications",
+            "--email",
+            "a@example.com",
+            "--limit",
+            "-1",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("`limit` must be at least 1"),
+        "a negative number is a value: {err}"
+    );
     let (code, _, err) = run(&fake, &["get-profile"]);
     assert_eq!(code, 2);
     assert!(err.contains("one of `did`, `email`"), "{err}");
