@@ -132,7 +132,7 @@ fn the_library_refuses_before_sending_in_its_own_words() {
     );
     assert_eq!(code, 2);
     assert!(
-        err.contains("`limit` must be at least 1"),
+        err.contains("`limit` must be from 1 to 50 (got -1)"),
         "a negative number is a value: {err}"
     );
     let (code, _, err) = run(&fake, &["get-profile"]);
