@@ -55,29 +55,73 @@ pub fn from_text(model: &Model, ty: &Ty, text: &str) -> Result<Value, String> {
         Written::ScalarOrJson => Ok(serde_json::from_str(text)
             .ok()
             .filter(|v: &Value| !v.is_null())
-            .filter(|v| exact(v, text))
+            .filter(|_| inexact_number(text).is_none())
             .unwrap_or_else(|| Value::String(text.to_string()))),
-        Written::Json => serde_json::from_str(text).map_err(|e| format!("is not JSON: {e}")),
+        Written::Json => match inexact(text) {
+            Some(why) => Err(why),
+            None => serde_json::from_str(text).map_err(|e| format!("is not JSON: {e}")),
+        },
     }
 }
 
-/// Whether the number `v` parsed from `text` is the number written (an integer beyond what
-/// JSON's 64-bit numbers hold came back as an inexact float).
-fn exact(v: &Value, text: &str) -> bool {
-    let text = text.trim();
-    match v.as_number() {
-        Some(n) if n.is_f64() => {
-            let digits = text
-                .trim_start_matches('-')
+/// The first number literal in the JSON `text` that a 64-bit integer or float cannot hold
+/// exactly, if any (outside strings).
+pub fn inexact_number(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let (mut i, mut in_string) = (0, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if b == b'-' || b.is_ascii_digit() {
+            let start = i;
+            while i < bytes.len()
+                && matches!(bytes[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
+            {
+                i += 1;
+            }
+            let literal = &text[start..i];
+            let mantissa = literal.split(['e', 'E']).next().unwrap_or("");
+            let significant = mantissa
                 .bytes()
                 .filter(u8::is_ascii_digit)
+                .skip_while(|&d| d == b'0')
                 .count();
-            // A float keeps 15 significant digits for sure; an integer literal must fit i64/u64.
-            text.contains(['.', 'e', 'E']) && digits <= 15
+            let integer = !literal.contains(['.', 'e', 'E']);
+            let exact = if integer {
+                literal.parse::<i64>().is_ok() || literal.parse::<u64>().is_ok()
+            } else {
+                significant <= 17
+            };
+            if !exact {
+                return Some(literal);
+            }
+            continue;
         }
-        // An integer JSON holds, or no number at all: nothing lost.
-        _ => true,
+        i += 1;
     }
+    None
+}
+
+/// What is wrong with the JSON `text` if a number in it would not be read as written.
+pub fn inexact(text: &str) -> Option<String> {
+    inexact_number(text).map(|number| {
+        format!(
+            "the number {number} has more digits than a JSON number keeps exactly (a 64-bit integer, or 17 significant digits): write it as a string"
+        )
+    })
 }
 
 /// Several values of `ty` given one by one (a repeated flag) as one value: a list's items are

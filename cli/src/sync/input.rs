@@ -238,6 +238,11 @@ fn json_row(bytes: &[u8], index: u64, line: u64) -> Row {
             "line {line}: is not UTF-8 (shown with U+FFFD in the reject file)"
         ));
     }
+    // serde_json would read such a number as a nearby float: the row would not be sent as
+    // written, so it is rejected, its text kept as it was.
+    if let Some(why) = crate::values::inexact(text) {
+        return fail(format!("line {line}: {why}"));
+    }
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => Row {
             index,
@@ -393,6 +398,29 @@ mod tests {
         assert!(e.starts_with("line 3: is longer than 64 bytes"), "{e}");
         let e = rows(b"", Format::Csv).err().unwrap();
         assert!(e.contains("empty"), "{e}");
+    }
+
+    #[test]
+    fn a_json_number_too_long_to_keep_is_rejected_not_rounded() {
+        let all = rows(
+            b"{\"id\":12345678901234567890123}\n{\"x\":\"12345678901234567890123\",\"n\":-42,\"f\":7.62}\n{\"f\":0.123456789012345678901}\n",
+            Format::Jsonl,
+        )
+        .unwrap();
+        let why = all[0].cells.as_ref().unwrap_err();
+        assert!(
+            why.contains("the number 12345678901234567890123 has more digits"),
+            "{why}"
+        );
+        assert_eq!(
+            all[0].original,
+            Value::String("{\"id\":12345678901234567890123}".into())
+        );
+        assert!(
+            all[1].cells.is_ok(),
+            "digits in a string, and ordinary numbers, are fine"
+        );
+        assert!(all[2].cells.is_err());
     }
 
     #[test]
