@@ -31,6 +31,9 @@ pub fn render(value: &Value, format: Format) -> String {
 }
 
 fn table(value: &Value) -> String {
+    if value.as_array().is_some_and(Vec::is_empty) {
+        return "(no items)\n".to_string();
+    }
     let mut table = Table::new();
     table.load_preset(presets::UTF8_FULL_CONDENSED);
     match value {
@@ -125,6 +128,11 @@ mod tests {
             fields.contains("email") && fields.contains(r#"[{"gender":"m"}]"#),
             "{fields}"
         );
+    }
+
+    #[test]
+    fn an_empty_list_says_so() {
+        assert_eq!(render(&json!([]), Format::Table), "(no items)\n");
     }
 
     #[test]
