@@ -305,12 +305,7 @@ fn diff_cmd(args: &[String]) -> Result<(), Fail> {
             "diff needs two versions: personaclick-codegen diff OLD NEW".into(),
         ));
     };
-    let load = |arg: &str| -> Result<inspect::Inspected, Fail> {
-        let files = sources::read(arg).map_err(Fail::Usage)?;
-        inspect::inspect(&files)
-            .map_err(|problems| Fail::Usage(format!("{arg} is not a valid schema\n{problems}")))
-    };
-    let (a, b) = (load(old)?, load(new)?);
+    let (a, b) = (load_schema(old)?, load_schema(new)?);
     let changes = diff::diff(&a, &b);
     if args.json {
         print!("{}", diff::json(old, new, &changes));
