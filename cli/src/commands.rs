@@ -3,9 +3,8 @@
 //! with no code written for it.
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use personaclick::dynamic::model::{
-    text, ConstValue, EndpointModel, FieldModel, Fixed, Model, Scope, Ty,
-};
+use personaclick::dynamic::const_json;
+use personaclick::dynamic::model::{text, EndpointModel, FieldModel, Fixed, Model, Scope, Ty};
 use serde_json::{Map, Value};
 
 use crate::values::{self, Written};
@@ -157,15 +156,6 @@ fn first_sentence(text: &str) -> String {
         .next()
         .unwrap_or(text.len());
     text[..end].split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// A schema constant as JSON.
-pub fn const_json(c: &ConstValue) -> Value {
-    match c {
-        ConstValue::Bool(b) => Value::Bool(*b),
-        ConstValue::Integer(n) => Value::from(*n),
-        ConstValue::String(s) => Value::String(s.clone()),
-    }
 }
 
 /// The parameters a subcommand's flags give, by wire name, or what is wrong with them (each

@@ -80,7 +80,8 @@ fn run() -> Result<Exit, Failure> {
             let mut count = 0;
             while let Some(page) = pages.next().await {
                 let page = page.map_err(|e| Failure::of(&e))?;
-                items.extend(items_of(endpoint, page));
+                let on_page = personaclick::dynamic::page_items(endpoint, &page);
+                items.extend(on_page.unwrap_or_default().iter().cloned());
                 count += 1;
                 if count >= MAX_PAGES {
                     return Err(Failure::new(
@@ -108,23 +109,6 @@ pub fn print_out(text: &str) -> Result<(), Failure> {
             format!("cannot write the output: {e}"),
         )),
         _ => Ok(()),
-    }
-}
-
-/// The items of one page of a paged operation.
-fn items_of(endpoint: &personaclick::dynamic::model::EndpointModel, mut page: Value) -> Vec<Value> {
-    let Some(paging) = &endpoint.paging else {
-        return vec![page];
-    };
-    for step in &paging.items {
-        page = match page {
-            Value::Object(mut map) => map.remove(step.wire()).unwrap_or(Value::Null),
-            _ => Value::Null,
-        };
-    }
-    match page {
-        Value::Array(items) => items,
-        _ => Vec::new(),
     }
 }
 

@@ -7,9 +7,10 @@
 #![cfg_attr(not(feature = "fake"), allow(dead_code))]
 
 use personaclick_codegen::model::{EndpointModel, FieldModel, Fixed, KindModel, Model, Style, Ty};
-use personaclick_codegen::schema::{ConstValue, Format as SchemaFormat, Method, RuleKind};
+use personaclick_codegen::schema::{Format as SchemaFormat, Method, RuleKind};
 use serde_json::{Map, Value};
 
+use super::const_json;
 use crate::check::{self, check_number, Check, Checkable, Format, Path, Rule};
 use crate::error::Invalid;
 use crate::read;
@@ -506,15 +507,6 @@ impl Checker {
                 }
             }
         }
-    }
-}
-
-/// A schema constant as JSON.
-pub(crate) fn const_json(c: &ConstValue) -> Value {
-    match c {
-        ConstValue::Bool(b) => Value::Bool(*b),
-        ConstValue::Integer(n) => Value::from(*n),
-        ConstValue::String(s) => Value::String(s.clone()),
     }
 }
 

@@ -58,7 +58,7 @@ use crate::client::{Api, ClientValue, Core, Endpoint, Method};
 use crate::error::{Error, Invalid};
 use crate::pager::Pages;
 use crate::transport::CallFuture;
-use checker::{const_json, Checker, Checking, Input};
+use checker::{Checker, Checking, Input};
 
 /// The schema's model, as the generator's crate (`personaclick-codegen`) defines it: what
 /// [`schema`] returns.
@@ -191,7 +191,7 @@ impl DynamicCall {
         Ok(Pages::new(
             first,
             size,
-            items_on_page_of(endpoint),
+            move |page: &Value| page_items(endpoint, page).map_or(0, <[Value]>::len),
             move |n| {
                 let mut params = params.clone();
                 params.insert(page.to_string(), Value::from(n));
@@ -204,20 +204,22 @@ impl DynamicCall {
     }
 }
 
-/// How many items a page of `endpoint` holds: the length of the list its paging names.
-fn items_on_page_of(endpoint: &'static EndpointModel) -> impl Fn(&Value) -> usize + Send {
-    move |page: &Value| {
-        let Some(paging) = &endpoint.paging else {
-            return 0;
-        };
-        let mut at = page;
-        for step in &paging.items {
-            match at.get(step.wire()) {
-                Some(next) => at = next,
-                None => return 0,
-            }
-        }
-        at.as_array().map_or(0, Vec::len)
+/// The items of one page of a paged operation: the list its paging names in the response
+/// (`payload.messages`); `None` when the operation is not paged or the page holds no list there.
+pub fn page_items<'v>(endpoint: &EndpointModel, page: &'v Value) -> Option<&'v [Value]> {
+    let mut at = page;
+    for step in &endpoint.paging.as_ref()?.items {
+        at = at.get(step.wire())?;
+    }
+    at.as_array().map(Vec::as_slice)
+}
+
+/// A schema constant (`const:`) as the JSON value sent for it.
+pub fn const_json(c: &model::ConstValue) -> Value {
+    match c {
+        model::ConstValue::Bool(b) => Value::Bool(*b),
+        model::ConstValue::Integer(n) => Value::from(*n),
+        model::ConstValue::String(s) => Value::String(s.clone()),
     }
 }
 
