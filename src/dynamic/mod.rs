@@ -112,12 +112,22 @@ pub fn schema() -> Result<&'static model::Model, Error> {
     embedded().map(|e| e.checker.model())
 }
 
-/// The operation named `name` (its schema id, such as `get_profile`) and its call descriptor.
-fn operation(name: &str) -> Result<(&'static EndpointModel, &'static Endpoint), Error> {
+/// An operation of the embedded schema, and its call descriptor: found once per call.
+#[derive(Clone, Copy)]
+struct Operation {
+    endpoint: &'static EndpointModel,
+    descriptor: &'static Endpoint,
+}
+
+/// The operation named `name` (its schema id, such as `get_profile`).
+fn operation(name: &str) -> Result<Operation, Error> {
     let embedded = embedded()?;
     let model = embedded.checker.model();
     match model.endpoints.iter().position(|e| e.name.wire() == name) {
-        Some(i) => Ok((&model.endpoints[i], &embedded.endpoints[i])),
+        Some(i) => Ok(Operation {
+            endpoint: &model.endpoints[i],
+            descriptor: &embedded.endpoints[i],
+        }),
         None => {
             let known: Vec<&str> = model.endpoints.iter().map(|e| e.name.wire()).collect();
             Err(Error::InvalidRequest(Invalid {
@@ -135,8 +145,9 @@ fn operation(name: &str) -> Result<(&'static EndpointModel, &'static Endpoint), 
 /// client's `dynamic` method. It owns what it sends; its `Debug` shows the operation only.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DynamicCall {
-    endpoint: &'static EndpointModel,
-    params: Map<String, Value>,
+    op: Operation,
+    /// The caller's parameters, kept only for a paged operation's later pages.
+    params: Option<Map<String, Value>>,
     call: Call,
     sender: Arc<dyn Sender>,
 }
@@ -152,7 +163,7 @@ impl fmt::Debug for DynamicCall {
 impl DynamicCall {
     /// The operation's schema id (`get_profile`).
     pub fn operation(&self) -> &'static str {
-        self.endpoint.name.wire()
+        self.op.endpoint.name.wire()
     }
 
     /// Sends the request: the response's JSON, or what went wrong (as for a typed call).
@@ -168,14 +179,14 @@ impl DynamicCall {
     ///
     /// [`Error::InvalidRequest`] when the operation is not paged.
     pub fn pages(self) -> Result<Pages<Value>, Error> {
-        let Some(paging) = &self.endpoint.paging else {
+        let Some(paging) = &self.op.endpoint.paging else {
             return Err(Error::InvalidRequest(Invalid {
                 context: "dynamic call",
                 problems: vec![format!("`{}` is not paged", self.operation())],
             }));
         };
         let (page, limit) = (paging.page.wire(), paging.limit.wire());
-        let mut params = self.params;
+        let mut params = self.params.unwrap_or_default();
         // The call passed its checks: a limit or page it sets is a whole number (maybe written
         // as a string, which the checks read too).
         let whole = |v: &Value| v.as_i64().or_else(|| v.as_str()?.trim().parse().ok());
@@ -187,15 +198,15 @@ impl DynamicCall {
             }
         };
         let first = params.get(page).and_then(whole).unwrap_or(1);
-        let (endpoint, sender) = (self.endpoint, self.sender);
+        let (op, sender) = (self.op, self.sender);
         Ok(Pages::new(
             first,
             size,
-            move |page: &Value| page_items(endpoint, page).map_or(0, <[Value]>::len),
+            move |page: &Value| page_items(op.endpoint, page).map_or(0, <[Value]>::len),
             move |n| {
                 let mut params = params.clone();
                 params.insert(page.to_string(), Value::from(n));
-                match sender.prepare(endpoint, params) {
+                match sender.prepare(op, params) {
                     Ok(call) => sender.execute(call),
                     Err(e) => Box::pin(std::future::ready(Err(e))),
                 }
@@ -225,21 +236,13 @@ pub fn const_json(c: &model::ConstValue) -> Value {
 
 /// What a dynamic call needs of the client that made it, whatever its parameters' type.
 trait Sender: Send + Sync {
-    fn prepare(
-        &self,
-        endpoint: &'static EndpointModel,
-        params: Map<String, Value>,
-    ) -> Result<Call, Error>;
+    fn prepare(&self, op: Operation, params: Map<String, Value>) -> Result<Call, Error>;
     fn execute(&self, call: Call) -> CallFuture<Value>;
 }
 
 impl<P: Api> Sender for Core<P> {
-    fn prepare(
-        &self,
-        endpoint: &'static EndpointModel,
-        params: Map<String, Value>,
-    ) -> Result<Call, Error> {
-        prepare(self, endpoint, params)
+    fn prepare(&self, op: Operation, params: Map<String, Value>) -> Result<Call, Error> {
+        prepare(self, op, params)
     }
 
     fn execute(&self, call: Call) -> CallFuture<Value> {
@@ -254,11 +257,12 @@ pub fn call<P: Api>(
     operation_name: &str,
     params: Map<String, Value>,
 ) -> Result<DynamicCall, Error> {
-    let (endpoint, _) = operation(operation_name)?;
-    let call = prepare(core, endpoint, params.clone())?;
+    let op = operation(operation_name)?;
+    let params_for_pages = op.endpoint.paging.is_some().then(|| params.clone());
+    let call = prepare(core, op, params)?;
     Ok(DynamicCall {
-        endpoint,
-        params,
+        op,
+        params: params_for_pages,
         call,
         sender: Arc::new(core.clone()),
     })
@@ -268,9 +272,10 @@ pub fn call<P: Api>(
 /// (credentials) in, and writes the call in the schema's order, as the typed builder does.
 fn prepare<P: Api>(
     core: &Core<P>,
-    endpoint: &'static EndpointModel,
+    op: Operation,
     mut params: Map<String, Value>,
 ) -> Result<Call, Error> {
+    let endpoint = op.endpoint;
     let embedded = embedded()?;
     let id = endpoint.name.wire();
     let mut problems = Vec::new();
@@ -296,8 +301,7 @@ fn prepare<P: Api>(
             return Err(invalid(id, problems));
         }
     };
-    let (_, descriptor) = operation(id)?;
-    let mut call = Call::new(descriptor);
+    let mut call = Call::new(op.descriptor);
     for p in &endpoint.params {
         let wire = p.name.wire();
         let value = checked.values.get(wire);
