@@ -171,13 +171,15 @@ impl Mapping {
                     continue;
                 }
             };
-            // JSON Lines (a CSV's header was checked once): two keys must not fill one thing.
+            // Two keys of a JSON Lines row, or an entry given both in a `custom_properties`
+            // object and in its own column, must not fill one thing (a CSV's header rules out
+            // the rest once).
             let key = if entry {
                 format!("+{name}")
             } else {
                 name.clone()
             };
-            if let Some(first) = filled.insert(key, column.clone()).filter(|_| !csv) {
+            if let Some(first) = filled.insert(key, column.clone()) {
                 problems.push(format!("`{first}` and `{column}` both fill `{name}`"));
                 continue;
             }
@@ -267,5 +269,46 @@ impl Mapping {
                 ))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mapping() -> Mapping {
+        let model = personaclick::dynamic::schema().expect("the embedded schema reads");
+        let endpoint = model
+            .endpoints
+            .iter()
+            .find(|e| e.additional.is_some())
+            .expect("an operation with free-form entries");
+        Mapping::new(model, endpoint, &[], Unknown::Error).unwrap()
+    }
+
+    #[test]
+    fn an_entry_given_twice_is_refused_in_csv_and_json_lines() {
+        let mut m = mapping();
+        let (object, column) = ("custom_properties", "custom_property.level");
+        m.for_header(&[object.to_string(), column.to_string()])
+            .unwrap();
+        let cells: Map<String, Value> = [
+            (
+                object.to_string(),
+                Value::String(r#"{"level":"gold"}"#.into()),
+            ),
+            (column.to_string(), Value::String("silver".into())),
+        ]
+        .into_iter()
+        .collect();
+        let e = m.params(cells.clone(), true).unwrap_err();
+        assert!(e.contains("both fill"), "{e}");
+        let row: Map<String, Value> = [
+            (object.to_string(), serde_json::json!({"level": "gold"})),
+            (column.to_string(), Value::String("silver".into())),
+        ]
+        .into_iter()
+        .collect();
+        assert!(m.params(row, false).unwrap_err().contains("both fill"));
     }
 }
