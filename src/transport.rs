@@ -147,9 +147,10 @@ impl<P: Api> Core<P> {
             n += 1;
             // The outcome is not kept while waiting: the future holds an attempt or a wait.
             let wait = {
-                let started = Instant::now();
+                // The clock is read only for an observer: a call without one pays nothing.
+                let started = self.inner.observer.as_ref().map(|_| Instant::now());
                 let outcome = self.attempt(sending).await;
-                if let Some(observer) = &self.inner.observer {
+                if let (Some(observer), Some(started)) = (&self.inner.observer, started) {
                     observer.tell(&Attempt {
                         operation: sending.endpoint.id,
                         number: n,
