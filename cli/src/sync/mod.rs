@@ -99,7 +99,6 @@ pub struct Options {
 
 impl Options {
     pub fn from_matches(m: &ArgMatches) -> Result<Self, Failure> {
-        let usage = |msg: String| Failure::new(Exit::Usage, msg);
         let file = m.get_one::<String>("file").cloned().unwrap_or_default();
         let stdin = file == "-";
         let format = m.get_one::<Format>("format").copied().unwrap_or_else(|| {
@@ -721,8 +720,7 @@ fn open_input(file: &str) -> Result<Input, Failure> {
         };
         return Ok((Box::new(counted), None, consumed));
     }
-    let f = File::open(file)
-        .map_err(|e| Failure::new(Exit::Usage, format!("cannot read {file}: {e}")))?;
+    let f = File::open(file).map_err(|e| usage(format!("cannot read {file}: {e}")))?;
     let size = f.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
     let counted = Counted {
         inner: f,
